@@ -1,0 +1,111 @@
+"""The engine: one per URL, its schema checked (created, upgraded or refused) before first use."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_access.schema import SCHEMA_VERSION, meta_table, metadata
+
+log = logging.getLogger(__name__)
+
+_engines: dict[str, Engine] = {}
+
+
+class DataAccessError(Exception):
+    """A database problem, with a short `code` that the CLI and UI turn into a Chinese message."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+# Upgrades from version N to N+1, keyed by N. Empty while there is one version.
+UPGRADES: dict[int, Callable[[Connection], None]] = {}
+
+
+def get_engine(url: str) -> Engine:
+    """The engine for `url`, created once per process, with its schema ready."""
+    if url not in _engines:
+        engine = _create(url)
+        ensure_schema(engine)
+        _engines[url] = engine
+    return _engines[url]
+
+
+def dispose_engine(url: str) -> None:
+    """Forget the engine for `url` (tests that drop a database use this)."""
+    engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _create(url: str) -> Engine:
+    try:
+        if url.startswith("sqlite"):
+            database = url.split("///", 1)[-1]
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url)
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        with engine.connect():
+            pass
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise DataAccessError("unreachable", str(exc)) from exc
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create the schema in an empty database, upgrade an older one, refuse anything else."""
+    with engine.begin() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if meta_table.name not in tables:
+            if tables & set(metadata.tables):
+                raise DataAccessError("schema_unknown", "tables exist but no meta table")
+            metadata.create_all(conn)
+            conn.execute(meta_table.insert(), [{"key": "schema_version", "value": str(SCHEMA_VERSION)}])
+            log.info("created schema version %s", SCHEMA_VERSION)
+            return
+        row = conn.execute(select(meta_table.c.value).where(meta_table.c.key == "schema_version")).first()
+        version = int(row.value) if row and row.value.isdigit() else None
+        if version is None or version > SCHEMA_VERSION:
+            raise DataAccessError("schema_newer" if version else "schema_unknown", f"version {version}")
+        while version < SCHEMA_VERSION:
+            if version not in UPGRADES:
+                raise DataAccessError("schema_unknown", f"no upgrade from version {version}")
+            UPGRADES[version](conn)
+            version += 1
+            conn.execute(
+                meta_table.update().where(meta_table.c.key == "schema_version"), {"value": str(version)}
+            )
+            log.info("upgraded schema to version %s", version)
+
+
+@contextmanager
+def timed(name: str) -> Iterator[None]:
+    """Log a query's name and duration; turn driver errors into DataAccessError."""
+    started = time.perf_counter()
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        log.warning("%s failed: %s", name, type(exc).__name__)
+        raise DataAccessError("query_failed", name) from exc
+    log.debug("%s took %.3f s", name, time.perf_counter() - started)

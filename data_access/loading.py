@@ -1,0 +1,120 @@
+"""Bulk writes: whole tables from DataFrames (SQLite executemany, PostgreSQL COPY) and meta updates."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Date, DateTime, Engine, Float, Integer, Table, delete, func, select
+
+from data_access.engine import timed
+from data_access.schema import DATA_TABLES, meta_table, weekly_stats_table
+
+log = logging.getLogger(__name__)
+
+CHUNK_ROWS = 100_000
+Progress = Callable[[str, int, int], None]  # (table, rows written, rows in all)
+
+
+def _python_values(series: pd.Series, column_type: object) -> list:
+    """A column as Python values the drivers take: ISO text for dates, None for missing."""
+    if isinstance(column_type, (Date, DateTime)):
+        unit = "us" if isinstance(column_type, DateTime) else "D"
+        stamps = pd.to_datetime(series).to_numpy(dtype=f"datetime64[{unit}]")
+        text = np.char.replace(np.datetime_as_string(stamps, unit=unit), "T", " ")
+        return np.where(np.isnat(stamps), None, text.astype(object)).tolist()
+    if isinstance(column_type, (Integer, Float)):
+        as_float = series.to_numpy(dtype=float, na_value=np.nan)
+        missing = np.isnan(as_float)
+        values = series.to_numpy(dtype=np.int64 if isinstance(column_type, Integer) and not missing.any() else object)
+        if not missing.any():
+            return values.tolist()
+        cast = int if isinstance(column_type, Integer) else float
+        return [None if gone else cast(value) for value, gone in zip(as_float, missing, strict=True)]
+    values = series.astype(object).to_numpy()
+    return [None if value is None or value is pd.NA or value != value else str(value) for value in values]
+
+
+def _rows(frame: pd.DataFrame, table: Table) -> list[tuple]:
+    columns = [_python_values(frame[name], table.c[name].type) for name in frame.columns]
+    return list(zip(*columns, strict=True))
+
+
+def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame, progress: Progress | None = None) -> None:
+    """Append `frame` (columns named as the table's) to `table`, in chunks: COPY on PostgreSQL."""
+    names = list(frame.columns)
+    started = time.perf_counter()
+    raw = conn.connection.driver_connection
+    postgres = conn.dialect.name == "postgresql"
+    placeholders = ", ".join("?" for _ in names)
+    for offset in range(0, len(frame), CHUNK_ROWS):
+        rows = _rows(frame.iloc[offset : offset + CHUNK_ROWS], table)
+        if postgres:
+            with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            raw.executemany(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})", rows)
+        if progress:
+            progress(table.name, min(offset + CHUNK_ROWS, len(frame)), len(frame))
+    log.info("bulk_insert %s: %d rows in %.1f s", table.name, len(frame), time.perf_counter() - started)
+
+
+def _reset_sequence(conn: Connection, table: Table) -> None:
+    """After explicit ids, move PostgreSQL's id sequence past them so later inserts don't collide."""
+    if conn.dialect.name == "postgresql":
+        highest = select(func.coalesce(func.max(table.c.id), 1)).scalar_subquery()
+        conn.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"), highest)))
+
+
+def replace_all_data(
+    engine: Engine,
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    meta: Mapping[str, str],
+    progress: Progress | None = None,
+) -> None:
+    """Replace every data table with `frames` (keyed by table name) in one transaction.
+
+    Indexes are dropped during the load and rebuilt after it, which is several times faster.
+    """
+    with engine.begin() as conn, timed("replace_all_data"):
+        for table in (weekly_stats_table, *reversed(DATA_TABLES)):
+            conn.execute(delete(table))
+        for table in DATA_TABLES:
+            for index in table.indexes:
+                index.drop(conn)
+            bulk_insert(conn, table, frames[table.name], progress)
+            for index in table.indexes:
+                index.create(conn)
+            _reset_sequence(conn, table)
+        write_meta(conn, meta)
+        bump_data_version(conn)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
+
+
+def replace_weekly_stats(engine: Engine, frame: pd.DataFrame, *, meta: Mapping[str, str]) -> None:
+    """Replace the precomputed weekly figures, and record what they were computed with."""
+    with engine.begin() as conn, timed("replace_weekly_stats"):
+        conn.execute(delete(weekly_stats_table))
+        bulk_insert(conn, weekly_stats_table, frame)
+        write_meta(conn, meta)
+
+
+def write_meta(conn: Connection, values: Mapping[str, str]) -> None:
+    """Set meta keys (insert or update)."""
+    for key, value in values.items():
+        updated = conn.execute(meta_table.update().where(meta_table.c.key == key).values(value=str(value)))
+        if updated.rowcount == 0:
+            conn.execute(meta_table.insert().values(key=key, value=str(value)))
+
+
+def bump_data_version(conn: Connection) -> None:
+    """Count one more change of data; caches key on this number."""
+    current = conn.execute(select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar()
+    write_meta(conn, {"data_version": str(int(current or 0) + 1)})

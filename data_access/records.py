@@ -1,0 +1,106 @@
+"""Raw records as DataFrames, for computing indicators from scratch (refresh, checks, member lists)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection, Select, select
+
+from data_access.areas import AreaPath
+from data_access.engine import timed
+from data_access.lookups import filter_by_area
+from data_access.schema import (
+    areas_table,
+    contacts_table,
+    members_table,
+    station_visits_table,
+    stations_table,
+    volunteer_records_table,
+)
+from metrics import columns as c
+
+log = logging.getLogger(__name__)
+
+
+def _frame(conn: Connection, statement: Select, name: str) -> pd.DataFrame:
+    with timed(name):
+        result = conn.execute(statement)
+        frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    log.info("%s: %d rows", name, len(frame))
+    return frame
+
+
+def fetch_community_ids(conn: Connection, *, area: AreaPath) -> list[int]:
+    """The ids of every community under `area` (all of them for the city)."""
+    statement = filter_by_area(select(areas_table.c.id).where(areas_table.c.level == "community"), area)
+    with timed("fetch_community_ids"):
+        return list(conn.execute(statement.order_by(areas_table.c.id)).scalars())
+
+
+def fetch_members(conn: Connection, *, area: AreaPath) -> pd.DataFrame:
+    """Members of the area's communities, any status.
+
+    Columns: member_id, community_id, status, registered_on, channel, liaison, lon, lat.
+    """
+    m = members_table.c
+    statement = select(
+        m.id.label(c.MEMBER_ID), m.community_id, m.status, m.registered_on, m.channel, m.liaison, m.lon, m.lat
+    ).select_from(members_table.join(areas_table, areas_table.c.id == m.community_id))
+    return _frame(conn, filter_by_area(statement, area).order_by(m.id), "fetch_members")
+
+
+def _member_records(table, columns: list, day_column, area: AreaPath, start: date | None, end: date | None) -> Select:
+    statement = select(*columns).select_from(
+        table.join(members_table, members_table.c.id == table.c.member_id).join(
+            areas_table, areas_table.c.id == members_table.c.community_id
+        )
+    )
+    if start is not None:
+        statement = statement.where(day_column >= start)
+    if end is not None:
+        statement = statement.where(day_column <= end)
+    return filter_by_area(statement, area)
+
+
+def fetch_contacts(conn: Connection, *, area: AreaPath, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Contacts of the area's members (any status) dated start..end. Columns: member_id, contacted_on, side, method."""
+    t = contacts_table.c
+    statement = _member_records(contacts_table, [t.member_id, t.contacted_on, t.side, t.method], t.contacted_on, area, start, end)
+    return _frame(conn, statement, "fetch_contacts")
+
+
+def fetch_volunteer(conn: Connection, *, area: AreaPath, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Volunteer records of the area's members dated start..end. Columns: member_id, activity_on, hours, category."""
+    t = volunteer_records_table.c
+    statement = _member_records(
+        volunteer_records_table, [t.member_id, t.activity_on, t.hours, t.category], t.activity_on, area, start, end
+    )
+    return _frame(conn, statement, "fetch_volunteer")
+
+
+def fetch_stations(conn: Connection, *, area: AreaPath | None = None) -> pd.DataFrame:
+    """Stations (of the area, or all of them). Columns: station_id, name, community_id, lon, lat, kind, opened_on."""
+    s = stations_table.c
+    statement = select(
+        s.id.label(c.STATION_ID), s.name, s.community_id, s.lon, s.lat, s.kind, s.opened_on
+    ).select_from(stations_table.join(areas_table, areas_table.c.id == s.community_id))
+    if area is not None:
+        statement = filter_by_area(statement, area)
+    return _frame(conn, statement.order_by(s.id), "fetch_stations")
+
+
+def fetch_visits(conn: Connection, *, area: AreaPath, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Visits to the area's stations dated start..end. Columns: station_id, visited_at, service, member_id."""
+    v = station_visits_table.c
+    statement = select(v.station_id, v.visited_at, v.service, v.member_id).select_from(
+        station_visits_table.join(stations_table, stations_table.c.id == v.station_id).join(
+            areas_table, areas_table.c.id == stations_table.c.community_id
+        )
+    )
+    if start is not None:
+        statement = statement.where(v.visited_at >= datetime.combine(start, time.min))
+    if end is not None:
+        statement = statement.where(v.visited_at < datetime.combine(end + timedelta(days=1), time.min))
+    return _frame(conn, filter_by_area(statement, area), "fetch_visits")

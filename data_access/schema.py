@@ -1,0 +1,154 @@
+"""The database schema: one MetaData, one Table per entity, explicit types and indexes.
+
+Coded columns hold the English codes of metrics/columns.py. Dates are DATE; station visits
+carry a timestamp (local time, Asia/Shanghai, stored naive).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+meta_table = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# One row per district, street and community; `path` is 区/街道/社区 and unique.
+areas_table = Table(
+    "areas",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("level", String(16), nullable=False),
+    Column("path", String(200), nullable=False, unique=True),
+    Column("district", String(50), nullable=False),
+    Column("street", String(50)),
+    Column("community", String(50)),
+    Column("parent_id", Integer, ForeignKey("areas.id")),
+    Column("lon", Float),
+    Column("lat", Float),
+    Column("boundary", Text),  # GeoJSON geometry, WGS-84
+    Index("ix_areas_district_street", "district", "street"),
+)
+
+members_table = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(50), nullable=False),
+    Column("phone", String(11), nullable=False, unique=True),
+    Column("flow_type", String(16), nullable=False),
+    Column("community_id", Integer, ForeignKey("areas.id"), nullable=False),
+    Column("registered_on", Date, nullable=False),
+    Column("gender", String(4)),
+    Column("birth_date", Date),
+    Column("home_org", String(200)),
+    Column("employer", String(200)),
+    Column("occupation", String(32)),
+    Column("channel", String(32)),
+    Column("liaison", String(50)),
+    Column("status", String(16), nullable=False),
+    Column("lon", Float),
+    Column("lat", Float),
+    Index("ix_members_community", "community_id"),
+)
+
+contacts_table = Table(
+    "contacts",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("contacted_on", Date, nullable=False),
+    Column("side", String(16), nullable=False),
+    Column("method", String(16)),
+    Column("liaison", String(50)),
+    Index("ix_contacts_member_date", "member_id", "contacted_on"),
+)
+
+stations_table = Table(
+    "stations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("community_id", Integer, ForeignKey("areas.id"), nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("kind", String(32)),
+    Column("opened_on", Date),
+    Column("services", Text),  # codes joined by ","
+    Index("ix_stations_community", "community_id"),
+)
+
+station_visits_table = Table(
+    "station_visits",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("station_id", Integer, ForeignKey("stations.id"), nullable=False),
+    Column("visited_at", DateTime, nullable=False),
+    Column("service", String(32)),
+    Column("member_id", Integer, ForeignKey("members.id")),
+    Index("ix_station_visits_station_time", "station_id", "visited_at"),
+)
+
+volunteer_records_table = Table(
+    "volunteer_records",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("activity", String(200), nullable=False),
+    Column("activity_on", Date, nullable=False),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("hours", Float, nullable=False),
+    Column("category", String(32)),
+    Column("community_id", Integer, ForeignKey("areas.id")),  # where the activity took place
+    Index("ix_volunteer_member_date", "member_id", "activity_on"),
+)
+
+# Precomputed: every indicator's additive parts, per community and ISO week (refreshed on load).
+weekly_stats_table = Table(
+    "weekly_stats",
+    metadata,
+    Column("week_start", Date, primary_key=True),
+    Column("community_id", Integer, ForeignKey("areas.id"), primary_key=True),
+    Column("active_members", Integer, nullable=False),
+    Column("new_registrations", Integer, nullable=False),
+    Column("contacted_in_window", Integer, nullable=False),
+    Column("overdue", Integer, nullable=False),
+    Column("lost_contact", Integer, nullable=False),
+    Column("three_way_complete", Integer, nullable=False),
+    Column("contacts_in_window", Integer, nullable=False),
+    Column("with_liaison", Integer, nullable=False),
+    Column("located_members", Integer, nullable=False),
+    Column("station_covered", Integer, nullable=False),
+    Column("station_visits", Integer, nullable=False),
+    Column("idle_stations", Integer, nullable=False),
+    Column("volunteer_hours", Float, nullable=False),
+    Column("volunteer_participants", Integer, nullable=False),
+)
+
+# Tables in the order they are filled (parents first), as loaded by data_access.loading.
+DATA_TABLES = (
+    areas_table,
+    members_table,
+    contacts_table,
+    stations_table,
+    station_visits_table,
+    volunteer_records_table,
+)

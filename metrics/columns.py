@@ -1,0 +1,96 @@
+"""Column names and stored codes shared by data_access, metrics and the ledgers.
+
+Codes are English; the Chinese words users see live in ui/labels.py and the ledger formats.
+"""
+
+# Frame columns
+MEMBER_ID = "member_id"
+COMMUNITY_ID = "community_id"
+STATION_ID = "station_id"
+STATUS = "status"
+REGISTERED_ON = "registered_on"
+CHANNEL = "channel"
+LIAISON = "liaison"
+LON = "lon"
+LAT = "lat"
+CONTACTED_ON = "contacted_on"
+SIDE = "side"
+METHOD = "method"
+OPENED_ON = "opened_on"
+VISITED_AT = "visited_at"
+SERVICE = "service"
+ACTIVITY_ON = "activity_on"
+HOURS = "hours"
+CATEGORY = "category"
+WEEK_START = "week_start"
+
+# Member status
+STATUS_ACTIVE = "active"
+STATUSES = ("active", "returned", "transferred", "lost")
+
+# Flow type
+FLOW_TYPES = ("inflow", "outflow")
+
+# Registration channel
+CHANNELS = ("qr_scan", "door_survey", "data_check", "org_intro", "other")
+
+# Occupation
+OCCUPATIONS = ("rider", "courier", "ride_hailing", "truck_driver", "employee", "self_employed", "retired", "other")
+
+# The three sides of 三联
+SIDES = ("outflow_org", "inflow_org", "member")
+
+# Contact method
+METHODS = ("phone", "wechat", "home_visit", "activity")
+
+# Station kind and visit services
+STATION_KINDS = ("registration", "service_center", "red_post", "post_24h", "other")
+SERVICES = ("rest", "water", "charging", "reading", "study", "registration", "demand", "other")
+
+# Volunteer activity categories
+VOLUNTEER_CATEGORIES = (
+    "governance",
+    "mediation",
+    "civility",
+    "snow_clearing",
+    "elder_care",
+    "drowning_prevention",
+    "dedication_day",
+    "other",
+)
+
+# The per-community weekly figures that the report sums (see metrics/summary.py)
+SUMMARY_COUNTS = (
+    "active_members",
+    "new_registrations",
+    "contacted_in_window",
+    "overdue",
+    "lost_contact",
+    "three_way_complete",
+    "contacts_in_window",
+    "with_liaison",
+    "located_members",
+    "station_covered",
+    "station_visits",
+    "idle_stations",
+    "volunteer_hours",
+    "volunteer_participants",
+)
+
+# The report's keys, in PRODUCT.md's order
+REPORT_KEYS = (
+    "active_members",
+    "new_registrations",
+    "contact_coverage",
+    "overdue",
+    "lost_contact",
+    "three_way_complete",
+    "contacts_per_member_30d",
+    "liaison_coverage",
+    "station_coverage",
+    "station_visits",
+    "idle_stations",
+    "volunteer_hours",
+    "volunteer_participants",
+    "volunteer_participation_rate",
+)

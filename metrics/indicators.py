@@ -1,0 +1,314 @@
+"""Every indicator of PRODUCT.md, per member and per community, for a period ending on day E.
+
+The raw frames are turned once into sorted arrays (`prepare_city`); each period is then a few
+binary searches and bincounts, so the same code serves one week for one area and two years of
+weeks for the whole city. Definitions, to the day:
+- "the N days ending at E" are the days d with E - N < d <= E;
+- active: status active and registered on or before E;
+- last contact: the latest contact on or before E, else the registration day;
+- overdue: E - last contact > overdue_days; lost contact: > lost_contact_days;
+- records "in the period" are dated S..E inclusive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from metrics import columns as c
+from metrics.thresholds import Thresholds
+
+EARTH_RADIUS_M = 6_371_008.8
+_DAY_BASE = -25_567  # 1900-01-01 in days since 1970: keeps (position, day) keys positive
+_DAY_SPAN = 1 << 20
+NO_DAY = np.iinfo(np.int64).min  # "no date": before every day
+
+MEMBER_COLUMNS = (c.MEMBER_ID, c.COMMUNITY_ID, c.STATUS, c.REGISTERED_ON, c.LIAISON, c.LON, c.LAT)
+CONTACT_COLUMNS = (c.MEMBER_ID, c.CONTACTED_ON, c.SIDE)
+STATION_COLUMNS = (c.STATION_ID, c.COMMUNITY_ID, c.OPENED_ON, c.LON, c.LAT)
+VISIT_COLUMNS = (c.STATION_ID, c.VISITED_AT)
+VOLUNTEER_COLUMNS = (c.MEMBER_ID, c.ACTIVITY_ON, c.HOURS)
+
+
+def require_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
+    """Fail early, naming the missing columns, instead of deep inside a computation."""
+    missing = [name for name in needed if name not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} lacks columns {missing}")
+
+
+def to_day_numbers(values: object) -> np.ndarray:
+    """Days since 1970-01-01 as int64; a missing date becomes NO_DAY."""
+    days = pd.to_datetime(pd.Series(values, dtype=object)).to_numpy(dtype="datetime64[D]")
+    return days.astype(np.int64)
+
+
+def day_number(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
+
+
+def from_day_number(day: int) -> date:
+    return date(1970, 1, 1) + timedelta(days=int(day))
+
+
+def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    lon_r, lat_r = np.radians(lon), np.radians(lat)
+    return np.column_stack((np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)))
+
+
+def chord_for_arc(metres: float) -> float:
+    """The straight-line distance on the unit sphere matching a great-circle distance in metres."""
+    return 2.0 * np.sin(metres / (2.0 * EARTH_RADIUS_M))
+
+
+def haversine_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    """Great-circle distance in metres on a sphere of radius EARTH_RADIUS_M."""
+    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(v, dtype=float)) for v in (lon1, lat1, lon2, lat2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
+
+
+def compute_station_open_day_nearby(
+    member_lon: np.ndarray,
+    member_lat: np.ndarray,
+    station_lon: np.ndarray,
+    station_lat: np.ndarray,
+    station_open_day: np.ndarray,
+    *,
+    radius_m: float,
+) -> np.ndarray:
+    """For each member, the earliest opening day of a station within `radius_m`.
+
+    A member is covered at E when this day is <= E. Members without coordinates, or with no
+    station in reach, get the largest int64 (never covered). Uses a k-d tree on unit vectors;
+    the great-circle radius is converted to a chord, so no member x station loop is needed.
+    """
+    never = np.full(len(member_lon), np.iinfo(np.int64).max, dtype=np.int64)
+    located = ~(np.isnan(member_lon) | np.isnan(member_lat))
+    if not located.any() or len(station_lon) == 0:
+        return never
+    tree = cKDTree(unit_vectors(station_lon, station_lat))
+    # A hair of slack on the chord; exact haversine decides the borderline pairs below.
+    reach = tree.query_ball_point(unit_vectors(member_lon[located], member_lat[located]), chord_for_arc(radius_m) * (1 + 1e-9))
+    counts = np.fromiter((len(hits) for hits in reach), dtype=np.int64, count=len(reach))
+    if counts.sum() == 0:
+        return never
+    member_rows = np.repeat(np.flatnonzero(located), counts)
+    station_rows = np.concatenate([np.asarray(hits, dtype=np.int64) for hits in reach if hits])
+    within = (
+        haversine_m(member_lon[member_rows], member_lat[member_rows], station_lon[station_rows], station_lat[station_rows])
+        <= radius_m
+    )
+    member_rows, station_rows = member_rows[within], station_rows[within]
+    np.minimum.at(never, member_rows, station_open_day[station_rows])
+    return never
+
+
+@dataclass(frozen=True)
+class CityArrays:
+    """The raw frames as sorted numpy arrays, ready for per-period questions."""
+
+    community_ids: np.ndarray  # the communities figures are grouped by
+    member_ids: np.ndarray
+    member_community: np.ndarray  # position in community_ids
+    member_active_status: np.ndarray  # bool: status is active
+    member_registered: np.ndarray  # day numbers
+    member_has_liaison: np.ndarray
+    member_located: np.ndarray
+    member_station_day: np.ndarray  # earliest open day of a station in reach
+    contact_keys: np.ndarray  # sorted position * _DAY_SPAN + day
+    contact_side_keys: tuple[np.ndarray, ...]  # the same per side, in c.SIDES order
+    station_ids: np.ndarray
+    station_community: np.ndarray  # position in community_ids, -1 outside
+    station_opened: np.ndarray  # day numbers, NO_DAY when unknown
+    visit_station: np.ndarray  # position in station_ids, sorted by day
+    visit_day: np.ndarray
+    volunteer_member: np.ndarray  # position in member_ids, sorted by day
+    volunteer_day: np.ndarray
+    volunteer_hours: np.ndarray
+
+
+def prepare_city(
+    members: pd.DataFrame,
+    contacts: pd.DataFrame,
+    stations: pd.DataFrame,
+    visits: pd.DataFrame,
+    volunteer: pd.DataFrame,
+    *,
+    station_radius_m: float,
+    community_ids: Sequence[int] | None = None,
+) -> CityArrays:
+    """Index the frames once. Records of members or stations not in the frames are ignored."""
+    require_columns(members, MEMBER_COLUMNS, "members")
+    require_columns(contacts, CONTACT_COLUMNS, "contacts")
+    require_columns(stations, STATION_COLUMNS, "stations")
+    require_columns(visits, VISIT_COLUMNS, "visits")
+    require_columns(volunteer, VOLUNTEER_COLUMNS, "volunteer")
+
+    if community_ids is None:
+        community_ids = np.union1d(members[c.COMMUNITY_ID].to_numpy(), stations[c.COMMUNITY_ID].to_numpy())
+    communities = pd.Index(np.asarray(community_ids, dtype=np.int64))
+    member_index = pd.Index(members[c.MEMBER_ID].to_numpy(dtype=np.int64))
+    station_index = pd.Index(stations[c.STATION_ID].to_numpy(dtype=np.int64))
+
+    member_lon = members[c.LON].to_numpy(dtype=float, na_value=np.nan)
+    member_lat = members[c.LAT].to_numpy(dtype=float, na_value=np.nan)
+    station_opened = to_day_numbers(stations[c.OPENED_ON])
+    liaison = members[c.LIAISON].astype("string").str.strip()
+
+    contact_pos = member_index.get_indexer(contacts[c.MEMBER_ID].to_numpy(dtype=np.int64))
+    contact_day = to_day_numbers(contacts[c.CONTACTED_ON])
+    contact_side = contacts[c.SIDE].to_numpy(dtype=object)
+    keep = contact_pos >= 0
+    keys = contact_pos * _DAY_SPAN + (contact_day - _DAY_BASE)
+
+    visit_pos = station_index.get_indexer(visits[c.STATION_ID].to_numpy(dtype=np.int64))
+    visit_day = to_day_numbers(visits[c.VISITED_AT])
+    visit_order = np.argsort(visit_day, kind="stable")
+    visit_order = visit_order[visit_pos[visit_order] >= 0]
+
+    volunteer_pos = member_index.get_indexer(volunteer[c.MEMBER_ID].to_numpy(dtype=np.int64))
+    volunteer_day = to_day_numbers(volunteer[c.ACTIVITY_ON])
+    volunteer_order = np.argsort(volunteer_day, kind="stable")
+    volunteer_order = volunteer_order[volunteer_pos[volunteer_order] >= 0]
+
+    return CityArrays(
+        community_ids=communities.to_numpy(),
+        member_ids=member_index.to_numpy(),
+        member_community=communities.get_indexer(members[c.COMMUNITY_ID].to_numpy(dtype=np.int64)),
+        member_active_status=(members[c.STATUS] == c.STATUS_ACTIVE).to_numpy(dtype=bool),
+        member_registered=to_day_numbers(members[c.REGISTERED_ON]),
+        member_has_liaison=(liaison.fillna("") != "").to_numpy(dtype=bool),
+        member_located=~(np.isnan(member_lon) | np.isnan(member_lat)),
+        member_station_day=compute_station_open_day_nearby(
+            member_lon,
+            member_lat,
+            stations[c.LON].to_numpy(dtype=float),
+            stations[c.LAT].to_numpy(dtype=float),
+            station_opened,
+            radius_m=station_radius_m,
+        ),
+        contact_keys=np.sort(keys[keep]),
+        contact_side_keys=tuple(np.sort(keys[keep & (contact_side == side)]) for side in c.SIDES),
+        station_ids=station_index.to_numpy(),
+        station_community=communities.get_indexer(stations[c.COMMUNITY_ID].to_numpy(dtype=np.int64)),
+        station_opened=station_opened,
+        visit_station=visit_pos[visit_order],
+        visit_day=visit_day[visit_order],
+        volunteer_member=volunteer_pos[volunteer_order],
+        volunteer_day=volunteer_day[volunteer_order],
+        volunteer_hours=volunteer[c.HOURS].to_numpy(dtype=float)[volunteer_order],
+    )
+
+
+def _count_in(keys: np.ndarray, positions: np.ndarray, after_day: int, upto_day: int) -> np.ndarray:
+    """How many keys each member has with after_day < day <= upto_day."""
+    base = positions * _DAY_SPAN - _DAY_BASE
+    return np.searchsorted(keys, base + upto_day, side="right") - np.searchsorted(keys, base + after_day, side="right")
+
+
+def _last_day(keys: np.ndarray, positions: np.ndarray, upto_day: int) -> np.ndarray:
+    """Each member's latest day <= upto_day, or NO_DAY."""
+    index = np.searchsorted(keys, positions * _DAY_SPAN - _DAY_BASE + upto_day, side="right") - 1
+    found = keys[np.maximum(index, 0)] if len(keys) else np.zeros(len(positions), dtype=np.int64)
+    mine = (index >= 0) & (found // _DAY_SPAN == positions)
+    return np.where(mine, found % _DAY_SPAN + _DAY_BASE, NO_DAY)
+
+
+def compute_member_states(city: CityArrays, *, end: date, thresholds: Thresholds) -> pd.DataFrame:
+    """One row per member: whether active at `end`, last contact, and each per-member flag."""
+    end_day = day_number(end)
+    positions = np.arange(len(city.member_ids), dtype=np.int64)
+    active = city.member_active_status & (city.member_registered <= end_day)
+    last_contact = _last_day(city.contact_keys, positions, end_day)
+    last_or_registered = np.where(last_contact == NO_DAY, city.member_registered, last_contact)
+    days_since = end_day - last_or_registered
+    contacts_in_window = _count_in(city.contact_keys, positions, end_day - thresholds.contact_window_days, end_day)
+    three_way = np.ones(len(positions), dtype=bool)
+    for side_keys in city.contact_side_keys:
+        three_way &= _count_in(side_keys, positions, end_day - thresholds.three_way_window_days, end_day) > 0
+    return pd.DataFrame(
+        {
+            c.MEMBER_ID: city.member_ids,
+            "active": active,
+            "last_contact_day": last_or_registered,
+            "days_since_contact": days_since,
+            "contacts_in_window": contacts_in_window,
+            "contacted_in_window": contacts_in_window > 0,
+            "overdue": days_since > thresholds.overdue_days,
+            "lost_contact": days_since > thresholds.lost_contact_days,
+            "three_way_complete": three_way,
+            "has_liaison": city.member_has_liaison,
+            "located": city.member_located,
+            "station_covered": city.member_located & (city.member_station_day <= end_day),
+        }
+    )
+
+
+def compute_community_week(city: CityArrays, *, end: date, thresholds: Thresholds, days: int = 7) -> pd.DataFrame:
+    """The additive parts of every indicator per community, for the period of `days` ending at `end`."""
+    end_day = day_number(end)
+    start_day = end_day - days + 1
+    n = len(city.community_ids)
+    states = compute_member_states(city, end=end, thresholds=thresholds)
+    active = states["active"].to_numpy()
+    in_area = city.member_community >= 0
+    group = city.member_community[in_area]
+
+    def per_community(flags: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        values = flags[in_area] if weights is None else np.where(flags, weights, 0)[in_area]
+        return np.bincount(group, weights=values.astype(float), minlength=n)
+
+    registered_in_period = (city.member_registered >= start_day) & (city.member_registered <= end_day)
+
+    visit_lo = np.searchsorted(city.visit_day, start_day, side="left")
+    visit_hi = np.searchsorted(city.visit_day, end_day, side="right")
+    visits_per_station = np.bincount(city.visit_station[visit_lo:visit_hi], minlength=len(city.station_ids))
+    station_in_area = city.station_community >= 0
+    station_open = city.station_opened <= end_day
+    idle = station_open & (visits_per_station == 0) & station_in_area
+    station_group = city.station_community[station_in_area]
+
+    vol_lo = np.searchsorted(city.volunteer_day, start_day, side="left")
+    vol_hi = np.searchsorted(city.volunteer_day, end_day, side="right")
+    hours_per_member = np.bincount(
+        city.volunteer_member[vol_lo:vol_hi], weights=city.volunteer_hours[vol_lo:vol_hi], minlength=len(city.member_ids)
+    )
+
+    frame = pd.DataFrame(
+        {
+            c.COMMUNITY_ID: city.community_ids,
+            "active_members": per_community(active),
+            "new_registrations": per_community(registered_in_period),
+            "contacted_in_window": per_community(active & states["contacted_in_window"].to_numpy()),
+            "overdue": per_community(active & states["overdue"].to_numpy()),
+            "lost_contact": per_community(active & states["lost_contact"].to_numpy()),
+            "three_way_complete": per_community(active & states["three_way_complete"].to_numpy()),
+            "contacts_in_window": per_community(active, states["contacts_in_window"].to_numpy()),
+            "with_liaison": per_community(active & city.member_has_liaison),
+            "located_members": per_community(active & city.member_located),
+            "station_covered": per_community(active & states["station_covered"].to_numpy()),
+            "station_visits": np.bincount(station_group, weights=visits_per_station[station_in_area], minlength=n),
+            "idle_stations": np.bincount(station_group, weights=idle[station_in_area].astype(float), minlength=n),
+            "volunteer_hours": per_community(np.ones(len(active), dtype=bool), hours_per_member),
+            "volunteer_participants": per_community(active & (hours_per_member > 0)),
+        }
+    )
+    counts = [name for name in c.SUMMARY_COUNTS if name != "volunteer_hours"]
+    return frame.astype({name: np.int64 for name in counts})
+
+
+def compute_weekly_summary(city: CityArrays, *, week_ends: Sequence[date], thresholds: Thresholds) -> pd.DataFrame:
+    """`compute_community_week` for each ISO week ending on the given Sundays, with a week_start column."""
+    if not week_ends:
+        return pd.DataFrame(columns=[c.WEEK_START, c.COMMUNITY_ID, *c.SUMMARY_COUNTS])
+    frames = [
+        compute_community_week(city, end=end, thresholds=thresholds).assign(**{c.WEEK_START: end - timedelta(days=6)})
+        for end in week_ends
+    ]
+    return pd.concat(frames, ignore_index=True)[[c.WEEK_START, c.COMMUNITY_ID, *c.SUMMARY_COUNTS]]

@@ -1,0 +1,83 @@
+"""Shared fixtures: a database URL on a temporary SQLite file and on a fresh PostgreSQL database.
+
+Without a PostgreSQL server the PostgreSQL cases skip, saying why; with CI=true they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from data_access.engine import dispose_engine  # noqa: E402
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _postgres_or_skip() -> None:
+    try:
+        with create_engine(POSTGRES_ADMIN_URL).connect():
+            pass
+    except OperationalError as exc:
+        reason = f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {type(exc).__name__}"
+        if IN_CI:
+            pytest.fail(reason + " (mandatory with CI=true)")
+        pytest.skip(reason)
+
+
+@contextmanager
+def _postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards."""
+    _postgres_or_skip()
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        dispose_engine(url)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def _sqlite_database(folder: Path) -> Iterator[str]:
+    url = f"sqlite:///{folder / f'{uuid.uuid4().hex[:8]}.sqlite'}"
+    try:
+        yield url
+    finally:
+        dispose_engine(url)
+
+
+@contextmanager
+def empty_database(kind: str, folder: Path) -> Iterator[str]:
+    """The URL of an empty database of `kind` (sqlite or postgresql)."""
+    with _postgres_database() if kind == "postgresql" else _sqlite_database(folder) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each engine, for one test."""
+    with empty_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database on each engine, shared by a module's read-only tests."""
+    with empty_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        yield url

@@ -1,0 +1,50 @@
+"""Every Chinese string the user sees, in one module (an English locale is one file away)."""
+
+APP_TITLE = "流动党员管理服务分析"
+SYNTHETIC_BANNER = "示例数据，均为合成"
+NO_DATA = "暂无数据。可运行 python cli.py sample --size demo 生成示例数据，或在“数据导入”页导入台账。"
+CITY = "武汉市"
+
+# The 14 indicators of the weekly report
+INDICATOR_LABELS = {
+    "active_members": "在册流动党员",
+    "new_registrations": "新增报到",
+    "contact_coverage": "联系覆盖率",
+    "overdue": "超期未联系",
+    "lost_contact": "失联风险",
+    "three_way_complete": "三联齐全率",
+    "contacts_per_member_30d": "人均联系次数（30天）",
+    "liaison_coverage": "专属联系人覆盖率",
+    "station_coverage": "驿站服务覆盖率",
+    "station_visits": "驿站服务人次",
+    "idle_stations": "闲置驿站",
+    "volunteer_hours": "志愿服务时长（小时）",
+    "volunteer_participants": "志愿服务参与人数",
+    "volunteer_participation_rate": "志愿服务参与率",
+}
+RATE_INDICATORS = frozenset(
+    {"contact_coverage", "three_way_complete", "liaison_coverage", "station_coverage", "volunteer_participation_rate"}
+)
+
+# Command line
+CLI_REPORT_HEADER = ("指标", "本周", "上周", "变化")
+CLI_REPORT_TITLE = "{area} · {week}（{start} 至 {end}）"
+CLI_EMPTY_DATABASE = "提示：数据库中还没有数据。运行 python cli.py sample --size demo 可生成示例数据。"
+CLI_SYNTHETIC_NOTE = "注意：以上为合成的示例数据。"
+CLI_BAD_WEEK = "周次格式不正确：{value}。请写成 2026-W46 这样的 ISO 周（年-W周数）。"
+CLI_BAD_DATE = "日期格式不正确：{value}。请写成 2026-11-22。"
+CLI_BAD_AREA = "区域写法不正确：{value}。请写成 区/街道/社区，例如 江汉区/北湖街道/环保社区。"
+CLI_UNKNOWN_AREA = "找不到区域：{value}。"
+CLI_AREA_SUGGESTIONS = "您是不是要找：{names}"
+CLI_NO_SUGGESTIONS = "可用的区（部分）：{names}"
+CLI_SAMPLE_DONE = "已生成{size}示例城市（合成数据）：{rows}"
+CLI_PROGRESS = "写入 {table}：{done:,}/{total:,} 行"
+
+# Database problems (DataAccessError codes)
+DATABASE_ERRORS = {
+    "unreachable": "无法连接数据库，请检查 --db 或 DATABASE_URL 设置。",
+    "schema_newer": "该数据库由更新版本的程序创建，本程序无法读取。请升级程序。",
+    "schema_unknown": "该数据库不是本程序的数据库（或结构无法识别），已拒绝读取，以免误读数据。",
+    "query_failed": "查询数据库时出错，请稍后重试或联系管理员。",
+}
+DATABASE_ERROR_FALLBACK = "数据库出错，请联系管理员。"
