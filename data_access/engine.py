@@ -93,9 +93,7 @@ def ensure_schema(engine: Engine) -> None:
                 raise DataAccessError("schema_unknown", f"no upgrade from version {version}")
             UPGRADES[version](conn)
             version += 1
-            conn.execute(
-                meta_table.update().where(meta_table.c.key == "schema_version"), {"value": str(version)}
-            )
+            conn.execute(meta_table.update().where(meta_table.c.key == "schema_version"), {"value": str(version)})
             log.info("upgraded schema to version %s", version)
 
 

@@ -26,7 +26,9 @@ def fetch_meta(conn: Connection) -> dict[str, str]:
 
 def filter_by_area(statement: Select, area: AreaPath) -> Select:
     """Restrict a statement that already joins `areas_table` to the communities under `area`."""
-    for column, value in zip((areas_table.c.district, areas_table.c.street, areas_table.c.community), area.parts, strict=False):
+    for column, value in zip(
+        (areas_table.c.district, areas_table.c.street, areas_table.c.community), area.parts, strict=False
+    ):
         statement = statement.where(column == value)
     return statement
 

@@ -64,14 +64,20 @@ def _member_records(table, columns: list, day_column, area: AreaPath, start: dat
     return filter_by_area(statement, area)
 
 
-def fetch_contacts(conn: Connection, *, area: AreaPath, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+def fetch_contacts(
+    conn: Connection, *, area: AreaPath, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
     """Contacts of the area's members (any status) dated start..end. Columns: member_id, contacted_on, side, method."""
     t = contacts_table.c
-    statement = _member_records(contacts_table, [t.member_id, t.contacted_on, t.side, t.method], t.contacted_on, area, start, end)
+    statement = _member_records(
+        contacts_table, [t.member_id, t.contacted_on, t.side, t.method], t.contacted_on, area, start, end
+    )
     return _frame(conn, statement, "fetch_contacts")
 
 
-def fetch_volunteer(conn: Connection, *, area: AreaPath, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+def fetch_volunteer(
+    conn: Connection, *, area: AreaPath, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
     """Volunteer records of the area's members dated start..end. Columns: member_id, activity_on, hours, category."""
     t = volunteer_records_table.c
     statement = _member_records(
@@ -83,15 +89,17 @@ def fetch_volunteer(conn: Connection, *, area: AreaPath, start: date | None = No
 def fetch_stations(conn: Connection, *, area: AreaPath | None = None) -> pd.DataFrame:
     """Stations (of the area, or all of them). Columns: station_id, name, community_id, lon, lat, kind, opened_on."""
     s = stations_table.c
-    statement = select(
-        s.id.label(c.STATION_ID), s.name, s.community_id, s.lon, s.lat, s.kind, s.opened_on
-    ).select_from(stations_table.join(areas_table, areas_table.c.id == s.community_id))
+    statement = select(s.id.label(c.STATION_ID), s.name, s.community_id, s.lon, s.lat, s.kind, s.opened_on).select_from(
+        stations_table.join(areas_table, areas_table.c.id == s.community_id)
+    )
     if area is not None:
         statement = filter_by_area(statement, area)
     return _frame(conn, statement.order_by(s.id), "fetch_stations")
 
 
-def fetch_visits(conn: Connection, *, area: AreaPath, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+def fetch_visits(
+    conn: Connection, *, area: AreaPath, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
     """Visits to the area's stations dated start..end. Columns: station_id, visited_at, service, member_id."""
     v = station_visits_table.c
     statement = select(v.station_id, v.visited_at, v.service, v.member_id).select_from(

@@ -94,14 +94,18 @@ def compute_station_open_day_nearby(
         return never
     tree = cKDTree(unit_vectors(station_lon, station_lat))
     # A hair of slack on the chord; exact haversine decides the borderline pairs below.
-    reach = tree.query_ball_point(unit_vectors(member_lon[located], member_lat[located]), chord_for_arc(radius_m) * (1 + 1e-9))
+    reach = tree.query_ball_point(
+        unit_vectors(member_lon[located], member_lat[located]), chord_for_arc(radius_m) * (1 + 1e-9)
+    )
     counts = np.fromiter((len(hits) for hits in reach), dtype=np.int64, count=len(reach))
     if counts.sum() == 0:
         return never
     member_rows = np.repeat(np.flatnonzero(located), counts)
     station_rows = np.concatenate([np.asarray(hits, dtype=np.int64) for hits in reach if hits])
     within = (
-        haversine_m(member_lon[member_rows], member_lat[member_rows], station_lon[station_rows], station_lat[station_rows])
+        haversine_m(
+            member_lon[member_rows], member_lat[member_rows], station_lon[station_rows], station_lat[station_rows]
+        )
         <= radius_m
     )
     member_rows, station_rows = member_rows[within], station_rows[within]
@@ -277,7 +281,9 @@ def compute_community_week(city: CityArrays, *, end: date, thresholds: Threshold
     vol_lo = np.searchsorted(city.volunteer_day, start_day, side="left")
     vol_hi = np.searchsorted(city.volunteer_day, end_day, side="right")
     hours_per_member = np.bincount(
-        city.volunteer_member[vol_lo:vol_hi], weights=city.volunteer_hours[vol_lo:vol_hi], minlength=len(city.member_ids)
+        city.volunteer_member[vol_lo:vol_hi],
+        weights=city.volunteer_hours[vol_lo:vol_hi],
+        minlength=len(city.member_ids),
     )
 
     frame = pd.DataFrame(

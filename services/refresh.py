@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine
 
 from data_access.areas import AreaPath
+from data_access.engine import Engine
 from data_access.loading import replace_weekly_stats
 from data_access.records import (
     fetch_community_ids,

@@ -6,9 +6,8 @@ import difflib
 import logging
 from datetime import date
 
-from sqlalchemy import Engine
-
 from data_access.areas import AreaPath
+from data_access.engine import Engine
 from data_access.lookups import area_exists, fetch_area_paths, fetch_meta, fetch_weekly_totals
 from metrics.periods import Week
 from metrics.report import Figure, compute_report

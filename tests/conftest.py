@@ -81,3 +81,10 @@ def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     """An empty database on each engine, shared by a module's read-only tests."""
     with empty_database(request.param, tmp_path_factory.mktemp("db")) as url:
         yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    """An empty SQLite database, for tests about behaviour that does not depend on the engine."""
+    with _sqlite_database(tmp_path) as url:
+        yield url

@@ -124,8 +124,14 @@ def test_empty_area_gives_zero_counts_and_null_rates(report_of):
     report = report_of("武昌区")
     assert values(report, "active_members") == (0, 0)
     assert values(report, "volunteer_hours") == (0.0, 0.0)
-    for key in ("contact_coverage", "three_way_complete", "liaison_coverage", "station_coverage",
-                "contacts_per_member_30d", "volunteer_participation_rate"):
+    for key in (
+        "contact_coverage",
+        "three_way_complete",
+        "liaison_coverage",
+        "station_coverage",
+        "contacts_per_member_30d",
+        "volunteer_participation_rate",
+    ):
         assert values(report, key) == (None, None)
 
 
@@ -138,9 +144,19 @@ def test_unknown_area_suggests_the_nearest_names(tiny_engine):
 def test_report_has_the_fourteen_keys_in_order(report_of):
     report = report_of()
     assert list(report) == [
-        "active_members", "new_registrations", "contact_coverage", "overdue", "lost_contact",
-        "three_way_complete", "contacts_per_member_30d", "liaison_coverage", "station_coverage",
-        "station_visits", "idle_stations", "volunteer_hours", "volunteer_participants",
+        "active_members",
+        "new_registrations",
+        "contact_coverage",
+        "overdue",
+        "lost_contact",
+        "three_way_complete",
+        "contacts_per_member_30d",
+        "liaison_coverage",
+        "station_coverage",
+        "station_visits",
+        "idle_stations",
+        "volunteer_hours",
+        "volunteer_participants",
         "volunteer_participation_rate",
     ]
     assert all(set(figure) == {"value", "previous"} for figure in report.values())

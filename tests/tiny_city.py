@@ -20,20 +20,32 @@ def north_of(point: tuple[float, float], metres: float) -> tuple[float, float]:
 
 def _area(i, level, district, street=None, community=None, parent=None):
     path = "/".join(p for p in (district, street, community) if p)
-    return dict(id=i, level=level, path=path, district=district, street=street, community=community,
-                parent_id=parent, lon=None, lat=None, boundary=None)
+    return dict(
+        id=i,
+        level=level,
+        path=path,
+        district=district,
+        street=street,
+        community=community,
+        parent_id=parent,
+        lon=None,
+        lat=None,
+        boundary=None,
+    )
 
 
 def tables() -> dict[str, pd.DataFrame]:
-    areas = pd.DataFrame([
-        _area(1, "district", "江汉区"),
-        _area(2, "street", "江汉区", "北湖街道", parent=1),
-        _area(3, "community", "江汉区", "北湖街道", "环保社区", parent=2),
-        _area(4, "community", "江汉区", "北湖街道", "世彩社区", parent=2),
-        _area(5, "district", "武昌区"),
-        _area(6, "street", "武昌区", "南湖街道", parent=5),
-        _area(7, "community", "武昌区", "南湖街道", "华锦社区", parent=6),
-    ])
+    areas = pd.DataFrame(
+        [
+            _area(1, "district", "江汉区"),
+            _area(2, "street", "江汉区", "北湖街道", parent=1),
+            _area(3, "community", "江汉区", "北湖街道", "环保社区", parent=2),
+            _area(4, "community", "江汉区", "北湖街道", "世彩社区", parent=2),
+            _area(5, "district", "武昌区"),
+            _area(6, "street", "武昌区", "南湖街道", parent=5),
+            _area(7, "community", "武昌区", "南湖街道", "华锦社区", parent=6),
+        ]
+    )
     near_x = north_of(STATION_X, 500)
     far_x = north_of(STATION_X, 1500)
     edge_in = north_of(STATION_X, 999)
@@ -51,13 +63,29 @@ def tables() -> dict[str, pd.DataFrame]:
         (8, 4, "active", date(2026, 1, 1), "楼栋长丙", near_y),
         (9, 4, "active", date(2026, 1, 1), "楼栋长丙", across),
     ]
-    members = pd.DataFrame([
-        dict(id=i, name=f"测试{i}", phone=f"1380000000{i}", flow_type="inflow", community_id=community,
-             registered_on=registered, gender="M", birth_date=None, home_org=None, employer=None,
-             occupation="rider", channel="qr_scan", liaison=liaison, status=status,
-             lon=point[0] if point else None, lat=point[1] if point else None)
-        for i, community, status, registered, liaison, point in rows
-    ])
+    members = pd.DataFrame(
+        [
+            dict(
+                id=i,
+                name=f"测试{i}",
+                phone=f"1380000000{i}",
+                flow_type="inflow",
+                community_id=community,
+                registered_on=registered,
+                gender="M",
+                birth_date=None,
+                home_org=None,
+                employer=None,
+                occupation="rider",
+                channel="qr_scan",
+                liaison=liaison,
+                status=status,
+                lon=point[0] if point else None,
+                lat=point[1] if point else None,
+            )
+            for i, community, status, registered, liaison, point in rows
+        ]
+    )
     contact_rows = [  # member, day, side
         (1, date(2026, 10, 17), "inflow_org"),
         (2, date(2026, 10, 16), "inflow_org"),
@@ -67,30 +95,76 @@ def tables() -> dict[str, pd.DataFrame]:
         (8, date(2026, 11, 15), "member"),
         (9, date(2026, 11, 1), "inflow_org"),
     ]
-    contacts = pd.DataFrame([
-        dict(id=i + 1, member_id=m, contacted_on=d, side=s, method="phone", liaison=None)
-        for i, (m, d, s) in enumerate(contact_rows)
-    ])
-    stations = pd.DataFrame([
-        dict(id=1, name="环保社区党群服务中心", community_id=3, lon=STATION_X[0], lat=STATION_X[1],
-             kind="service_center", opened_on=date(2025, 1, 1), services="rest,water"),
-        dict(id=2, name="世彩社区红色驿站", community_id=4, lon=STATION_Y[0], lat=STATION_Y[1],
-             kind="red_post", opened_on=date(2026, 11, 16), services="rest"),
-    ])
+    contacts = pd.DataFrame(
+        [
+            dict(id=i + 1, member_id=m, contacted_on=d, side=s, method="phone", liaison=None)
+            for i, (m, d, s) in enumerate(contact_rows)
+        ]
+    )
+    stations = pd.DataFrame(
+        [
+            dict(
+                id=1,
+                name="环保社区党群服务中心",
+                community_id=3,
+                lon=STATION_X[0],
+                lat=STATION_X[1],
+                kind="service_center",
+                opened_on=date(2025, 1, 1),
+                services="rest,water",
+            ),
+            dict(
+                id=2,
+                name="世彩社区红色驿站",
+                community_id=4,
+                lon=STATION_Y[0],
+                lat=STATION_Y[1],
+                kind="red_post",
+                opened_on=date(2026, 11, 16),
+                services="rest",
+            ),
+        ]
+    )
     visit_times = [
         datetime(2026, 11, 9, 0, 0, 0),
         datetime(2026, 11, 15, 23, 59, 59),
         datetime(2026, 11, 16, 0, 0, 0),
         datetime(2026, 11, 8, 12, 0, 0),
     ]
-    visits = pd.DataFrame([
-        dict(id=i + 1, station_id=1, visited_at=t, service="rest", member_id=None) for i, t in enumerate(visit_times)
-    ])
-    volunteer = pd.DataFrame([
-        dict(id=1, activity="环保社区文明创建", activity_on=date(2026, 11, 9), member_id=1, hours=2.5, category="civility", community_id=3),
-        dict(id=2, activity="环保社区文明创建", activity_on=date(2026, 11, 12), member_id=6, hours=1.0, category="civility", community_id=3),
-        dict(id=3, activity="环保社区扫雪", activity_on=date(2026, 11, 8), member_id=3, hours=2.0, category="other", community_id=3),
-    ])
+    visits = pd.DataFrame(
+        [dict(id=i + 1, station_id=1, visited_at=t, service="rest", member_id=None) for i, t in enumerate(visit_times)]
+    )
+    volunteer = pd.DataFrame(
+        [
+            dict(
+                id=1,
+                activity="环保社区文明创建",
+                activity_on=date(2026, 11, 9),
+                member_id=1,
+                hours=2.5,
+                category="civility",
+                community_id=3,
+            ),
+            dict(
+                id=2,
+                activity="环保社区文明创建",
+                activity_on=date(2026, 11, 12),
+                member_id=6,
+                hours=1.0,
+                category="civility",
+                community_id=3,
+            ),
+            dict(
+                id=3,
+                activity="环保社区扫雪",
+                activity_on=date(2026, 11, 8),
+                member_id=3,
+                hours=2.0,
+                category="other",
+                community_id=3,
+            ),
+        ]
+    )
     return {
         "areas": areas,
         "members": members,

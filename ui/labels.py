@@ -48,3 +48,23 @@ DATABASE_ERRORS = {
     "query_failed": "查询数据库时出错，请稍后重试或联系管理员。",
 }
 DATABASE_ERROR_FALLBACK = "数据库出错，请联系管理员。"
+
+# Dashboard
+PAGE_OVERVIEW = "总览"
+FIRST_RUN_BUILDING = "首次启动：正在生成示例城市（合成数据）……"
+PREVIOUS_WEEK = "上周：{value}"
+WEEK_CAPTION = "{area} · {week}（{start} 至 {end}）"
+LOWER_IS_BETTER = frozenset({"overdue", "lost_contact", "idle_stations"})
+INDICATOR_GROUPS = {
+    "报到": ("active_members", "new_registrations"),
+    "联系": (
+        "contact_coverage",
+        "overdue",
+        "lost_contact",
+        "three_way_complete",
+        "contacts_per_member_30d",
+        "liaison_coverage",
+    ),
+    "服务": ("station_coverage", "station_visits", "idle_stations"),
+    "志愿": ("volunteer_hours", "volunteer_participants", "volunteer_participation_rate"),
+}

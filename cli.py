@@ -1,0 +1,170 @@
+"""Command line: build the synthetic city and print the weekly report.
+
+    python cli.py sample --size demo [--seed N] [--until DATE] [--db URL]
+    python cli.py report [--week 2026-W46] [--area 江汉区/北湖街道] [--json] [--db URL]
+
+Exit codes: 0 done, 1 database problem, 2 bad arguments (week, area, date).
+Heavy modules are imported inside the commands so that `report` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date
+
+from ui import labels
+
+EXIT_OK, EXIT_DATABASE, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad argument; the message is Chinese and for the user."""
+
+
+def _engine(args: argparse.Namespace):
+    from data_access.engine import get_engine
+    from settings import Settings
+
+    settings = Settings.from_env()
+    url = args.db or settings.resolved_database_url
+    return get_engine(url), settings
+
+
+def _stderr_progress(table: str, done: int, total: int) -> None:
+    end = "\n" if done >= total else "\r"
+    print(labels.CLI_PROGRESS.format(table=table, done=done, total=total), end=end, file=sys.stderr, flush=True)
+
+
+def command_sample(args: argparse.Namespace) -> int:
+    from metrics.periods import last_complete_week, today_in_china
+    from services.sample import build_sample
+
+    try:
+        until = date.fromisoformat(args.until) if args.until else last_complete_week(today_in_china()).end
+    except ValueError as exc:
+        raise UsageError(labels.CLI_BAD_DATE.format(value=args.until)) from exc
+    engine, settings = _engine(args)
+    rows = build_sample(
+        engine, seed=args.seed, until=until, size=args.size, thresholds=settings.thresholds, progress=_stderr_progress
+    )
+    print(labels.CLI_SAMPLE_DONE.format(size=args.size, rows=", ".join(f"{k} {v:,}" for k, v in rows.items())))
+    return EXIT_OK
+
+
+def _format_figure(key: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    if key in labels.RATE_INDICATORS:
+        return f"{value:.1%}"
+    return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+
+
+def _format_change(key: str, value: float | None, previous: float | None) -> str:
+    if value is None or previous is None:
+        return "—"
+    delta = value - previous
+    if key in labels.RATE_INDICATORS:
+        return f"{delta * 100:+.1f} 个百分点"
+    return f"{delta:+,.2f}" if isinstance(delta, float) else f"{delta:+,}"
+
+
+def command_report(args: argparse.Namespace) -> int:
+    from data_access.areas import AreaPath
+    from data_access.lookups import fetch_meta
+    from metrics.periods import Week, last_complete_week, today_in_china
+    from services.report import UnknownAreaError, weekly_report
+
+    try:
+        week = Week.parse(args.week) if args.week else last_complete_week(today_in_china())
+    except ValueError as exc:
+        raise UsageError(labels.CLI_BAD_WEEK.format(value=args.week)) from exc
+    try:
+        area = AreaPath.parse(args.area)
+    except ValueError as exc:
+        raise UsageError(labels.CLI_BAD_AREA.format(value=args.area)) from exc
+    engine, settings = _engine(args)
+    try:
+        report = weekly_report(engine, week=week, area=area, thresholds=settings.thresholds)
+    except UnknownAreaError as exc:
+        hint = (
+            labels.CLI_AREA_SUGGESTIONS.format(names="、".join(exc.suggestions))
+            if exc.suggestions
+            else labels.CLI_BAD_AREA.format(value=args.area)
+        )
+        raise UsageError(labels.CLI_UNKNOWN_AREA.format(value=args.area) + "\n" + hint) from exc
+    with engine.connect() as conn:
+        meta = fetch_meta(conn)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(labels.CLI_REPORT_TITLE.format(area=str(area) or labels.CITY, week=week, start=week.start, end=week.end))
+        rows = [labels.CLI_REPORT_HEADER] + [
+            (
+                labels.INDICATOR_LABELS[key],
+                _format_figure(key, figure["value"]),
+                _format_figure(key, figure["previous"]),
+                _format_change(key, figure["value"], figure["previous"]),
+            )
+            for key, figure in report.items()
+        ]
+        widths = [max(_display_width(row[i]) for row in rows) for i in range(4)]
+        for row in rows:
+            print(
+                "  ".join(cell + " " * (width - _display_width(cell)) for cell, width in zip(row, widths, strict=True))
+            )
+        if meta.get("data_kind") == "synthetic":
+            print(labels.CLI_SYNTHETIC_NOTE)
+    if "data_kind" not in meta:
+        print(labels.CLI_EMPTY_DATABASE, file=sys.stderr)
+    return EXIT_OK
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="SQLAlchemy URL (default: DATABASE_URL, else data/dashboard.sqlite)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    parser = argparse.ArgumentParser(prog="cli.py", description="流动党员管理服务分析 · command line")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    sample = commands.add_parser("sample", parents=[common], help="build the synthetic city")
+    sample.add_argument("--size", choices=("demo", "city"), default="demo")
+    sample.add_argument("--seed", type=int, default=20261122)
+    sample.add_argument("--until", help="last day of data (default: end of the last complete week)")
+    sample.set_defaults(handler=command_sample)
+
+    report = commands.add_parser("report", parents=[common], help="print the weekly indicators")
+    report.add_argument("--week", help="ISO week such as 2026-W46 (default: the last complete week)")
+    report.add_argument("--area", help="区[/街道[/社区]] (default: the whole city)")
+    report.add_argument("--json", action="store_true", help="print the JSON object of PRODUCT.md")
+    report.set_defaults(handler=command_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    from data_access.engine import DataAccessError
+
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except DataAccessError as exc:
+        print(labels.DATABASE_ERRORS.get(exc.code, labels.DATABASE_ERROR_FALLBACK), file=sys.stderr)
+        logging.getLogger(__name__).info("database error: %s", exc)
+        return EXIT_DATABASE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""On the very first start with the embedded SQLite file, build the demo city so there is something to see."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.periods import last_complete_week, today_in_china
+from services.sample import build_sample
+from ui import labels
+from ui.data import SETTINGS, engine, load_meta
+
+
+def ensure_demo_city() -> None:
+    """Build the synthetic demo city when the default database holds no data yet."""
+    if SETTINGS.database_url or "data_kind" in load_meta():
+        return
+    bar = st.progress(0.0, text=labels.FIRST_RUN_BUILDING)
+
+    def progress(table: str, done: int, total: int) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=f"{labels.FIRST_RUN_BUILDING} {table}")
+
+    build_sample(
+        engine(),
+        seed=20261122,
+        until=last_complete_week(today_in_china()).end,
+        size="demo",
+        thresholds=SETTINGS.thresholds,
+        progress=progress,
+    )
+    bar.empty()

@@ -1,0 +1,52 @@
+"""Shared widgets and renderers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from data_access.engine import DataAccessError
+from metrics.report import Figure
+from ui import labels
+
+
+def render_error(exc: Exception) -> None:
+    """One friendly Chinese message, then stop; never a traceback."""
+    code = exc.code if isinstance(exc, DataAccessError) else ""
+    st.error(labels.DATABASE_ERRORS.get(code, labels.DATABASE_ERROR_FALLBACK))
+    st.stop()
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Show database problems inside the block as one Chinese message and stop the page."""
+    try:
+        yield
+    except DataAccessError as exc:
+        render_error(exc)
+
+
+def format_figure(key: str, value: Figure) -> str:
+    if value is None:
+        return "—"
+    if key in labels.RATE_INDICATORS:
+        return f"{value:.1%}"
+    return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+
+
+def render_indicator(key: str, figure: dict[str, Figure]) -> None:
+    """A metric with last week's figure beside it; the colour says whether the change is good."""
+    value, previous = figure["value"], figure["previous"]
+    delta = None
+    if value is not None and previous is not None:
+        change = value - previous
+        delta = f"{change * 100:+.1f} 个百分点" if key in labels.RATE_INDICATORS else format_figure(key, change)
+    st.metric(
+        labels.INDICATOR_LABELS[key],
+        format_figure(key, value),
+        delta=delta,
+        delta_color="inverse" if key in labels.LOWER_IS_BETTER else "normal",
+        help=labels.PREVIOUS_WEEK.format(value=format_figure(key, previous)),
+    )
