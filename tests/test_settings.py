@@ -1,0 +1,33 @@
+"""Settings: read from the environment, typed, and every one documented in the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from settings import Settings, describe
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("env", [env for env, _, _ in describe()])
+def test_every_setting_is_documented(env):
+    assert f"`{env}`" in README
+
+
+def test_environment_overrides_defaults_with_types():
+    settings = Settings.from_env({"DASHBOARD_OVERDUE_DAYS": "45", "DASHBOARD_STATION_RADIUS_M": "800"})
+    assert settings.overdue_days == 45
+    assert settings.thresholds.station_radius_m == 800.0
+    assert settings.thresholds.lost_contact_days == 90
+
+
+def test_default_database_is_the_embedded_sqlite_file():
+    assert Settings.from_env({}).resolved_database_url.endswith("data/dashboard.sqlite")
+    assert Settings.from_env({"DATABASE_URL": "sqlite:///x.db"}).resolved_database_url == "sqlite:///x.db"
+
+
+def test_malformed_setting_names_the_variable():
+    with pytest.raises(ValueError, match="DASHBOARD_OVERDUE_DAYS"):
+        Settings.from_env({"DASHBOARD_OVERDUE_DAYS": "thirty"})
