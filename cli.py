@@ -65,7 +65,7 @@ def _format_figure(key: str, value: float | None) -> str:
 def _format_change(key: str, value: float | None, previous: float | None) -> str:
     if value is None or previous is None:
         return "—"
-    delta = value - previous
+    delta = round(value - previous, 6) + 0  # "+ 0" turns -0.0 into 0.0
     if key in labels.RATE_INDICATORS:
         return f"{delta * 100:+.1f} 个百分点"
     return f"{delta:+,.2f}" if isinstance(delta, float) else f"{delta:+,}"

@@ -75,7 +75,7 @@ STATION_SUFFIXES = {
 }
 
 VOLUNTEER_ACTIVITIES = {
-    "governance": "社区治理志愿服务",
+    "governance": "共建共治志愿服务",
     "mediation": "矛盾纠纷调解",
     "civility": "文明创建志愿服务",
     "snow_clearing": "扫雪除冰志愿服务",

@@ -1,0 +1,1 @@
+"""The seeded synthetic city (see generate.py)."""
