@@ -8,7 +8,9 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Date, DateTime, Engine, Float, Integer, Table, delete, func, select
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import Connection, Date, DateTime, Engine, Integer, Table, delete, func, select
 
 from data_access.engine import timed
 from data_access.schema import DATA_TABLES, meta_table, weekly_stats_table
@@ -20,22 +22,16 @@ Progress = Callable[[str, int, int], None]  # (table, rows written, rows in all)
 
 
 def _python_values(series: pd.Series, column_type: object) -> list:
-    """A column as Python values the drivers take: ISO text for dates, None for missing."""
+    """A column as Python values the drivers take: text for dates (as SQLAlchemy writes them), None for missing."""
     if isinstance(column_type, (Date, DateTime)):
         unit = "us" if isinstance(column_type, DateTime) else "D"
-        stamps = pd.to_datetime(series).to_numpy(dtype=f"datetime64[{unit}]")
-        text = np.char.replace(np.datetime_as_string(stamps, unit=unit), "T", " ")
-        return np.where(np.isnat(stamps), None, text.astype(object)).tolist()
-    if isinstance(column_type, (Integer, Float)):
-        as_float = series.to_numpy(dtype=float, na_value=np.nan)
-        missing = np.isnan(as_float)
-        values = series.to_numpy(dtype=np.int64 if isinstance(column_type, Integer) and not missing.any() else object)
-        if not missing.any():
-            return values.tolist()
-        cast = int if isinstance(column_type, Integer) else float
-        return [None if gone else cast(value) for value, gone in zip(as_float, missing, strict=True)]
+        stamps = pa.array(pd.to_datetime(series).to_numpy(dtype=f"datetime64[{unit}]"))
+        return pc.cast(stamps, pa.string()).to_pylist()  # 2026-11-09 and 2026-11-09 12:30:05.000000
+    if isinstance(column_type, Integer) and series.dtype.kind == "f":
+        series = series.astype("Int64")  # ids with gaps arrive as floats: 1.0 must be written 1
     values = series.astype(object).to_numpy()
-    return [None if value is None or value is pd.NA or value != value else str(value) for value in values]
+    missing = pd.isna(values)
+    return (np.where(missing, None, values) if missing.any() else values).tolist()
 
 
 def _rows(frame: pd.DataFrame, table: Table) -> list[tuple]:
@@ -70,6 +66,17 @@ def _reset_sequence(conn: Connection, table: Table) -> None:
         conn.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"), highest)))
 
 
+def _sqlite_foreign_keys(conn: Connection, *, enforce: bool) -> None:
+    """Switch SQLite's per-row foreign key checks (a no-op inside a transaction, so done between them).
+
+    A bulk load is checked before it is written (generator, ledger validation); checking each of
+    ten million rows again doubles the load time.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if enforce else 'OFF'}")
+        conn.commit()
+
+
 def replace_all_data(
     engine: Engine,
     frames: Mapping[str, pd.DataFrame],
@@ -80,19 +87,25 @@ def replace_all_data(
     """Replace every data table with `frames` (keyed by table name) in one transaction.
 
     Indexes are dropped during the load and rebuilt after it, which is several times faster.
+    PostgreSQL checks foreign keys as usual; SQLite's per-row checks are off for the load.
     """
-    with engine.begin() as conn, timed("replace_all_data"):
-        for table in (weekly_stats_table, *reversed(DATA_TABLES)):
-            conn.execute(delete(table))
-        for table in DATA_TABLES:
-            for index in table.indexes:
-                index.drop(conn)
-            bulk_insert(conn, table, frames[table.name], progress)
-            for index in table.indexes:
-                index.create(conn)
-            _reset_sequence(conn, table)
-        write_meta(conn, meta)
-        bump_data_version(conn)
+    with engine.connect() as conn:
+        _sqlite_foreign_keys(conn, enforce=False)
+        try:
+            with conn.begin(), timed("replace_all_data"):
+                for table in (weekly_stats_table, *reversed(DATA_TABLES)):
+                    conn.execute(delete(table))
+                for table in DATA_TABLES:
+                    for index in table.indexes:
+                        index.drop(conn)
+                    bulk_insert(conn, table, frames[table.name], progress)
+                    for index in table.indexes:
+                        index.create(conn)
+                    _reset_sequence(conn, table)
+                write_meta(conn, meta)
+                bump_data_version(conn)
+        finally:
+            _sqlite_foreign_keys(conn, enforce=True)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("ANALYZE")

@@ -44,8 +44,10 @@ def require_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> No
 
 def to_day_numbers(values: object) -> np.ndarray:
     """Days since 1970-01-01 as int64; a missing date becomes NO_DAY."""
-    days = pd.to_datetime(pd.Series(values, dtype=object)).to_numpy(dtype="datetime64[D]")
-    return days.astype(np.int64)
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    if not pd.api.types.is_datetime64_any_dtype(series):
+        series = pd.to_datetime(series)  # date objects or ISO text, as databases return them
+    return series.to_numpy(dtype="datetime64[D]").astype(np.int64)
 
 
 def day_number(day: date) -> int:
@@ -167,7 +169,7 @@ def prepare_city(
 
     contact_pos = member_index.get_indexer(contacts[c.MEMBER_ID].to_numpy(dtype=np.int64))
     contact_day = to_day_numbers(contacts[c.CONTACTED_ON])
-    contact_side = contacts[c.SIDE].to_numpy(dtype=object)
+    contact_side = contacts[c.SIDE]
     keep = contact_pos >= 0
     keys = contact_pos * _DAY_SPAN + (contact_day - _DAY_BASE)
 
@@ -198,7 +200,7 @@ def prepare_city(
             radius_m=station_radius_m,
         ),
         contact_keys=np.sort(keys[keep]),
-        contact_side_keys=tuple(np.sort(keys[keep & (contact_side == side)]) for side in c.SIDES),
+        contact_side_keys=tuple(np.sort(keys[keep & (contact_side == side).to_numpy(dtype=bool)]) for side in c.SIDES),
         station_ids=station_index.to_numpy(),
         station_community=communities.get_indexer(stations[c.COMMUNITY_ID].to_numpy(dtype=np.int64)),
         station_opened=station_opened,

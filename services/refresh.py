@@ -45,21 +45,25 @@ def city_from_tables(tables: Mapping[str, pd.DataFrame], thresholds: Thresholds)
 
 
 def summary_weeks(tables: Mapping[str, pd.DataFrame], until: date | None) -> list[Week]:
-    """The weeks to precompute: from the first record (at most three years back) to the latest record or `until`."""
-    dates = [
-        pd.to_datetime(frame[column]).agg(["min", "max"])
-        for frame, column in (
-            (tables["members"], "registered_on"),
-            (tables["contacts"], "contacted_on"),
-            (tables["station_visits"], "visited_at"),
-            (tables["volunteer_records"], "activity_on"),
-        )
-        if len(frame)
+    """The weeks to precompute: from the first activity record (at most three years back) to the latest or `until`.
+
+    Before the first contact, visit or volunteer record the figures say little, and a week outside
+    the precomputed range is still computed on demand.
+    """
+
+    def span(frame: pd.DataFrame, column: str) -> list[tuple]:
+        return [(pd.Timestamp(frame[column].min()), pd.Timestamp(frame[column].max()))] if len(frame) else []
+
+    activity = [
+        *span(tables["contacts"], "contacted_on"),
+        *span(tables["station_visits"], "visited_at"),
+        *span(tables["volunteer_records"], "activity_on"),
     ]
-    if not dates:
+    spans = activity + span(tables["members"], "registered_on")
+    if not spans:
         return []
-    first = Week.containing(min(d["min"] for d in dates).date())
-    last = Week.containing(max([d["max"] for d in dates]).date())
+    first = Week.containing(min(low for low, _ in activity or spans).date())
+    last = Week.containing(max(high for _, high in spans).date())
     if until is not None:
         last = max(last, Week.containing(until))
     first = max(first, last.shifted(-(MAX_SUMMARY_WEEKS - 1)))
