@@ -21,7 +21,8 @@ def load_engine(url: str) -> Engine:
 
 
 def engine() -> Engine:
-    return load_engine(SETTINGS.resolved_database_url)
+    """The engine for DATABASE_URL as it is now (read each run, so a test or a restart can point elsewhere)."""
+    return load_engine(Settings.from_env().resolved_database_url)
 
 
 def load_meta() -> dict[str, str]:

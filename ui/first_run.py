@@ -6,13 +6,14 @@ import streamlit as st
 
 from metrics.periods import last_complete_week, today_in_china
 from services.sample import build_sample
+from settings import Settings
 from ui import labels
 from ui.data import SETTINGS, engine, load_meta
 
 
 def ensure_demo_city() -> None:
     """Build the synthetic demo city when the default database holds no data yet."""
-    if SETTINGS.database_url or "data_kind" in load_meta():
+    if Settings.from_env().database_url or "data_kind" in load_meta():
         return
     bar = st.progress(0.0, text=labels.FIRST_RUN_BUILDING)
 
