@@ -33,9 +33,12 @@ def _engine(args: argparse.Namespace):
     return get_engine(url), settings
 
 
-def _stderr_progress(table: str, done: int, total: int) -> None:
-    end = "\n" if done >= total else "\r"
-    print(labels.CLI_PROGRESS.format(table=table, done=done, total=total), end=end, file=sys.stderr, flush=True)
+def _stderr_progress(stage: str, done: int, total: int) -> None:
+    """One line per stage, rewritten in place on a terminal."""
+    if not sys.stderr.isatty() and done < total:
+        return
+    text = labels.CLI_PROGRESS.format(stage=labels.LOAD_STAGES.get(stage, stage), done=done, total=total)
+    print(text, end="\n" if done >= total else "\r", file=sys.stderr, flush=True)
 
 
 def command_sample(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ from data_access.schema import DATA_TABLES, meta_table, weekly_stats_table
 log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 100_000
-Progress = Callable[[str, int, int], None]  # (table, rows written, rows in all)
+Progress = Callable[[str, int, int], None]  # (stage or table, done, total)
 
 
 def _python_values(series: pd.Series, column_type: object) -> list:

@@ -12,7 +12,7 @@ weeks for the whole city. Definitions, to the day:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -311,12 +311,23 @@ def compute_community_week(city: CityArrays, *, end: date, thresholds: Threshold
     return frame.astype({name: np.int64 for name in counts})
 
 
-def compute_weekly_summary(city: CityArrays, *, week_ends: Sequence[date], thresholds: Thresholds) -> pd.DataFrame:
-    """`compute_community_week` for each ISO week ending on the given Sundays, with a week_start column."""
+def compute_weekly_summary(
+    city: CityArrays,
+    *,
+    week_ends: Sequence[date],
+    thresholds: Thresholds,
+    on_week: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """`compute_community_week` for each ISO week ending on the given Sundays, with a week_start column.
+
+    `on_week(done, total)` is called after each week, for a progress bar.
+    """
     if not week_ends:
         return pd.DataFrame(columns=[c.WEEK_START, c.COMMUNITY_ID, *c.SUMMARY_COUNTS])
-    frames = [
-        compute_community_week(city, end=end, thresholds=thresholds).assign(**{c.WEEK_START: end - timedelta(days=6)})
-        for end in week_ends
-    ]
+    frames = []
+    for done, end in enumerate(week_ends, start=1):
+        week = compute_community_week(city, end=end, thresholds=thresholds)
+        frames.append(week.assign(**{c.WEEK_START: end - timedelta(days=6)}))
+        if on_week:
+            on_week(done, len(week_ends))
     return pd.concat(frames, ignore_index=True)[[c.WEEK_START, c.COMMUNITY_ID, *c.SUMMARY_COUNTS]]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from data_access.areas import AreaPath
 from data_access.engine import Engine
-from data_access.loading import replace_weekly_stats
+from data_access.loading import Progress, replace_weekly_stats
 from data_access.records import (
     fetch_community_ids,
     fetch_contacts,
@@ -71,13 +71,21 @@ def summary_weeks(tables: Mapping[str, pd.DataFrame], until: date | None) -> lis
 
 
 def refresh_from_tables(
-    engine: Engine, tables: Mapping[str, pd.DataFrame], *, thresholds: Thresholds, until: date | None = None
+    engine: Engine,
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    thresholds: Thresholds,
+    until: date | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Recompute and store the weekly figures from in-memory tables; returns the number of weeks."""
     started = time.perf_counter()
     weeks = summary_weeks(tables, until)
     summary = compute_weekly_summary(
-        city_from_tables(tables, thresholds), week_ends=[w.end for w in weeks], thresholds=thresholds
+        city_from_tables(tables, thresholds),
+        week_ends=[w.end for w in weeks],
+        thresholds=thresholds,
+        on_week=(lambda done, total: progress("weekly_stats", done, total)) if progress else None,
     )
     meta = {"summary_thresholds": thresholds.as_text()}
     if weeks:

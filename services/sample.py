@@ -26,7 +26,11 @@ def build_sample(
 ) -> dict[str, int]:
     """Replace the database's data with the synthetic city; returns the rows per table."""
     started = time.perf_counter()
+    if progress:
+        progress("generate", 0, 1)
     tables = generate(seed, until=until, size=size)
+    if progress:
+        progress("generate", 1, 1)
     log.info("generated %s city in %.1f s", size, time.perf_counter() - started)
     meta = {
         "data_kind": "synthetic",
@@ -35,6 +39,6 @@ def build_sample(
         "sample_until": data_end(until).isoformat(),
     }
     replace_all_data(engine, tables, meta=meta, progress=progress)
-    refresh_from_tables(engine, tables, thresholds=thresholds, until=data_end(until))
+    refresh_from_tables(engine, tables, thresholds=thresholds, until=data_end(until), progress=progress)
     log.info("built %s city in %.1f s", size, time.perf_counter() - started)
     return {name: len(frame) for name, frame in tables.items()}

@@ -18,7 +18,7 @@ def ensure_demo_city() -> None:
     bar = st.progress(0.0, text=labels.FIRST_RUN_BUILDING)
 
     def progress(table: str, done: int, total: int) -> None:
-        bar.progress(min(done / max(total, 1), 1.0), text=f"{labels.FIRST_RUN_BUILDING} {table}")
+        bar.progress(min(done / max(total, 1), 1.0), text=f"{labels.FIRST_RUN_BUILDING} {labels.LOAD_STAGES[table]}")
 
     build_sample(
         engine(),

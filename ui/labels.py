@@ -38,7 +38,17 @@ CLI_UNKNOWN_AREA = "找不到区域：{value}。"
 CLI_AREA_SUGGESTIONS = "您是不是要找：{names}"
 CLI_NO_SUGGESTIONS = "可用的区（部分）：{names}"
 CLI_SAMPLE_DONE = "已生成{size}示例城市（合成数据）：{rows}"
-CLI_PROGRESS = "写入 {table}：{done:,}/{total:,} 行"
+CLI_PROGRESS = "{stage}：{done:,}/{total:,}"
+LOAD_STAGES = {
+    "generate": "生成合成数据",
+    "areas": "写入区划",
+    "members": "写入党员台账",
+    "contacts": "写入联系记录",
+    "stations": "写入服务站点",
+    "station_visits": "写入驿站服务记录",
+    "volunteer_records": "写入志愿服务记录",
+    "weekly_stats": "计算每周指标（周）",
+}
 
 # Database problems (DataAccessError codes)
 DATABASE_ERRORS = {
