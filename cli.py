@@ -57,28 +57,12 @@ def command_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _format_figure(key: str, value: float | None) -> str:
-    if value is None:
-        return "—"
-    if key in labels.RATE_INDICATORS:
-        return f"{value:.1%}"
-    return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
-
-
-def _format_change(key: str, value: float | None, previous: float | None) -> str:
-    if value is None or previous is None:
-        return "—"
-    delta = round(value - previous, 6) + 0  # "+ 0" turns -0.0 into 0.0
-    if key in labels.RATE_INDICATORS:
-        return f"{delta * 100:+.1f} 个百分点"
-    return f"{delta:+,.2f}" if isinstance(delta, float) else f"{delta:+,}"
-
-
 def command_report(args: argparse.Namespace) -> int:
     from data_access.areas import AreaPath
     from data_access.lookups import fetch_meta
     from metrics.periods import Week, last_complete_week, today_in_china
     from services.report import UnknownAreaError, weekly_report
+    from ui.formatting import format_change, format_figure
 
     try:
         week = Week.parse(args.week) if args.week else last_complete_week(today_in_china())
@@ -107,9 +91,9 @@ def command_report(args: argparse.Namespace) -> int:
         rows = [labels.CLI_REPORT_HEADER] + [
             (
                 labels.INDICATOR_LABELS[key],
-                _format_figure(key, figure["value"]),
-                _format_figure(key, figure["previous"]),
-                _format_change(key, figure["value"], figure["previous"]),
+                format_figure(key, figure["value"]),
+                format_figure(key, figure["previous"]),
+                format_change(key, figure["value"], figure["previous"]),
             )
             for key, figure in report.items()
         ]

@@ -13,7 +13,7 @@ from metrics.thresholds import Thresholds
 from services.report import weekly_report
 from services.sample import build_sample
 from ui import labels
-from ui.widgets import format_figure
+from ui.formatting import format_figure
 
 
 @pytest.fixture(autouse=True)

@@ -63,6 +63,7 @@ DATABASE_ERROR_FALLBACK = "数据库出错，请联系管理员。"
 PAGE_OVERVIEW = "总览"
 FIRST_RUN_BUILDING = "首次启动：正在生成示例城市（合成数据）……"
 PREVIOUS_WEEK = "上周：{value}"
+PERCENTAGE_POINTS = "{change:+.1f} 个百分点"
 WEEK_CAPTION = "{area} · {week}（{start} 至 {end}）"
 LOWER_IS_BETTER = frozenset({"overdue", "lost_contact", "idle_stations"})
 INDICATOR_GROUPS = {

@@ -10,6 +10,7 @@ import streamlit as st
 from data_access.engine import DataAccessError
 from metrics.report import Figure
 from ui import labels
+from ui.formatting import change_of, format_change, format_figure
 
 
 def render_error(exc: Exception) -> None:
@@ -28,25 +29,14 @@ def friendly_errors() -> Iterator[None]:
         render_error(exc)
 
 
-def format_figure(key: str, value: Figure) -> str:
-    if value is None:
-        return "—"
-    if key in labels.RATE_INDICATORS:
-        return f"{value:.1%}"
-    return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
-
-
 def render_indicator(key: str, figure: dict[str, Figure]) -> None:
     """A metric with last week's figure beside it; the colour says whether the change is good."""
     value, previous = figure["value"], figure["previous"]
-    delta = None
-    if value is not None and previous is not None:
-        change = value - previous
-        delta = f"{change * 100:+.1f} 个百分点" if key in labels.RATE_INDICATORS else format_figure(key, change)
+    change = change_of(key, value, previous)
     st.metric(
         labels.INDICATOR_LABELS[key],
         format_figure(key, value),
-        delta=delta,
-        delta_color="inverse" if key in labels.LOWER_IS_BETTER else "normal",
+        delta=None if change is None else format_change(key, value, previous),
+        delta_color="off" if not change else "inverse" if key in labels.LOWER_IS_BETTER else "normal",
         help=labels.PREVIOUS_WEEK.format(value=format_figure(key, previous)),
     )

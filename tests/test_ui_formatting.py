@@ -1,0 +1,20 @@
+"""Numbers as people read them, identical in the dashboard and the command line."""
+
+from ui.formatting import change_of, format_change, format_figure
+
+
+def test_figures():
+    assert format_figure("active_members", 12345) == "12,345"
+    assert format_figure("contact_coverage", 0.875) == "87.5%"
+    assert format_figure("contact_coverage", None) == "—"
+    assert format_figure("volunteer_hours", 340.0) == "340.0"
+    assert format_figure("contacts_per_member_30d", 1.1537) == "1.15"
+
+
+def test_changes_are_rounded_as_shown():
+    assert format_change("contact_coverage", 0.632, 0.629) == "+0.3 个百分点"
+    assert format_change("contacts_per_member_30d", 1.1537, 1.1571) == "+0.00"
+    assert change_of("contacts_per_member_30d", 1.1537, 1.1571) == 0.0
+    assert format_change("overdue", 879, 875) == "+4"
+    assert format_change("overdue", 870, 875) == "-5"
+    assert format_change("contact_coverage", None, 0.5) == "—"

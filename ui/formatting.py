@@ -1,0 +1,35 @@
+"""Numbers for people (12,345, 87.5%, +0.3 个百分点), shared by the dashboard and the command line."""
+
+from __future__ import annotations
+
+from metrics.report import Figure
+from ui import labels
+
+# Decimals for the indicators that are not whole counts or rates
+DECIMALS = {"contacts_per_member_30d": 2, "volunteer_hours": 1}
+
+
+def format_figure(key: str, value: Figure) -> str:
+    if value is None:
+        return "—"
+    if key in labels.RATE_INDICATORS:
+        return f"{value:.1%}"
+    return f"{value:,.{DECIMALS.get(key, 0)}f}"
+
+
+def change_of(key: str, value: Figure, previous: Figure) -> float | None:
+    """The change as shown: rates in percentage points, rounded as displayed, so a tiny change reads 0."""
+    if value is None or previous is None:
+        return None
+    if key in labels.RATE_INDICATORS:
+        return round((value - previous) * 100, 1) + 0.0  # "+ 0.0" turns -0.0 into 0.0
+    return round(value - previous, DECIMALS.get(key, 0)) + 0.0
+
+
+def format_change(key: str, value: Figure, previous: Figure) -> str:
+    change = change_of(key, value, previous)
+    if change is None:
+        return "—"
+    if key in labels.RATE_INDICATORS:
+        return labels.PERCENTAGE_POINTS.format(change=change)
+    return f"{change:+,.{DECIMALS.get(key, 0)}f}"
