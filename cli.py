@@ -1,9 +1,11 @@
-"""Command line: build the synthetic city and print the weekly report.
+"""Command line: build the synthetic city, print the weekly report, import and export ledgers.
 
     python cli.py sample --size demo [--seed N] [--until DATE] [--db URL]
     python cli.py report [--week 2026-W46] [--area 江汉区/北湖街道] [--json] [--db URL]
+    python cli.py import FILE... [--json] [--replace-sample [--yes]] [--db URL]
+    python cli.py export DIR [--db URL]
 
-Exit codes: 0 done, 1 database problem, 2 bad arguments (week, area, date).
+Exit codes: 0 done, 1 database problem, 2 bad arguments (week, area, date) or a file that cannot be read.
 Heavy modules are imported inside the commands so that `report` starts fast.
 """
 
@@ -14,6 +16,7 @@ import json
 import logging
 import sys
 from datetime import date
+from pathlib import Path
 
 from ui import labels
 
@@ -109,6 +112,94 @@ def command_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _file_error_message(error) -> str:
+    from ledgers.formats import LEDGERS
+
+    if error.code == "unknown_kind":
+        expected = "\n".join(f"  {ledger.title}：{'、'.join(ledger.required_headers)}" for ledger in LEDGERS)
+        return labels.IMPORT_UNKNOWN_KIND.format(file=error.name, headers=error.detail or "（无）", expected=expected)
+    if error.code == "empty":
+        return labels.IMPORT_EMPTY.format(file=error.name)
+    return labels.IMPORT_UNREADABLE.format(file=error.name)
+
+
+def _confirmed(args: argparse.Namespace) -> bool:
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        return False
+    return input(labels.IMPORT_CONFIRM_REPLACE).strip().lower() == "yes"
+
+
+def command_import(args: argparse.Namespace) -> int:
+    from data_access.lookups import fetch_meta
+    from services.importing import SyntheticDataError, import_files
+
+    engine, settings = _engine(args)
+    if args.replace_sample:
+        with engine.connect() as conn:
+            synthetic = fetch_meta(conn).get("data_kind") == "synthetic"
+        if synthetic and not _confirmed(args):
+            raise UsageError(labels.IMPORT_NOT_CONFIRMED)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage in labels.LOAD_STAGES:
+            _stderr_progress(stage, done, total)
+        elif sys.stderr.isatty():
+            print(labels.IMPORT_PROGRESS.format(file=stage, row=done), end="\r", file=sys.stderr, flush=True)
+
+    try:
+        reports = import_files(
+            engine,
+            [(Path(name).name, Path(name)) for name in args.files],
+            thresholds=settings.thresholds,
+            replace_sample=args.replace_sample,
+            progress=progress,
+        )
+    except SyntheticDataError as exc:
+        raise UsageError(labels.IMPORT_SYNTHETIC) from exc
+    if args.json:
+        print(json.dumps({"files": [r.as_json() for r in reports if r.error is None]}, ensure_ascii=False))
+    else:
+        for report in (r for r in reports if r.error is None):
+            title = labels.LEDGER_TITLES[report.ledger]
+            print(
+                labels.IMPORT_FILE_SUMMARY.format(
+                    file=report.file, ledger=title, accepted=report.accepted, rejected=report.rejected
+                )
+            )
+            for rejection in report.rejections[:20]:
+                print(
+                    labels.IMPORT_REJECTION.format(row=rejection.row, column=rejection.column, reason=rejection.reason)
+                )
+            if len(report.rejections) > 20:
+                print(labels.IMPORT_MORE.format(count=len(report.rejections) - 20))
+            for warning in report.warnings[:5]:
+                print(labels.IMPORT_WARNING.format(row=warning.row, column=warning.column, reason=warning.reason))
+    failed = [r for r in reports if r.error is not None]
+    for report in failed:
+        print(_file_error_message(report.error), file=sys.stderr)
+    return EXIT_USAGE if failed else EXIT_OK
+
+
+def command_export(args: argparse.Namespace) -> int:
+    from data_access.exporting import fetch_ledger_rows
+    from ledgers.formats import LEDGERS
+    from ledgers.writing import to_csv_bytes, to_ledger_frame
+
+    engine, _ = _engine(args)
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with engine.connect() as conn:
+        for ledger in LEDGERS:
+            frame = to_ledger_frame(ledger, fetch_ledger_rows(conn, ledger.kind))
+            path = folder / f"{ledger.title}.csv"
+            path.write_bytes(to_csv_bytes(frame))
+            print(labels.EXPORT_FILE.format(file=path.name, rows=len(frame)))
+    print(labels.EXPORT_DONE.format(count=len(LEDGERS), folder=folder))
+    return EXIT_OK
+
+
 def _display_width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
@@ -132,6 +223,17 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--area", help="区[/街道[/社区]] (default: the whole city)")
     report.add_argument("--json", action="store_true", help="print the JSON object of PRODUCT.md")
     report.set_defaults(handler=command_report)
+
+    ledgers = commands.add_parser("import", parents=[common], help="load ledger files (.xlsx or .csv)")
+    ledgers.add_argument("files", nargs="+", metavar="FILE")
+    ledgers.add_argument("--json", action="store_true", help="print the per-file report as JSON")
+    ledgers.add_argument("--replace-sample", action="store_true", help="drop the synthetic city first (asks)")
+    ledgers.add_argument("--yes", action="store_true", help="confirm --replace-sample without asking")
+    ledgers.set_defaults(handler=command_import)
+
+    export = commands.add_parser("export", parents=[common], help="write every record out as ledgers (CSV)")
+    export.add_argument("folder", metavar="DIR")
+    export.set_defaults(handler=command_export)
     return parser
 
 

@@ -111,6 +111,17 @@ def replace_all_data(
             conn.exec_driver_sql("ANALYZE")
 
 
+def clear_data(engine: Engine) -> None:
+    """Delete every record and precomputed figure, and forget where the data came from."""
+    with engine.begin() as conn, timed("clear_data"):
+        for table in (weekly_stats_table, *reversed(DATA_TABLES)):
+            conn.execute(delete(table))
+        conn.execute(
+            delete(meta_table).where(meta_table.c.key != "schema_version").where(meta_table.c.key != "data_version")
+        )
+        bump_data_version(conn)
+
+
 def replace_weekly_stats(engine: Engine, frame: pd.DataFrame, *, meta: Mapping[str, str]) -> None:
     """Replace the precomputed weekly figures, and record what they were computed with."""
     with engine.begin() as conn, timed("replace_weekly_stats"):

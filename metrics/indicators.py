@@ -212,6 +212,21 @@ def prepare_city(
     )
 
 
+def compute_date_span(city: CityArrays) -> tuple[date, date] | None:
+    """(first activity day, last day of any record), or None without records.
+
+    The first activity is the first contact, visit or volunteer record (registrations when there is none).
+    """
+    contact_days = city.contact_keys % _DAY_SPAN + _DAY_BASE
+    activity = [days[[0, -1]] for days in (np.sort(contact_days), city.visit_day, city.volunteer_day) if len(days)]
+    registered = [np.sort(city.member_registered)[[0, -1]]] if len(city.member_registered) else []
+    if not activity and not registered:
+        return None
+    first = min(int(days[0]) for days in activity or registered)
+    last = max(int(days[-1]) for days in activity + registered)
+    return from_day_number(first), from_day_number(last)
+
+
 def _count_in(keys: np.ndarray, positions: np.ndarray, after_day: int, upto_day: int) -> np.ndarray:
     """How many keys each member has with after_day < day <= upto_day."""
     base = positions * _DAY_SPAN - _DAY_BASE

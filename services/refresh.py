@@ -21,8 +21,8 @@ from data_access.records import (
     fetch_volunteer,
 )
 from metrics import columns as c
-from metrics.indicators import CityArrays, compute_weekly_summary, prepare_city
-from metrics.periods import Week
+from metrics.indicators import CityArrays, compute_date_span, compute_weekly_summary, prepare_city
+from metrics.periods import Week, last_complete_week, today_in_china
 from metrics.thresholds import Thresholds
 
 log = logging.getLogger(__name__)
@@ -44,30 +44,37 @@ def city_from_tables(tables: Mapping[str, pd.DataFrame], thresholds: Thresholds)
     )
 
 
-def summary_weeks(tables: Mapping[str, pd.DataFrame], until: date | None) -> list[Week]:
+def summary_weeks(city: CityArrays, until: date | None) -> list[Week]:
     """The weeks to precompute: from the first activity record (at most three years back) to the latest or `until`.
 
     Before the first contact, visit or volunteer record the figures say little, and a week outside
     the precomputed range is still computed on demand.
     """
-
-    def span(frame: pd.DataFrame, column: str) -> list[tuple]:
-        return [(pd.Timestamp(frame[column].min()), pd.Timestamp(frame[column].max()))] if len(frame) else []
-
-    activity = [
-        *span(tables["contacts"], "contacted_on"),
-        *span(tables["station_visits"], "visited_at"),
-        *span(tables["volunteer_records"], "activity_on"),
-    ]
-    spans = activity + span(tables["members"], "registered_on")
-    if not spans:
+    span = compute_date_span(city)
+    if span is None:
         return []
-    first = Week.containing(min(low for low, _ in activity or spans).date())
-    last = Week.containing(max(high for _, high in spans).date())
-    if until is not None:
-        last = max(last, Week.containing(until))
+    first, last = Week.containing(span[0]), Week.containing(max(span[1], until or span[1]))
     first = max(first, last.shifted(-(MAX_SUMMARY_WEEKS - 1)))
     return [first.shifted(i) for i in range((last.start - first.start).days // 7 + 1)]
+
+
+def _store_summary(
+    engine: Engine, city: CityArrays, *, thresholds: Thresholds, until: date | None, progress: Progress | None
+) -> int:
+    started = time.perf_counter()
+    weeks = summary_weeks(city, until)
+    summary = compute_weekly_summary(
+        city,
+        week_ends=[w.end for w in weeks],
+        thresholds=thresholds,
+        on_week=(lambda done, total: progress("weekly_stats", done, total)) if progress else None,
+    )
+    meta = {"summary_thresholds": thresholds.as_text()}
+    if weeks:
+        meta |= {"summary_first_week": weeks[0].start.isoformat(), "summary_last_week": weeks[-1].start.isoformat()}
+    replace_weekly_stats(engine, summary, meta=meta)
+    log.info("weekly figures for %d weeks in %.1f s", len(weeks), time.perf_counter() - started)
+    return len(weeks)
 
 
 def refresh_from_tables(
@@ -79,20 +86,25 @@ def refresh_from_tables(
     progress: Progress | None = None,
 ) -> int:
     """Recompute and store the weekly figures from in-memory tables; returns the number of weeks."""
-    started = time.perf_counter()
-    weeks = summary_weeks(tables, until)
-    summary = compute_weekly_summary(
-        city_from_tables(tables, thresholds),
-        week_ends=[w.end for w in weeks],
-        thresholds=thresholds,
-        on_week=(lambda done, total: progress("weekly_stats", done, total)) if progress else None,
-    )
-    meta = {"summary_thresholds": thresholds.as_text()}
-    if weeks:
-        meta |= {"summary_first_week": weeks[0].start.isoformat(), "summary_last_week": weeks[-1].start.isoformat()}
-    replace_weekly_stats(engine, summary, meta=meta)
-    log.info("weekly figures for %d weeks in %.1f s", len(weeks), time.perf_counter() - started)
-    return len(weeks)
+    city = city_from_tables(tables, thresholds)
+    return _store_summary(engine, city, thresholds=thresholds, until=until, progress=progress)
+
+
+def refresh_from_database(engine: Engine, *, thresholds: Thresholds, progress: Progress | None = None) -> int:
+    """Recompute and store the weekly figures from every record in the database (after an import)."""
+    city_wide = AreaPath()
+    with engine.connect() as conn:
+        city = prepare_city(
+            fetch_members(conn, area=city_wide),
+            fetch_contacts(conn, area=city_wide),
+            fetch_stations(conn),
+            fetch_visits(conn, area=city_wide),
+            fetch_volunteer(conn, area=city_wide),
+            station_radius_m=thresholds.station_radius_m,
+            community_ids=fetch_community_ids(conn, area=city_wide),
+        )
+    until = last_complete_week(today_in_china()).end
+    return _store_summary(engine, city, thresholds=thresholds, until=until, progress=progress)
 
 
 def compute_area_totals(

@@ -79,3 +79,29 @@ INDICATOR_GROUPS = {
     "服务": ("station_coverage", "station_visits", "idle_stations"),
     "志愿": ("volunteer_hours", "volunteer_participants", "volunteer_participation_rate"),
 }
+
+# Import and export (command line and the 数据导入 page)
+IMPORT_FILE_SUMMARY = "{file}（{ledger}）：接收 {accepted:,} 行，拒绝 {rejected:,} 行"
+IMPORT_REJECTION = "  第 {row} 行 {column}：{reason}"
+IMPORT_WARNING = "  提示 第 {row} 行 {column}：{reason}"
+IMPORT_MORE = "  ……另有 {count:,} 条，完整清单请用 --json 或在“数据导入”页下载"
+IMPORT_UNREADABLE = "{file}：无法读取该文件（支持 .xlsx 和 UTF-8/GBK 编码的 .csv）。"
+IMPORT_EMPTY = "{file}：文件是空的。"
+IMPORT_UNKNOWN_KIND = "{file}：无法识别台账类型，表头为：{headers}。各台账至少应有以下表头：\n{expected}"
+IMPORT_SYNTHETIC = (
+    "该数据库中是合成的示例数据，真实台账不能与之混合。请用 --db 指向一个新数据库"
+    "（例如 --db sqlite:///data/real.sqlite），或加 --replace-sample 先删除示例数据。"
+)
+IMPORT_CONFIRM_REPLACE = "将删除数据库中的全部示例数据，输入 yes 确认："
+IMPORT_NOT_CONFIRMED = "未确认，已取消导入，数据库未改动。（非交互运行时可加 --yes）"
+IMPORT_PROGRESS = "读取 {file}：第 {row:,} 行"
+LEDGER_TITLES = {
+    "areas": "区划",
+    "stations": "服务站点",
+    "members": "流动党员台账",
+    "contacts": "联系记录",
+    "station_visits": "驿站服务记录",
+    "volunteer_records": "志愿服务记录",
+}
+EXPORT_DONE = "已导出 {count} 个台账到 {folder}"
+EXPORT_FILE = "  {file}：{rows:,} 行"

@@ -1,0 +1,89 @@
+"""Every record as ledger rows: references written as people write them (community path, phone, station name)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, Select, select
+
+from data_access.engine import timed
+from data_access.schema import (
+    areas_table,
+    contacts_table,
+    members_table,
+    station_visits_table,
+    stations_table,
+    volunteer_records_table,
+)
+
+a, m, s = areas_table.c, members_table.c, stations_table.c
+
+
+def _statement(kind: str) -> Select:
+    """The query for one ledger; columns are named as the ledger's fields (ledgers/formats.py)."""
+    community = areas_table.alias("community")
+    if kind == "areas":
+        return select(a.district, a.street, a.community, a.lon, a.lat).where(a.level == "community").order_by(a.id)
+    if kind == "stations":
+        return (
+            select(s.name, community.c.path.label("community_id"), s.lon, s.lat, s.kind, s.opened_on, s.services)
+            .join_from(stations_table, community, community.c.id == s.community_id)
+            .order_by(s.id)
+        )
+    if kind == "members":
+        return (
+            select(
+                m.name,
+                m.phone,
+                m.flow_type,
+                community.c.path.label("community_id"),
+                m.registered_on,
+                m.gender,
+                m.birth_date,
+                m.home_org,
+                m.employer,
+                m.occupation,
+                m.channel,
+                m.liaison,
+                m.status,
+                m.lon,
+                m.lat,
+            )
+            .join_from(members_table, community, community.c.id == m.community_id)
+            .order_by(m.id)
+        )
+    if kind == "contacts":
+        t = contacts_table.c
+        return (
+            select(m.phone.label("member_id"), t.contacted_on, t.side, t.method, t.liaison)
+            .join_from(contacts_table, members_table, m.id == t.member_id)
+            .order_by(t.id)
+        )
+    if kind == "station_visits":
+        t = station_visits_table.c
+        return (
+            select(s.name.label("station_id"), t.visited_at, t.service, m.phone.label("member_id"))
+            .join_from(station_visits_table, stations_table, s.id == t.station_id)
+            .outerjoin(members_table, m.id == t.member_id)
+            .order_by(t.id)
+        )
+    t = volunteer_records_table.c
+    return (
+        select(
+            t.activity,
+            t.activity_on,
+            m.phone.label("member_id"),
+            t.hours,
+            t.category,
+            community.c.path.label("community_id"),
+        )
+        .join_from(volunteer_records_table, members_table, m.id == t.member_id)
+        .outerjoin(community, community.c.id == t.community_id)
+        .order_by(t.id)
+    )
+
+
+def fetch_ledger_rows(conn: Connection, kind: str) -> pd.DataFrame:
+    """All rows of one ledger kind (areas, stations, members, contacts, station_visits, volunteer_records)."""
+    with timed(f"fetch_ledger_rows {kind}"):
+        result = conn.execute(_statement(kind))
+        return pd.DataFrame(result.all(), columns=list(result.keys()))

@@ -1,0 +1,196 @@
+"""The ledger formats users keep (PRODUCT.md "Ledger formats"): headers, rules and rejection reasons.
+
+This module is the public contract of import and export, and the templates are built from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from metrics import columns as c
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    kind: str  # text, phone, date, datetime, number, choice, community, station
+    required: bool = False
+    choices: dict[str, str] = field(default_factory=dict)  # Chinese word -> stored code
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Ledger:
+    kind: str  # the table it fills
+    title: str
+    columns: tuple[Column, ...]
+    example: tuple[str, ...]
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(col.header for col in self.columns)
+
+    @property
+    def required_headers(self) -> tuple[str, ...]:
+        return tuple(col.header for col in self.columns if col.required)
+
+
+def _choices(words: tuple[str, ...], codes: tuple[str, ...]) -> dict[str, str]:
+    return dict(zip(words, codes, strict=True))
+
+
+FLOW_TYPES = _choices(("流入", "流出"), c.FLOW_TYPES)
+STATUSES = _choices(("在册", "已返回", "已转出", "失联"), c.STATUSES)
+CHANNELS = _choices(("扫码报到", "入户摸排", "大数据核查", "组织介绍", "其他"), c.CHANNELS)
+OCCUPATIONS = _choices(
+    ("外卖骑手", "快递员", "网约车司机", "货车司机", "企业职工", "个体经营", "离退休", "其他"), c.OCCUPATIONS
+)
+SIDES = _choices(("流出地党组织", "流入地党组织", "党员主动"), c.SIDES)
+METHODS = _choices(("电话", "微信", "上门走访", "活动见面"), c.METHODS)
+STATION_KINDS = _choices(("报到服务站", "党群服务中心", "红色驿站", "7×24H驿站", "其他"), c.STATION_KINDS)
+SERVICES = _choices(("歇脚", "饮水", "充电", "阅览", "学习", "报到", "诉求反映", "其他"), c.SERVICES)
+GENDERS = {"男": "M", "女": "F"}
+VOLUNTEER_CATEGORIES = _choices(
+    ("社区治理", "矛盾调解", "文明创建", "扫雪除冰", "关爱老人", "防溺水宣传", "党员义务奉献日", "其他"),
+    c.VOLUNTEER_CATEGORIES,
+)
+
+DATE_RULE = "日期，可写 2026-11-05、2026/11/5、2026年11月5日、20261105，或 Excel 日期单元格"
+PHONE_RULE = "11位大陆手机号"
+COMMUNITY_RULE = "社区名称；若社区名在多个街道重复，写成 区/街道/社区"
+
+AREAS = Ledger(
+    "areas",
+    "区划",
+    (
+        Column("区", "district", "text", required=True, rule="区名，如 江汉区"),
+        Column("街道", "street", "text", required=True, rule="街道名，如 北湖街道"),
+        Column("社区", "community", "text", required=True, rule="社区名，如 环保社区"),
+        Column("经度", "lon", "number", rule="社区中心经度（WGS-84），73–136"),
+        Column("纬度", "lat", "number", rule="社区中心纬度（WGS-84），3–54"),
+    ),
+    ("江汉区", "北湖街道", "环保社区", "114.2671", "30.6032"),
+)
+
+STATIONS = Ledger(
+    "stations",
+    "服务站点",
+    (
+        Column("站点名称", "name", "text", required=True, rule="站点全称，不可重复"),
+        Column("所在社区", "community_id", "community", required=True, rule=COMMUNITY_RULE),
+        Column("经度", "lon", "number", required=True, rule="经度（WGS-84）"),
+        Column("纬度", "lat", "number", required=True, rule="纬度（WGS-84）"),
+        Column("站点类型", "kind", "choice", choices=STATION_KINDS),
+        Column("启用日期", "opened_on", "date", rule=DATE_RULE),
+        Column("服务项目", "services", "services", rule="用顿号“、”分隔：" + "、".join(SERVICES)),
+    ),
+    ("环保社区党群服务中心", "环保社区", "114.2671", "30.6032", "党群服务中心", "2024-03-01", "歇脚、饮水、充电"),
+)
+
+MEMBERS = Ledger(
+    "members",
+    "流动党员台账",
+    (
+        Column("姓名", "name", "text", required=True),
+        Column("手机号", "phone", "phone", required=True, rule=PHONE_RULE + "；同一手机号视为同一人，再次导入即更新"),
+        Column("流动类型", "flow_type", "choice", required=True, choices=FLOW_TYPES),
+        Column("所在社区", "community_id", "community", required=True, rule=COMMUNITY_RULE),
+        Column("报到日期", "registered_on", "date", required=True, rule=DATE_RULE),
+        Column("性别", "gender", "choice", choices=GENDERS),
+        Column("出生日期", "birth_date", "date", rule=DATE_RULE),
+        Column("党组织关系所在地", "home_org", "text"),
+        Column("工作单位", "employer", "text"),
+        Column("职业类别", "occupation", "choice", choices=OCCUPATIONS),
+        Column("报到方式", "channel", "choice", choices=CHANNELS),
+        Column("联系人", "liaison", "text", rule="专属联系人姓名"),
+        Column("状态", "status", "choice", choices=STATUSES, rule="不填视为 在册"),
+        Column("经度", "lon", "number", rule="居住地经度（WGS-84）"),
+        Column("纬度", "lat", "number", rule="居住地纬度（WGS-84）"),
+    ),
+    (
+        "张三",
+        "13800138000",
+        "流入",
+        "环保社区",
+        "2026-11-05",
+        "男",
+        "1990-01-01",
+        "孝感市孝南区某镇党委",
+        "美团外卖",
+        "外卖骑手",
+        "扫码报到",
+        "网格员李四",
+        "在册",
+        "114.2671",
+        "30.6032",
+    ),
+)
+
+CONTACTS = Ledger(
+    "contacts",
+    "联系记录",
+    (
+        Column("手机号", "member_id", "member", required=True, rule=PHONE_RULE + "，须已在台账中"),
+        Column("联系日期", "contacted_on", "date", required=True, rule=DATE_RULE),
+        Column("联系方", "side", "choice", required=True, choices=SIDES),
+        Column("联系方式", "method", "choice", choices=METHODS),
+        Column("联系人", "liaison", "text"),
+    ),
+    ("13800138000", "2026-11-10", "流入地党组织", "电话", "网格员李四"),
+)
+
+STATION_VISITS = Ledger(
+    "station_visits",
+    "驿站服务记录",
+    (
+        Column("站点名称", "station_id", "station", required=True, rule="须已在服务站点中"),
+        Column("服务时间", "visited_at", "datetime", required=True, rule="日期和时间，如 2026-11-10 12:30"),
+        Column("服务项目", "service", "choice", choices=SERVICES),
+        Column("手机号", "member_id", "visitor", rule="来访者为党员时填写；未匹配到党员时按非党员记录保存"),
+    ),
+    ("环保社区党群服务中心", "2026-11-10 12:30", "充电", "13800138000"),
+)
+
+VOLUNTEER = Ledger(
+    "volunteer_records",
+    "志愿服务记录",
+    (
+        Column("活动名称", "activity", "text", required=True),
+        Column("活动日期", "activity_on", "date", required=True, rule=DATE_RULE),
+        Column("手机号", "member_id", "member", required=True, rule=PHONE_RULE + "，须已在台账中"),
+        Column("时长", "hours", "number", required=True, rule="小时，大于 0、不超过 24"),
+        Column("活动类别", "category", "choice", choices=VOLUNTEER_CATEGORIES),
+        Column("所在社区", "community_id", "community", rule=COMMUNITY_RULE),
+    ),
+    ("环保社区文明创建", "2026-11-12", "13800138000", "2.5", "文明创建", "环保社区"),
+)
+
+# The order import takes files in, parents first
+LEDGERS = (AREAS, STATIONS, MEMBERS, CONTACTS, STATION_VISITS, VOLUNTEER)
+BY_KIND = {ledger.kind: ledger for ledger in LEDGERS}
+
+# Rejection reasons and warnings, in Chinese, for the report and the 原因 column
+MISSING = "必填项为空"
+BAD_PHONE = "手机号格式不对，应为11位大陆手机号"
+BAD_DATE = "日期无法识别或不存在（可写 2026-11-05、2026/11/5、2026年11月5日、20261105）"
+BAD_DATETIME = "服务时间无法识别（如 2026-11-10 12:30）"
+BAD_NUMBER = "应为数字"
+OUT_OF_RANGE = "数值超出范围（{rule}）"
+NOT_ALLOWED = "取值不在允许范围内，可选：{choices}"
+UNKNOWN_COMMUNITY = "找不到社区：{value}"
+AMBIGUOUS_COMMUNITY = "社区名在多个街道重复，请写成 区/街道/社区，可能是：{candidates}"
+UNKNOWN_STATION = "找不到站点：{value}（请先导入服务站点）"
+UNKNOWN_MEMBER = "找不到该手机号的党员（请先导入流动党员台账）"
+DUPLICATE_PHONE = "手机号在本文件中重复（第 {first} 行已出现）"
+DUPLICATE_STATION = "站点名称在本文件中重复（第 {first} 行已出现）"
+NON_MEMBER_VISIT = "手机号未匹配到党员，已按非党员服务记录保存"
+REASON_HEADER = "原因"
+ROW_HEADER = "行号"
+
+# Templates
+TEMPLATE_NOTES = "说明"
+TEMPLATE_COLUMN = "列名"
+TEMPLATE_REQUIRED = "必填"
+TEMPLATE_RULE = "填写规则"
+YES = "是"

@@ -1,0 +1,228 @@
+"""Checking ledger rows: raw cells in, clean values and reasons out. Pure: what the database already
+holds comes in as `References`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from ledgers import formats as f
+from ledgers.formats import Column, Ledger
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－／：．　", "0123456789-/:. ")
+_PHONE = re.compile(r"^1[3-9]\d{9}$")
+_DATE = r"(?P<y>\d{4})\s*(?:[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?|(?P<m8>\d{2})(?P<d8>\d{2}))"
+_TIME = r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+_RANGES = {"lon": (73.0, 136.0), "lat": (3.0, 54.0), "hours": (0.0, 24.0)}
+
+
+@dataclass(frozen=True)
+class Rejection:
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class References:
+    """What rows may refer to: communities by path, their names, stations by name, members by phone."""
+
+    community_ids: dict[str, int] = field(default_factory=dict)  # 区/街道/社区 -> id
+    station_ids: dict[str, int] = field(default_factory=dict)
+    member_ids: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.paths_by_name: dict[str, list[str]] = {}
+        for path in self.community_ids:
+            self.paths_by_name.setdefault(path.rsplit("/", 1)[-1], []).append(path)
+
+
+@dataclass
+class Checked:
+    frame: pd.DataFrame  # the accepted rows: one column per field, plus `row`
+    rejections: list[Rejection]
+    warnings: list[Rejection]
+    rejected_rows: pd.DataFrame  # the raw cells of the rejected rows, with 行号 and 原因
+
+
+def _text(cells: pd.Series) -> pd.Series:
+    """Cells as stripped text, None when empty; Excel numbers like 13812345678.0 lose the '.0'."""
+
+    def one(value: object) -> str | None:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value).translate(_FULL_WIDTH).strip()
+        return text or None
+
+    return cells.map(one).astype(object)
+
+
+def normalise_phone(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(11-digit phones, malformed mask); spaces, dashes, +86 and full-width digits are tolerated."""
+    text = _text(cells)
+    digits = text.str.replace(r"[\s\-]", "", regex=True).str.replace(r"^(\+?86)(?=1\d{10}$)", "", regex=True)
+    good = digits.str.fullmatch(_PHONE.pattern).fillna(False).astype(bool)
+    return digits.where(good, None), text.notna() & ~good
+
+
+def _typed_date(value: object) -> pd.Timestamp | None:
+    """An Excel date cell, or a number in an .xlsx date column (an Excel serial day), as a timestamp."""
+    if isinstance(value, (date, datetime)):
+        return pd.Timestamp(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2_958_466:
+        return pd.Timestamp("1899-12-30") + pd.to_timedelta(value, unit="D")
+    return None
+
+
+def parse_dates(cells: pd.Series, *, with_time: bool = False) -> tuple[pd.Series, pd.Series]:
+    """(timestamps, malformed mask). Excel date cells pass through; impossible dates (2月30日) are malformed."""
+    typed = cells.map(_typed_date)
+    text = _text(cells.where(typed.isna(), None))
+    parts = text.str.extract("^" + _DATE + (_TIME if with_time else "") + "$")
+    month = parts["m"].fillna(parts["m8"])
+    day = parts["d"].fillna(parts["d8"])
+    stamp_parts = {"year": parts["y"], "month": month, "day": day}
+    if with_time:
+        stamp_parts |= {"hour": parts["H"].fillna(0), "minute": parts["M"].fillna(0), "second": parts["S"].fillna(0)}
+    numeric = pd.DataFrame(stamp_parts).apply(pd.to_numeric, errors="coerce")
+    if with_time:  # to_datetime would roll 25:00 over into the next day
+        numeric[(numeric["hour"] > 23) | (numeric["minute"] > 59) | (numeric["second"] > 59)] = np.nan
+    parsed = pd.to_datetime(numeric, errors="coerce") if len(numeric) else pd.Series([], dtype="datetime64[s]")
+    result = typed.where(typed.notna(), parsed)
+    result = pd.to_datetime(result, errors="coerce")
+    return result, text.notna() & result.isna()
+
+
+def _resolve_communities(text: pd.Series, refs: References) -> tuple[pd.Series, pd.Series]:
+    """(community ids, reasons) for names or 区/街道/社区 paths."""
+    ids: list[int | None] = []
+    reasons: list[str | None] = []
+    for value in text:
+        if value is None:
+            ids.append(None)
+            reasons.append(None)
+            continue
+        path = "/".join(part.strip() for part in value.replace("\\", "/").split("/"))
+        if path in refs.community_ids:
+            ids.append(refs.community_ids[path])
+            reasons.append(None)
+            continue
+        candidates = refs.paths_by_name.get(path, []) if "/" not in path else []
+        if len(candidates) == 1:
+            ids.append(refs.community_ids[candidates[0]])
+            reasons.append(None)
+        else:
+            ids.append(None)
+            reasons.append(
+                f.AMBIGUOUS_COMMUNITY.format(candidates="、".join(candidates))
+                if candidates
+                else f.UNKNOWN_COMMUNITY.format(value=value)
+            )
+    return pd.Series(ids, index=text.index, dtype=object), pd.Series(reasons, index=text.index, dtype=object)
+
+
+def _check_column(column: Column, cells: pd.Series, refs: References) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(values, rejection reason or None, warning or None) for one column."""
+    none = pd.Series(None, index=cells.index, dtype=object)
+    reasons, warnings = none.copy(), none.copy()
+    if column.kind in ("phone", "member", "visitor"):
+        values, malformed = normalise_phone(cells)
+        reasons[malformed] = f.BAD_PHONE
+        if column.kind != "phone":
+            ids = values.map(refs.member_ids.get)
+            unknown = values.notna() & ids.isna()
+            if column.kind == "member":
+                reasons[unknown] = f.UNKNOWN_MEMBER
+            else:
+                warnings[unknown] = f.NON_MEMBER_VISIT
+            values = ids.astype(object)
+    elif column.kind in ("date", "datetime"):
+        values, malformed = parse_dates(cells, with_time=column.kind == "datetime")
+        reasons[malformed] = f.BAD_DATETIME if column.kind == "datetime" else f.BAD_DATE
+    elif column.kind == "number":
+        text = _text(cells)
+        values = pd.to_numeric(text, errors="coerce")
+        reasons[text.notna() & values.isna()] = f.BAD_NUMBER
+        low, high = _RANGES.get(column.field, (-np.inf, np.inf))
+        outside = values.notna() & ((values < low) | (values > high) | ((values <= 0) & (column.field == "hours")))
+        reasons[outside] = f.OUT_OF_RANGE.format(rule=column.rule or f"{low}–{high}")
+    elif column.kind == "choice":
+        text = _text(cells)
+        values = text.map(column.choices.get)
+        reasons[text.notna() & values.isna()] = f.NOT_ALLOWED.format(choices="、".join(column.choices))
+    elif column.kind == "services":
+        text = _text(cells)
+        words = text.map(lambda v: [w.strip() for w in re.split(r"[、,，;；]", v) if w.strip()] if v else [])
+        bad = words.map(lambda ws: any(w not in f.SERVICES for w in ws))
+        values = words.map(lambda ws: ",".join(f.SERVICES[w] for w in ws if w in f.SERVICES) or None)
+        reasons[bad] = f.NOT_ALLOWED.format(choices="、".join(f.SERVICES))
+    elif column.kind == "community":
+        values, reasons = _resolve_communities(_text(cells), refs)
+    elif column.kind == "station":
+        text = _text(cells)
+        values = text.map(refs.station_ids.get)
+        reasons[text.notna() & values.isna()] = text.map(lambda v: f.UNKNOWN_STATION.format(value=v))
+    else:
+        values = _text(cells)
+    if column.required:
+        missing = _text(cells).isna()
+        reasons[missing] = f.MISSING
+    return values, reasons, warnings
+
+
+def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: dict[str, int]) -> Checked:
+    """Check one chunk of a file. `seen` (key -> first row) carries duplicate detection across chunks."""
+    raw = raw[raw.map(lambda v: v is not None and str(v).strip() != "").any(axis=1)]  # skip blank lines
+    values: dict[str, pd.Series] = {}
+    problems: list[tuple[pd.Series, str]] = []
+    notes: list[tuple[pd.Series, str]] = []
+    for column in ledger.columns:
+        cells = raw[column.header] if column.header in raw.columns else pd.Series(None, index=raw.index, dtype=object)
+        values[column.field], reasons, warnings = _check_column(column, cells, refs)
+        problems.append((reasons, column.header))
+        notes.append((warnings, column.header))
+
+    unique_key = {
+        "members": ("phone", "手机号", f.DUPLICATE_PHONE),
+        "stations": ("name", "站点名称", f.DUPLICATE_STATION),
+    }
+    if ledger.kind in unique_key:
+        key_field, header, message = unique_key[ledger.kind]
+        reasons = pd.Series(None, index=raw.index, dtype=object)
+        for row, key in values[key_field].items():
+            if key is None:
+                continue
+            if key in seen:
+                reasons[row] = message.format(first=seen[key])
+            else:
+                seen[key] = row
+        problems.append((reasons, header))
+
+    rejections = [
+        Rejection(int(row), header, reason) for reasons, header in problems for row, reason in reasons.dropna().items()
+    ]
+    rejections.sort(key=lambda r: r.row)
+    bad_rows = sorted({r.row for r in rejections})
+    warnings = [
+        Rejection(int(row), header, note)
+        for notes_, header in notes
+        for row, note in notes_.dropna().items()
+        if int(row) not in bad_rows
+    ]
+    frame = pd.DataFrame(values, index=raw.index).drop(index=bad_rows).rename_axis("row").reset_index()
+    if ledger.kind == "members":
+        frame["status"] = frame["status"].fillna("active")
+    by_row: dict[int, list[str]] = {}
+    for r in rejections:
+        by_row.setdefault(r.row, []).append(f"{r.column}：{r.reason}")
+    rejected = raw.loc[bad_rows].copy()
+    rejected.insert(0, f.ROW_HEADER, bad_rows)
+    rejected[f.REASON_HEADER] = ["；".join(by_row[row]) for row in bad_rows]
+    return Checked(frame=frame, rejections=rejections, warnings=warnings, rejected_rows=rejected)

@@ -1,0 +1,71 @@
+"""Writing ledgers back out: codes to the words users write, fields to Chinese headers; formula-safe cells."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from ledgers import formats as f
+from ledgers.formats import Ledger
+
+_FORMULA_START = ("=", "+", "-", "@")
+_SERVICE_WORDS = {code: word for word, code in f.SERVICES.items()}
+
+
+def to_ledger_frame(ledger: Ledger, rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows named by field (as data_access exports them) as the ledger's columns, in the users' words."""
+    out = {}
+    for column in ledger.columns:
+        values = rows[column.field] if column.field in rows.columns else pd.Series(None, index=rows.index)
+        if column.kind == "choice":
+            words = {code: word for word, code in column.choices.items()}
+            values = values.map(words.get)
+        elif column.kind == "services":
+            values = values.map(lambda v: "、".join(_SERVICE_WORDS[x] for x in v.split(",")) if v else None)
+        elif column.kind == "date":
+            values = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
+        elif column.kind == "datetime":
+            values = pd.to_datetime(values).dt.strftime("%Y-%m-%d %H:%M:%S")
+        out[column.header] = values
+    return pd.DataFrame(out)
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM, which Excel opens correctly."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells starting = + - @ get a leading apostrophe, so a spreadsheet shows them instead of running them."""
+
+    def safe(value: object) -> object:
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            return "'" + value
+        return value
+
+    return frame.map(safe)
+
+
+def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook with one sheet per frame, every text cell formula-safe."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            neutralise_formulas(frame).to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
+
+
+def template_xlsx(ledger: Ledger) -> bytes:
+    """The import template: headers and an example row, and a 说明 sheet with each column's rules."""
+    example = pd.DataFrame([ledger.example], columns=list(ledger.headers))
+    rules = pd.DataFrame(
+        {
+            f.TEMPLATE_COLUMN: list(ledger.headers),
+            f.TEMPLATE_REQUIRED: [f.YES if col.required else "" for col in ledger.columns],
+            f.TEMPLATE_RULE: [
+                col.rule or ("可选：" + "、".join(col.choices) if col.choices else "") for col in ledger.columns
+            ],
+        }
+    )
+    return to_xlsx_bytes({ledger.title: example, f.TEMPLATE_NOTES: rules})
