@@ -27,8 +27,8 @@ def _python_values(series: pd.Series, column_type: object) -> list:
         unit = "us" if isinstance(column_type, DateTime) else "D"
         stamps = pa.array(pd.to_datetime(series).to_numpy(dtype=f"datetime64[{unit}]"))
         return pc.cast(stamps, pa.string()).to_pylist()  # 2026-11-09 and 2026-11-09 12:30:05.000000
-    if isinstance(column_type, Integer) and series.dtype.kind == "f":
-        series = series.astype("Int64")  # ids with gaps arrive as floats: 1.0 must be written 1
+    if isinstance(column_type, Integer) and series.dtype.kind not in "iu":
+        series = pd.to_numeric(series).astype("Int64")  # ids with gaps arrive as floats: 1.0 must be written 1
     values = series.astype(object).to_numpy()
     missing = pd.isna(values)
     return (np.where(missing, None, values) if missing.any() else values).tolist()

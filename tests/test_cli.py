@@ -88,3 +88,50 @@ def test_foreign_database_is_refused_not_misread(tmp_path, capsys):
         raw.execute("CREATE TABLE members (id INTEGER, whatever TEXT)")
     assert cli.main(["report", "--db", f"sqlite:///{path}"]) == 1
     assert "不是本程序的数据库" in capsys.readouterr().err
+
+
+def write_ledgers(folder, names=None):
+    import ledger_files as lf
+
+    paths = []
+    for name, rows in lf.ALL.items():
+        if names is None or name in names:
+            path = folder / name
+            path.write_bytes(lf.csv_bytes(rows))
+            paths.append(str(path))
+    return paths
+
+
+def test_import_json_reports_every_file(sqlite_url, tmp_path, capsys):
+    bad = tmp_path / "坏台账.csv"
+    bad.write_bytes("姓名,手机号,流动类型,所在社区,报到日期\n张三,123,流入,环保社区,2026-11-05\n".encode("gbk"))
+    paths = write_ledgers(tmp_path, ["区划.csv", "台账.csv"]) + [str(bad)]
+    assert cli.main(["import", *paths, "--db", sqlite_url, "--json"]) == 0
+    files = {f["file"]: f for f in json.loads(capsys.readouterr().out)["files"]}
+    assert set(files) == {"区划.csv", "台账.csv", "坏台账.csv"}
+    assert files["坏台账.csv"] == {
+        "file": "坏台账.csv",
+        "ledger": "members",
+        "accepted": 0,
+        "rejected": 1,
+        "rejections": [{"row": 2, "column": "手机号", "reason": "手机号格式不对，应为11位大陆手机号"}],
+        "warnings": [],
+    }
+
+
+def test_import_of_an_unknown_file_exits_2_naming_the_expected_headers(sqlite_url, tmp_path, capsys):
+    odd = tmp_path / "odd.csv"
+    odd.write_text("甲,乙\n1,2\n", encoding="utf-8")
+    assert cli.main(["import", str(odd), "--db", sqlite_url]) == 2
+    err = capsys.readouterr().err
+    assert "无法识别台账类型" in err and "姓名、手机号、流动类型、所在社区、报到日期" in err
+
+
+def test_import_into_the_sample_is_refused_with_directions(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'sample.sqlite'}"
+    assert cli.main(["sample", "--db", url, "--until", "2026-11-22"]) == 0
+    assert cli.main(["import", *write_ledgers(tmp_path, ["区划.csv"]), "--db", url]) == 2
+    assert "--replace-sample" in capsys.readouterr().err
+    assert cli.main(["import", *write_ledgers(tmp_path, ["区划.csv"]), "--db", url, "--replace-sample"]) == 2
+    assert "未确认" in capsys.readouterr().err  # no terminal to ask, no --yes: nothing changes
+    assert cli.main(["import", *write_ledgers(tmp_path, ["区划.csv"]), "--db", url, "--replace-sample", "--yes"]) == 0

@@ -1,0 +1,66 @@
+"""Small ledger files for the import tests, written as users write them."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+
+def csv_bytes(rows: list[list[object]], encoding: str = "utf-8") -> bytes:
+    return pd.DataFrame(rows[1:], columns=rows[0]).to_csv(index=False).encode(encoding)
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+AREAS = [
+    ["区", "街道", "社区", "经度", "纬度"],
+    ["江汉区", "北湖街道", "环保社区", 114.27, 30.59],
+    ["江汉区", "北湖街道", "世彩社区", 114.28, 30.60],
+    ["武昌区", "南湖街道", "世彩社区", 114.33, 30.50],
+    ["武昌区", "南湖街道", "华锦社区", "", ""],
+]
+STATIONS = [
+    ["站点名称", "所在社区", "经度", "纬度", "站点类型", "启用日期", "服务项目"],
+    ["环保社区党群服务中心", "环保社区", 114.27, 30.59, "党群服务中心", "2024/3/1", "歇脚、饮水、充电"],
+]
+MEMBERS = [
+    ["姓名", "手机号", "流动类型", "所在社区", "报到日期", "联系人", "状态"],
+    ["张三", "13800000001", "流入", "环保社区", "2026-01-05", "网格员甲", ""],
+    ["李四", "13800000002", "流出", "江汉区/北湖街道/世彩社区", "2026年1月5日", "", "在册"],
+    ["王五", "13800000003", "流入", "华锦社区", "20260105", "网格员乙", "已返回"],
+]
+CONTACTS = [
+    ["手机号", "联系日期", "联系方", "联系方式"],
+    ["13800000001", "2026-11-10", "流入地党组织", "电话"],
+    ["13800000001", "2026-11-01", "流出地党组织", "微信"],
+    ["13800000002", "2026/11/12", "党员主动", ""],
+]
+VISITS = [
+    ["站点名称", "服务时间", "服务项目", "手机号"],
+    ["环保社区党群服务中心", "2026-11-10 12:30", "充电", "13800000001"],
+    ["环保社区党群服务中心", "2026-11-11 18:05:09", "饮水", ""],
+    ["环保社区党群服务中心", "2026-11-12 12:00", "歇脚", "13999999999"],
+]
+VOLUNTEER = [
+    ["活动名称", "活动日期", "手机号", "时长", "活动类别", "所在社区"],
+    ["环保社区文明创建", "2026-11-12", "13800000001", 2.5, "文明创建", "环保社区"],
+]
+ALL = {
+    "区划.csv": AREAS,
+    "服务站点.csv": STATIONS,
+    "台账.csv": MEMBERS,
+    "联系记录.csv": CONTACTS,
+    "驿站服务记录.csv": VISITS,
+    "志愿服务记录.csv": VOLUNTEER,
+}
