@@ -27,7 +27,11 @@ log = logging.getLogger(__name__)
 def _frame(conn: Connection, statement: Select, name: str) -> pd.DataFrame:
     with timed(name):
         result = conn.execute(statement)
-        frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+        columns = list(result.keys())
+        rows = result.all()
+        frame = pd.DataFrame(
+            dict(zip(columns, zip(*rows, strict=True), strict=True)) if rows else None, columns=columns
+        )
     log.info("%s: %d rows", name, len(frame))
     return frame
 

@@ -52,6 +52,12 @@ class Checked:
 
 def _text(cells: pd.Series) -> pd.Series:
     """Cells as stripped text, None when empty; Excel numbers like 13812345678.0 lose the '.0'."""
+    if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):  # CSV: text already, vectorised
+        text = cells.astype(object).where(cells.notna(), "").astype(str)
+        if not text.str.isascii().all():
+            text = text.str.translate(_FULL_WIDTH)
+        text = text.str.strip()
+        return text.where(text != "", None).astype(object)
 
     def one(value: object) -> str | None:
         if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -83,21 +89,30 @@ def _typed_date(value: object) -> pd.Timestamp | None:
 
 def parse_dates(cells: pd.Series, *, with_time: bool = False) -> tuple[pd.Series, pd.Series]:
     """(timestamps, malformed mask). Excel date cells pass through; impossible dates (2月30日) are malformed."""
-    typed = cells.map(_typed_date)
+    is_text = pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty")
+    typed = pd.Series(None, index=cells.index, dtype=object) if is_text else cells.map(_typed_date)
     text = _text(cells.where(typed.isna(), None))
+    result = pd.to_datetime(typed, errors="coerce")
+    # The common spellings first, at C speed; then the regular expression for the rest.
+    for spelling in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d") if with_time else ("%Y-%m-%d",):
+        todo = text.notna() & result.isna()
+        if todo.any():
+            result[todo] = pd.to_datetime(text[todo], format=spelling, errors="coerce")
+    todo = text.notna() & result.isna()
+    if todo.any():
+        result[todo] = _parse_other_spellings(text[todo], with_time)
+    return result, text.notna() & result.isna()
+
+
+def _parse_other_spellings(text: pd.Series, with_time: bool) -> pd.Series:
     parts = text.str.extract("^" + _DATE + (_TIME if with_time else "") + "$")
-    month = parts["m"].fillna(parts["m8"])
-    day = parts["d"].fillna(parts["d8"])
-    stamp_parts = {"year": parts["y"], "month": month, "day": day}
+    stamp_parts = {"year": parts["y"], "month": parts["m"].fillna(parts["m8"]), "day": parts["d"].fillna(parts["d8"])}
     if with_time:
         stamp_parts |= {"hour": parts["H"].fillna(0), "minute": parts["M"].fillna(0), "second": parts["S"].fillna(0)}
     numeric = pd.DataFrame(stamp_parts).apply(pd.to_numeric, errors="coerce")
     if with_time:  # to_datetime would roll 25:00 over into the next day
         numeric[(numeric["hour"] > 23) | (numeric["minute"] > 59) | (numeric["second"] > 59)] = np.nan
-    parsed = pd.to_datetime(numeric, errors="coerce") if len(numeric) else pd.Series([], dtype="datetime64[s]")
-    result = typed.where(typed.notna(), parsed)
-    result = pd.to_datetime(result, errors="coerce")
-    return result, text.notna() & result.isna()
+    return pd.to_datetime(numeric, errors="coerce")
 
 
 def _resolve_communities(text: pd.Series, refs: References) -> tuple[pd.Series, pd.Series]:
@@ -105,7 +120,7 @@ def _resolve_communities(text: pd.Series, refs: References) -> tuple[pd.Series, 
     ids: list[int | None] = []
     reasons: list[str | None] = []
     for value in text:
-        if value is None:
+        if not isinstance(value, str):
             ids.append(None)
             reasons.append(None)
             continue
@@ -136,7 +151,7 @@ def _check_column(column: Column, cells: pd.Series, refs: References) -> tuple[p
         values, malformed = normalise_phone(cells)
         reasons[malformed] = f.BAD_PHONE
         if column.kind != "phone":
-            ids = values.map(refs.member_ids.get)
+            ids = values.map(refs.member_ids)
             unknown = values.notna() & ids.isna()
             if column.kind == "member":
                 reasons[unknown] = f.UNKNOWN_MEMBER
@@ -155,7 +170,7 @@ def _check_column(column: Column, cells: pd.Series, refs: References) -> tuple[p
         reasons[outside] = f.OUT_OF_RANGE.format(rule=column.rule or f"{low}–{high}")
     elif column.kind == "choice":
         text = _text(cells)
-        values = text.map(column.choices.get)
+        values = text.map(column.choices)
         reasons[text.notna() & values.isna()] = f.NOT_ALLOWED.format(choices="、".join(column.choices))
     elif column.kind == "services":
         text = _text(cells)
@@ -167,7 +182,7 @@ def _check_column(column: Column, cells: pd.Series, refs: References) -> tuple[p
         values, reasons = _resolve_communities(_text(cells), refs)
     elif column.kind == "station":
         text = _text(cells)
-        values = text.map(refs.station_ids.get)
+        values = text.map(refs.station_ids)
         reasons[text.notna() & values.isna()] = text.map(lambda v: f.UNKNOWN_STATION.format(value=v))
     else:
         values = _text(cells)

@@ -103,7 +103,7 @@ def test_activity_rejections_and_the_non_member_visit_warning():
     assert reasons(visits)[(2, "站点名称")] == f.UNKNOWN_STATION.format(value="不存在的驿站")
     assert reasons(visits)[(3, "服务时间")] == f.BAD_DATETIME
     assert [(w.row, w.reason) for w in visits.warnings] == [(4, f.NON_MEMBER_VISIT)]
-    assert visits.frame.loc[0, "member_id"] is None
+    assert pd.isna(visits.frame.loc[0, "member_id"])
     volunteer = check(
         f.VOLUNTEER,
         [
