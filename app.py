@@ -15,5 +15,10 @@ logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(messag
 st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
 with friendly_errors():
     ensure_demo_city()
-page = st.navigation([st.Page("pages/overview.py", title=labels.PAGE_OVERVIEW, url_path="", default=True)])
+page = st.navigation(
+    [
+        st.Page("pages/overview.py", title=labels.PAGE_OVERVIEW, default=True),
+        st.Page("pages/import.py", title=labels.PAGE_IMPORT, url_path="import"),
+    ]
+)
 page.run()

@@ -112,17 +112,6 @@ def command_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _file_error_message(error) -> str:
-    from ledgers.formats import LEDGERS
-
-    if error.code == "unknown_kind":
-        expected = "\n".join(f"  {ledger.title}：{'、'.join(ledger.required_headers)}" for ledger in LEDGERS)
-        return labels.IMPORT_UNKNOWN_KIND.format(file=error.name, headers=error.detail or "（无）", expected=expected)
-    if error.code == "empty":
-        return labels.IMPORT_EMPTY.format(file=error.name)
-    return labels.IMPORT_UNREADABLE.format(file=error.name)
-
-
 def _confirmed(args: argparse.Namespace) -> bool:
     if args.yes:
         return True
@@ -134,6 +123,7 @@ def _confirmed(args: argparse.Namespace) -> bool:
 def command_import(args: argparse.Namespace) -> int:
     from data_access.lookups import fetch_meta
     from services.importing import SyntheticDataError, import_files
+    from ui.formatting import file_error_message
 
     engine, settings = _engine(args)
     if args.replace_sample:
@@ -178,7 +168,7 @@ def command_import(args: argparse.Namespace) -> int:
                 print(labels.IMPORT_WARNING.format(row=warning.row, column=warning.column, reason=warning.reason))
     failed = [r for r in reports if r.error is not None]
     for report in failed:
-        print(_file_error_message(report.error), file=sys.stderr)
+        print(file_error_message(report.error.code, report.error.name, report.error.detail), file=sys.stderr)
     return EXIT_USAGE if failed else EXIT_OK
 
 

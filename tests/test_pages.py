@@ -58,3 +58,13 @@ def test_unreachable_database_shows_one_chinese_message(monkeypatch):
     app = run_app(monkeypatch, "postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert not app.exception
     assert [e.value for e in app.error] == [labels.DATABASE_ERRORS["unreachable"]]
+
+
+def test_import_page_offers_templates_and_states_the_limit(monkeypatch, sqlite_url):
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.switch_page("pages/import.py")
+    app.run()
+    assert not app.exception
+    assert any("200 MB" in c.value for c in app.caption)
+    assert [i.value for i in app.info] == [labels.IMPORT_HINT]

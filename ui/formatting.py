@@ -1,4 +1,4 @@
-"""Numbers for people (12,345, 87.5%, +0.3 个百分点), shared by the dashboard and the command line."""
+"""Numbers and messages for people (12,345, 87.5%, +0.3 个百分点), shared by the dashboard and the command line."""
 
 from __future__ import annotations
 
@@ -33,3 +33,15 @@ def format_change(key: str, value: Figure, previous: Figure) -> str:
     if key in labels.RATE_INDICATORS:
         return labels.PERCENTAGE_POINTS.format(change=change)
     return f"{change:+,.{DECIMALS.get(key, 0)}f}"
+
+
+def file_error_message(code: str, name: str, detail: str, *, separator: str = "\n") -> str:
+    """Why a ledger file was not imported; for an unknown kind, the headers each ledger needs."""
+    from ledgers.formats import LEDGERS
+
+    if code == "unknown_kind":
+        expected = separator.join(f"{ledger.title}：{'、'.join(ledger.required_headers)}" for ledger in LEDGERS)
+        return labels.IMPORT_UNKNOWN_KIND.format(file=name, headers=detail or "（无）", expected=expected)
+    if code == "empty":
+        return labels.IMPORT_EMPTY.format(file=name)
+    return labels.IMPORT_UNREADABLE.format(file=name)

@@ -105,3 +105,30 @@ LEDGER_TITLES = {
 }
 EXPORT_DONE = "已导出 {count} 个台账到 {folder}"
 EXPORT_FILE = "  {file}：{rows:,} 行"
+
+# 数据导入 page
+PAGE_IMPORT = "数据导入"
+IMPORT_TITLE = "数据导入"
+IMPORT_INTRO = "上传流动党员台账、联系记录等 Excel（.xlsx）或 CSV 文件，可一次上传多个，系统按表头自动识别台账类型。"
+IMPORT_LIMIT = "单个文件不超过 {mb} MB。CSV 可为 UTF-8 或 GBK 编码。"
+IMPORT_TEMPLATES = "下载导入模板（含填写说明）"
+IMPORT_UPLOAD = "选择台账文件"
+IMPORT_HINT = "请先选择文件。同一文件重复导入不会产生重复数据。"
+IMPORT_TOO_LARGE = "{file} 超过 {mb} MB，未导入。"
+IMPORT_PREVIEW = "{file} · 识别为：{ledger}（前 5 行）"
+IMPORT_SYNTHETIC_WARNING = "当前数据库中是合成的示例数据。导入真实台账前必须删除示例数据。"
+IMPORT_REPLACE_CONFIRM = "我确认删除全部示例数据，再导入这些文件"
+IMPORT_START = "开始导入"
+IMPORT_RUNNING = "正在导入……"
+IMPORT_DONE = "导入完成"
+IMPORT_REPORT_COLUMNS = {
+    "file": "文件",
+    "ledger": "台账",
+    "accepted": "接收行数",
+    "rejected": "拒绝行数",
+    "warnings": "提示",
+}
+IMPORT_REJECTIONS_OF = "{file} 被拒绝的行"
+IMPORT_DOWNLOAD_REJECTED = "下载 {file} 的被拒绝行（含原因，修改后可重新导入）"
+IMPORT_WARNINGS_OF = "{file} 的提示"
+REJECTION_COLUMNS = {"row": "行号", "column": "列", "reason": "原因"}

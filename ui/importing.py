@@ -1,0 +1,92 @@
+"""The 数据导入 page's parts: templates, previews, the import with a progress bar, and the report."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ledgers.formats import LEDGERS
+from ledgers.reading import LedgerFileError, open_ledger
+from ledgers.writing import template_xlsx, to_xlsx_bytes
+from services.importing import FileReport, import_files
+from ui import formatting, labels
+from ui.data import SETTINGS, engine
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_error_message(error: LedgerFileError) -> str:
+    return formatting.file_error_message(error.code, error.name, error.detail, separator="；")
+
+
+def render_templates() -> None:
+    for column, ledger in zip(st.columns(len(LEDGERS)), LEDGERS, strict=True):
+        with column:
+            st.download_button(ledger.title, template_xlsx(ledger), file_name=f"{ledger.title}模板.xlsx", mime=XLSX)
+
+
+def render_preview(name: str, content: bytes) -> bool:
+    """The detected ledger and its first rows; False (with the reason shown) when the file cannot be used."""
+    try:
+        opened = open_ledger(content, name)
+        head = next(opened.chunks).head(5)
+    except LedgerFileError as exc:
+        st.error(file_error_message(exc))
+        return False
+    st.caption(labels.IMPORT_PREVIEW.format(file=name, ledger=opened.ledger.title))
+    st.dataframe(head.astype(str), use_container_width=True)
+    return True
+
+
+def run_import(files: list[tuple[str, bytes]], *, replace_sample: bool) -> list[FileReport]:
+    bar = st.progress(0.0, text=labels.IMPORT_RUNNING)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        text = labels.LOAD_STAGES.get(stage) or labels.IMPORT_PROGRESS.format(file=stage, row=done)
+        bar.progress(min(done / total, 1.0) if total else 0.5, text=text)
+
+    reports = import_files(
+        engine(), files, thresholds=SETTINGS.thresholds, replace_sample=replace_sample, progress=progress
+    )
+    bar.progress(1.0, text=labels.IMPORT_DONE)
+    return reports
+
+
+def report_table(reports: list[FileReport]) -> pd.DataFrame:
+    rows = [
+        {
+            "file": r.file,
+            "ledger": labels.LEDGER_TITLES.get(r.ledger, ""),
+            "accepted": r.accepted,
+            "rejected": r.rejected,
+            "warnings": len(r.warnings),
+        }
+        for r in reports
+        if r.error is None
+    ]
+    return pd.DataFrame(rows, columns=list(labels.IMPORT_REPORT_COLUMNS)).rename(columns=labels.IMPORT_REPORT_COLUMNS)
+
+
+def rejections_table(items: list) -> pd.DataFrame:
+    frame = pd.DataFrame([{"row": r.row, "column": r.column, "reason": r.reason} for r in items])
+    return frame.rename(columns=labels.REJECTION_COLUMNS)
+
+
+def render_report(reports: list[FileReport]) -> None:
+    for report in reports:
+        if report.error is not None:
+            st.error(file_error_message(report.error))
+    st.dataframe(report_table(reports), hide_index=True, use_container_width=True)
+    for report in reports:
+        if report.rejected:
+            st.subheader(labels.IMPORT_REJECTIONS_OF.format(file=report.file))
+            st.dataframe(rejections_table(report.rejections), hide_index=True, use_container_width=True)
+            st.download_button(
+                labels.IMPORT_DOWNLOAD_REJECTED.format(file=report.file),
+                to_xlsx_bytes({"被拒绝的行": report.rejected_rows}),
+                file_name=f"{report.file.rsplit('.', 1)[0]}_被拒绝的行.xlsx",
+                mime=XLSX,
+            )
+        if report.warnings:
+            with st.expander(labels.IMPORT_WARNINGS_OF.format(file=report.file)):
+                st.dataframe(rejections_table(report.warnings), hide_index=True, use_container_width=True)
