@@ -5,8 +5,9 @@ import streamlit as st
 from ui import labels
 from ui.data import SETTINGS, load_meta
 from ui.importing import render_preview, render_report, render_templates, run_import
-from ui.widgets import friendly_errors
+from ui.widgets import friendly_errors, require_app_frame
 
+require_app_frame()
 st.title(labels.IMPORT_TITLE)
 st.write(labels.IMPORT_INTRO)
 st.caption(labels.IMPORT_LIMIT.format(mb=SETTINGS.upload_limit_mb))

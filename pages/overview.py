@@ -5,8 +5,9 @@ import streamlit as st
 from metrics.periods import last_complete_week, today_in_china
 from ui import labels
 from ui.data import load_meta, load_report
-from ui.widgets import friendly_errors, render_indicator
+from ui.widgets import friendly_errors, render_indicator, require_app_frame
 
+require_app_frame()
 st.title(labels.APP_TITLE)
 week = last_complete_week(today_in_china())
 with friendly_errors():

@@ -34,7 +34,7 @@ def render_preview(name: str, content: bytes) -> bool:
         st.error(file_error_message(exc))
         return False
     st.caption(labels.IMPORT_PREVIEW.format(file=name, ledger=opened.ledger.title))
-    st.dataframe(head.astype(str), use_container_width=True)
+    st.dataframe(head.astype(str), width="stretch")
     return True
 
 
@@ -76,11 +76,11 @@ def render_report(reports: list[FileReport]) -> None:
     for report in reports:
         if report.error is not None:
             st.error(file_error_message(report.error))
-    st.dataframe(report_table(reports), hide_index=True, use_container_width=True)
+    st.dataframe(report_table(reports), hide_index=True, width="stretch")
     for report in reports:
         if report.rejected:
             st.subheader(labels.IMPORT_REJECTIONS_OF.format(file=report.file))
-            st.dataframe(rejections_table(report.rejections), hide_index=True, use_container_width=True)
+            st.dataframe(rejections_table(report.rejections), hide_index=True, width="stretch")
             st.download_button(
                 labels.IMPORT_DOWNLOAD_REJECTED.format(file=report.file),
                 to_xlsx_bytes({"被拒绝的行": report.rejected_rows}),
@@ -89,4 +89,4 @@ def render_report(reports: list[FileReport]) -> None:
             )
         if report.warnings:
             with st.expander(labels.IMPORT_WARNINGS_OF.format(file=report.file)):
-                st.dataframe(rejections_table(report.warnings), hide_index=True, use_container_width=True)
+                st.dataframe(rejections_table(report.warnings), hide_index=True, width="stretch")

@@ -13,6 +13,20 @@ from ui import labels
 from ui.formatting import change_of, format_change, format_figure
 
 
+def require_app_frame() -> None:
+    """Make sure app.py frames this page (page config, first run, navigation).
+
+    Until some session has run app.py's st.navigation after a server start, Streamlit serves
+    scripts in pages/ directly (its old multipage mode), so a bookmarked /import would skip
+    app.py. Switch that mode off and rerun: the rerun goes through app.py to the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def render_error(exc: Exception) -> None:
     """One friendly Chinese message, then stop; never a traceback."""
     code = exc.code if isinstance(exc, DataAccessError) else ""
