@@ -57,7 +57,7 @@ def _text(cells: pd.Series) -> pd.Series:
         if not text.str.isascii().all():
             text = text.str.translate(_FULL_WIDTH)
         text = text.str.strip()
-        return text.where(text != "", None).astype(object)
+        return pd.Series(np.where(text != "", text, None), index=cells.index, dtype=object)
 
     def one(value: object) -> str | None:
         if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -144,7 +144,19 @@ def _resolve_communities(text: pd.Series, refs: References) -> tuple[pd.Series, 
 
 
 def _check_column(column: Column, cells: pd.Series, refs: References) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(values, rejection reason or None, warning or None) for one column."""
+    """(values, rejection reason or None, warning or None) for one column.
+
+    Ledger columns repeat themselves (dates, sides, phones), so each distinct cell is checked once
+    and the results are spread back over the rows.
+    """
+    codes, uniques = pd.factorize(cells.astype(object))
+    distinct = pd.Series([*uniques, None], dtype=object)
+    positions = np.where(codes < 0, len(uniques), codes)  # empty cells share the last slot
+    results = _check_distinct(column, distinct, refs)
+    return tuple(pd.Series(r.to_numpy()[positions], index=cells.index) for r in results)
+
+
+def _check_distinct(column: Column, cells: pd.Series, refs: References) -> tuple[pd.Series, pd.Series, pd.Series]:
     none = pd.Series(None, index=cells.index, dtype=object)
     reasons, warnings = none.copy(), none.copy()
     if column.kind in ("phone", "member", "visitor"):
@@ -174,7 +186,9 @@ def _check_column(column: Column, cells: pd.Series, refs: References) -> tuple[p
         reasons[text.notna() & values.isna()] = f.NOT_ALLOWED.format(choices="、".join(column.choices))
     elif column.kind == "services":
         text = _text(cells)
-        words = text.map(lambda v: [w.strip() for w in re.split(r"[、,，;；]", v) if w.strip()] if v else [])
+        words = text.map(
+            lambda v: [w.strip() for w in re.split(r"[、,，;；]", v) if w.strip()] if isinstance(v, str) else []
+        )
         bad = words.map(lambda ws: any(w not in f.SERVICES for w in ws))
         values = words.map(lambda ws: ",".join(f.SERVICES[w] for w in ws if w in f.SERVICES) or None)
         reasons[bad] = f.NOT_ALLOWED.format(choices="、".join(f.SERVICES))
