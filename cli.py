@@ -173,19 +173,21 @@ def command_import(args: argparse.Namespace) -> int:
 
 
 def command_export(args: argparse.Namespace) -> int:
-    from data_access.exporting import fetch_ledger_rows
+    from data_access.exporting import iter_ledger_rows
     from ledgers.formats import LEDGERS
-    from ledgers.writing import to_csv_bytes, to_ledger_frame
+    from ledgers.writing import to_ledger_frame
 
     engine, _ = _engine(args)
     folder = Path(args.folder)
     folder.mkdir(parents=True, exist_ok=True)
     with engine.connect() as conn:
         for ledger in LEDGERS:
-            frame = to_ledger_frame(ledger, fetch_ledger_rows(conn, ledger.kind))
-            path = folder / f"{ledger.title}.csv"
-            path.write_bytes(to_csv_bytes(frame))
-            print(labels.EXPORT_FILE.format(file=path.name, rows=len(frame)))
+            path, rows = folder / f"{ledger.title}.csv", 0
+            with path.open("w", encoding="utf-8-sig", newline="") as handle:  # with BOM, as Excel expects
+                for number, chunk in enumerate(iter_ledger_rows(conn, ledger.kind)):
+                    to_ledger_frame(ledger, chunk).to_csv(handle, index=False, header=number == 0)
+                    rows += len(chunk)
+            print(labels.EXPORT_FILE.format(file=path.name, rows=rows))
     print(labels.EXPORT_DONE.format(count=len(LEDGERS), folder=folder))
     return EXIT_OK
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pandas as pd
 from sqlalchemy import Connection, Select, select
 
@@ -82,8 +84,15 @@ def _statement(kind: str) -> Select:
     )
 
 
-def fetch_ledger_rows(conn: Connection, kind: str) -> pd.DataFrame:
-    """All rows of one ledger kind (areas, stations, members, contacts, station_visits, volunteer_records)."""
-    with timed(f"fetch_ledger_rows {kind}"):
-        result = conn.execute(_statement(kind))
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
+def iter_ledger_rows(conn: Connection, kind: str, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
+    """All rows of one ledger kind (areas, stations, members, contacts, station_visits, volunteer_records),
+    streamed in chunks so a city-sized table never sits in memory whole."""
+    with timed(f"iter_ledger_rows {kind}"):
+        result = conn.execution_options(yield_per=chunk_rows).execute(_statement(kind))
+        columns = list(result.keys())
+        empty = True
+        for rows in result.partitions():
+            empty = False
+            yield pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)), columns=columns)
+        if empty:
+            yield pd.DataFrame(columns=columns)

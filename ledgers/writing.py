@@ -31,11 +31,6 @@ def to_ledger_frame(ledger: Ledger, rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, which Excel opens correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
-
-
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells starting = + - @ get a leading apostrophe, so a spreadsheet shows them instead of running them."""
 
