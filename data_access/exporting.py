@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Connection, Select, select
 
 from data_access.engine import timed
+from data_access.records import frame_from_rows
 from data_access.schema import (
     areas_table,
     contacts_table,
@@ -93,6 +94,6 @@ def iter_ledger_rows(conn: Connection, kind: str, chunk_rows: int = 200_000) -> 
         empty = True
         for rows in result.partitions():
             empty = False
-            yield pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)), columns=columns)
+            yield frame_from_rows(columns, rows)
         if empty:
-            yield pd.DataFrame(columns=columns)
+            yield frame_from_rows(columns, [])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
@@ -24,14 +25,15 @@ from metrics import columns as c
 log = logging.getLogger(__name__)
 
 
+def frame_from_rows(columns: list[str], rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """Rows to a DataFrame column by column (much faster than row by row for millions of rows)."""
+    return pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)) if rows else None, columns=columns)
+
+
 def _frame(conn: Connection, statement: Select, name: str) -> pd.DataFrame:
     with timed(name):
         result = conn.execute(statement)
-        columns = list(result.keys())
-        rows = result.all()
-        frame = pd.DataFrame(
-            dict(zip(columns, zip(*rows, strict=True), strict=True)) if rows else None, columns=columns
-        )
+        frame = frame_from_rows(list(result.keys()), result.all())
     log.info("%s: %d rows", name, len(frame))
     return frame
 
