@@ -23,6 +23,9 @@ ACTIVITY_ON = "activity_on"
 HOURS = "hours"
 CATEGORY = "category"
 WEEK_START = "week_start"
+AREA_ID = "area_id"
+PATH = "path"  # 区/街道/社区
+NAME = "name"
 
 # Member status
 STATUS_ACTIVE = "active"
@@ -94,3 +97,6 @@ REPORT_KEYS = (
     "volunteer_participants",
     "volunteer_participation_rate",
 )
+
+# Indicators where a rise is bad news (the rest: a rise is good)
+LOWER_IS_BETTER = frozenset({"overdue", "lost_contact", "idle_stations"})

@@ -1,28 +1,25 @@
-"""总览: the 14 indicators of the last complete week, with last week beside each."""
+"""总览: the 14 indicators of the week with last week and a 12-week trend, child areas ranked, channels."""
 
 import streamlit as st
 
-from metrics.periods import last_complete_week, today_in_china
 from ui import labels
-from ui.data import load_meta, load_report
-from ui.widgets import friendly_errors, render_indicator, require_app_frame
+from ui.data import load_children, load_registrations_by_channel, load_report, load_trend
+from ui.overview import render_channels, render_child_rankings, render_indicator_grid
+from ui.widgets import friendly_errors, render_sidebar, render_view_caption, require_app_frame, stop_if_area_empty
 
 require_app_frame()
 st.title(labels.APP_TITLE)
-week = last_complete_week(today_in_china())
+view = render_sidebar()
 with friendly_errors():
-    meta = load_meta()
-    report = load_report(str(week), "", meta.get("data_version", "0"))
+    report = load_report(*view.args)
+    trend = load_trend(*view.args)
+    children = load_children(*view.args)
+    channels = load_registrations_by_channel(*view.args)
+render_view_caption(view)
+stop_if_area_empty(view, report)
 
-if meta.get("data_kind") == "synthetic":
-    st.warning(labels.SYNTHETIC_BANNER)
-if "data_kind" not in meta:
-    st.info(labels.NO_DATA)
-    st.stop()
-
-st.caption(labels.WEEK_CAPTION.format(area=labels.CITY, week=week, start=week.start, end=week.end))
-for group, keys in labels.INDICATOR_GROUPS.items():
-    st.subheader(group)
-    for column, key in zip(st.columns(len(keys)), keys, strict=True):
-        with column:
-            render_indicator(key, report[key])
+render_indicator_grid(report, trend)
+if view.area.child_level and not children.empty:
+    st.header(labels.OVERVIEW_CHILDREN)
+    render_child_rankings(children, view.area.child_level)
+render_channels(channels)

@@ -107,10 +107,10 @@ def refresh_from_database(engine: Engine, *, thresholds: Thresholds, progress: P
     return _store_summary(engine, city, thresholds=thresholds, until=until, progress=progress)
 
 
-def compute_area_totals(
+def compute_community_summary(
     engine: Engine, *, area: AreaPath, weeks: list[Week], thresholds: Thresholds
-) -> dict[date, dict[str, float]]:
-    """The summed weekly figures of `area` for `weeks`, computed from the raw records."""
+) -> pd.DataFrame:
+    """Per community of `area` and week: every SUMMARY_COUNTS column, computed from the raw records."""
     first, last = min(weeks), max(weeks)
     with engine.connect() as conn:
         city = prepare_city(
@@ -122,6 +122,13 @@ def compute_area_totals(
             station_radius_m=thresholds.station_radius_m,
             community_ids=fetch_community_ids(conn, area=area),
         )
-    summary = compute_weekly_summary(city, week_ends=[w.end for w in weeks], thresholds=thresholds)
+    return compute_weekly_summary(city, week_ends=[w.end for w in weeks], thresholds=thresholds)
+
+
+def compute_area_totals(
+    engine: Engine, *, area: AreaPath, weeks: list[Week], thresholds: Thresholds
+) -> dict[date, dict[str, float]]:
+    """The summed weekly figures of `area` for `weeks`, computed from the raw records."""
+    summary = compute_community_summary(engine, area=area, weeks=weeks, thresholds=thresholds)
     sums = summary.groupby(c.WEEK_START)[list(c.SUMMARY_COUNTS)].sum()
     return {w.start: sums.loc[w.start].to_dict() if w.start in sums.index else {} for w in weeks}

@@ -65,7 +65,6 @@ FIRST_RUN_BUILDING = "首次启动：正在生成示例城市（合成数据）�
 PREVIOUS_WEEK = "上周：{value}"
 PERCENTAGE_POINTS = "{change:+.1f} 个百分点"
 WEEK_CAPTION = "{area} · {week}（{start} 至 {end}）"
-LOWER_IS_BETTER = frozenset({"overdue", "lost_contact", "idle_stations"})
 INDICATOR_GROUPS = {
     "报到": ("active_members", "new_registrations"),
     "联系": (
@@ -132,3 +131,58 @@ IMPORT_REJECTIONS_OF = "{file} 被拒绝的行"
 IMPORT_DOWNLOAD_REJECTED = "下载 {file} 的被拒绝行（含原因，修改后可重新导入）"
 IMPORT_WARNINGS_OF = "{file} 的提示"
 REJECTION_COLUMNS = {"row": "行号", "column": "列", "reason": "原因"}
+
+# Navigation (every page's title and place)
+PAGE_MAP = "覆盖地图"
+PAGE_CONTACTS = "联系情况"
+PAGE_STATIONS = "驿站服务"
+PAGE_VOLUNTEER = "志愿服务"
+PAGE_AREAS = "区域下钻"
+PAGE_REVIEW = "周例会"
+NAV_SECTION_ANALYSIS = "分析"
+NAV_SECTION_MEETING = "会议与数据"
+
+# Sidebar pickers (every page)
+PICK_WEEK = "周次"
+PICK_DISTRICT = "区"
+PICK_STREET = "街道"
+PICK_COMMUNITY = "社区"
+PICK_ALL = "全部"
+WEEK_OPTION = "{week}（{start:%m.%d}–{end:%m.%d}）"
+BAD_WEEK_IN_URL = "链接中的周次“{value}”无法识别或不在数据范围内，已显示默认周次 {default}。"
+BAD_AREA_IN_URL = "链接中的区域“{value}”不存在，已显示{default}。"
+AREA_EMPTY = "{area}暂无在册流动党员。可在侧栏选择其他区域，或在“数据导入”页导入台账。"
+BREADCRUMB_SEPARATOR = " › "
+
+# Charts: axis titles shared by several charts
+AXIS_WEEK = "周次"
+AXIS_MEMBERS = "人数"
+AXIS_COUNT = "次数"
+AXIS_HOURS = "小时"
+
+# 总览
+OVERVIEW_TRENDS = "近 12 周走势"
+OVERVIEW_CHILDREN = "下级区域对比"
+OVERVIEW_RANK_COVERAGE = "哪些{level}联系覆盖率偏低"
+OVERVIEW_RANK_OVERDUE = "哪些{level}超期未联系人数最多"
+OVERVIEW_LAGGING_NOTE = "红色为排名靠后的四分之一。"
+OVERVIEW_CHANNELS = "本周新增报到从哪些渠道来"
+OVERVIEW_NO_REGISTRATIONS = "本周没有新增报到。"
+TREND_TITLE = "{indicator}：近 12 周"
+LEVEL_NAMES = {"district": "区", "street": "街道", "community": "社区"}
+CHANNEL_LABELS = {
+    "qr_scan": "扫码报到",
+    "door_survey": "入户摸排",
+    "data_check": "大数据核查",
+    "org_intro": "组织介绍",
+    "other": "其他",
+}
+AXIS_REGISTRATIONS = "新增报到（人）"
+
+# Column names as shown in tables and on axes (applied just before display)
+COLUMN_LABELS = {
+    "path": "区域",
+    "name": "名称",
+    "channel": "报到方式",
+    **INDICATOR_LABELS,
+}

@@ -1,16 +1,28 @@
-"""Shared widgets and renderers."""
+"""Shared widgets and renderers: the sidebar pickers (kept in the URL), metrics, errors."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 
+import pandas as pd
 import streamlit as st
 
+from data_access.areas import AreaPath
 from data_access.engine import DataAccessError
+from metrics.columns import LOWER_IS_BETTER
+from metrics.periods import Week, last_complete_week, today_in_china
 from metrics.report import Figure
 from ui import labels
+from ui.data import load_areas, load_meta
 from ui.formatting import change_of, format_change, format_figure
+
+WEEKS_OFFERED = 156  # three years back, as far as the precomputed figures go
+# The view lives in plain session keys, which outlive page switches (widget keys do not), and in the URL.
+_WEEK, _AREA = "view_week", "view_area"
+_AREA_WIDGETS = ("pick_district", "pick_street", "pick_community")
 
 
 def require_app_frame() -> None:
@@ -43,14 +55,164 @@ def friendly_errors() -> Iterator[None]:
         render_error(exc)
 
 
-def render_indicator(key: str, figure: dict[str, Figure]) -> None:
-    """A metric with last week's figure beside it; the colour says whether the change is good."""
+@dataclass(frozen=True)
+class View:
+    """What every page shows: a week and an area, and the data version that keys the caches."""
+
+    week: Week
+    area: AreaPath
+    data_version: str
+    synthetic: bool
+
+    @property
+    def args(self) -> tuple[str, str, str]:
+        """(week, area, data_version) as the cached loaders take them."""
+        return str(self.week), str(self.area), self.data_version
+
+    @property
+    def area_name(self) -> str:
+        return self.area.parts[-1] if self.area.parts else labels.CITY
+
+    @property
+    def breadcrumb(self) -> str:
+        return labels.BREADCRUMB_SEPARATOR.join((labels.CITY, *self.area.parts))
+
+
+def week_options(meta: dict[str, str], today: date) -> list[Week]:
+    """Weeks a user may pick, newest first: the last complete week back to the first precomputed one."""
+    last = last_complete_week(today)
+    first = last.shifted(-(WEEKS_OFFERED - 1))
+    if "summary_first_week" in meta:
+        first = max(first, Week.containing(date.fromisoformat(meta["summary_first_week"])))
+    count = max(1, (last.start - first.start).days // 7 + 1)
+    return [last.shifted(-i) for i in range(count)]
+
+
+def _children(areas: pd.DataFrame, parent: AreaPath) -> list[str]:
+    level = parent.child_level
+    prefix = str(parent) + "/" if parent.parts else ""
+    rows = areas[(areas["level"] == level) & areas["path"].str.startswith(prefix)]
+    return rows[level].tolist()
+
+
+def _init_from_url(options: list[Week], areas: pd.DataFrame) -> None:
+    """On a session's first run, take week and area from the URL; a bad value gets a message and the default."""
+    raw_week = st.query_params.get("week", "")
+    try:
+        week = Week.parse(raw_week) if raw_week else options[0]
+    except ValueError:
+        week = None
+    if week not in options:
+        st.warning(labels.BAD_WEEK_IN_URL.format(value=raw_week, default=options[0]))
+        week = options[0]
+    raw_area = st.query_params.get("area", "")
+    try:
+        area = AreaPath.parse(raw_area)
+    except ValueError:
+        area = None
+    if area is None or (area.parts and str(area) not in set(areas["path"])):
+        st.warning(labels.BAD_AREA_IN_URL.format(value=raw_area, default=labels.CITY))
+        area = AreaPath()
+    st.session_state[_WEEK] = str(week)
+    st.session_state[_AREA] = str(area)
+
+
+def set_area(area: AreaPath) -> None:
+    """Point the view at `area` (a click that drills down); takes effect on the next run."""
+    st.session_state[_AREA] = str(area)
+
+
+def _take_week() -> None:
+    st.session_state[_WEEK] = st.session_state["pick_week"]
+
+
+def _take_area(level: int) -> None:
+    """A picker changed: the area becomes the pickers above it plus this one (blank: stop at the one above)."""
+    parts = [st.session_state[key] for key in _AREA_WIDGETS[: level + 1]]
+    set_area(AreaPath(tuple(p for p in parts if p)))
+
+
+def _area_pickers(areas: pd.DataFrame, current: AreaPath) -> AreaPath:
+    area = AreaPath()
+    titles = (labels.PICK_DISTRICT, labels.PICK_STREET, labels.PICK_COMMUNITY)
+    for level, (key, title) in enumerate(zip(_AREA_WIDGETS, titles, strict=True)):
+        names = _children(areas, area)
+        if not names:
+            break
+        wanted = current.parts[level] if level < len(current.parts) else ""
+        st.session_state[key] = wanted if wanted in names else ""
+        chosen = st.sidebar.selectbox(
+            title,
+            ["", *names],
+            key=key,
+            format_func=lambda name: name or labels.PICK_ALL,
+            on_change=_take_area,
+            args=(level,),
+        )
+        if not chosen:
+            break
+        area = area.child(chosen)
+    return area
+
+
+def render_sidebar() -> View:
+    """The banner, the week and area pickers (mirrored in the URL), or the empty state; returns the view."""
+    with friendly_errors():
+        meta = load_meta()
+        synthetic = meta.get("data_kind") == "synthetic"
+        if synthetic:
+            st.warning(labels.SYNTHETIC_BANNER)
+        if "data_kind" not in meta:
+            st.info(labels.NO_DATA)
+            st.stop()
+        data_version = meta.get("data_version", "0")
+        areas = load_areas(data_version)
+    options = week_options(meta, today_in_china())
+    by_name = {str(w): w for w in options}
+    if st.session_state.get(_WEEK) not in by_name:
+        _init_from_url(options, areas)
+    st.session_state["pick_week"] = st.session_state[_WEEK]
+    week = by_name[
+        st.sidebar.selectbox(
+            labels.PICK_WEEK,
+            list(by_name),
+            key="pick_week",
+            on_change=_take_week,
+            format_func=lambda name: labels.WEEK_OPTION.format(
+                week=name, start=by_name[name].start, end=by_name[name].end
+            ),
+        )
+    ]
+    area = _area_pickers(areas, AreaPath.parse(st.session_state[_AREA]))
+    st.session_state[_AREA] = str(area)
+    st.query_params.update({"week": str(week), "area": str(area)})
+    return View(week=week, area=area, data_version=data_version, synthetic=synthetic)
+
+
+def stop_if_area_empty(view: View, report: dict[str, dict[str, Figure]]) -> None:
+    """An area with no active members in either week gets a message instead of empty charts."""
+    if not report["active_members"]["value"] and not report["active_members"]["previous"]:
+        st.info(labels.AREA_EMPTY.format(area=view.area_name))
+        st.stop()
+
+
+def render_view_caption(view: View) -> None:
+    st.caption(
+        labels.WEEK_CAPTION.format(area=view.breadcrumb, week=view.week, start=view.week.start, end=view.week.end)
+    )
+
+
+def render_indicator(key: str, figure: dict[str, Figure], trend: pd.Series | None = None) -> None:
+    """A metric with last week's figure beside it and an optional sparkline; the colour says whether the change
+    is good."""
     value, previous = figure["value"], figure["previous"]
     change = change_of(key, value, previous)
     st.metric(
         labels.INDICATOR_LABELS[key],
         format_figure(key, value),
         delta=None if change is None else format_change(key, value, previous),
-        delta_color="off" if not change else "inverse" if key in labels.LOWER_IS_BETTER else "normal",
+        delta_color="off" if not change else "inverse" if key in LOWER_IS_BETTER else "normal",
         help=labels.PREVIOUS_WEEK.format(value=format_figure(key, previous)),
+        chart_data=None if trend is None else trend.astype(float).tolist(),
+        border=True,
     )
