@@ -9,6 +9,10 @@ from ui.widgets import friendly_errors, require_app_frame
 
 require_app_frame()
 st.title(labels.IMPORT_TITLE)
+with friendly_errors():
+    synthetic = load_meta().get("data_kind") == "synthetic"
+if synthetic:
+    st.warning(labels.SYNTHETIC_BANNER)
 st.write(labels.IMPORT_INTRO)
 st.caption(labels.IMPORT_LIMIT.format(mb=SETTINGS.upload_limit_mb))
 st.write(labels.IMPORT_TEMPLATES)
@@ -26,8 +30,6 @@ for upload in uploads:
     elif render_preview(upload.name, upload.getvalue()):
         files.append((upload.name, upload.getvalue()))
 
-with friendly_errors():
-    synthetic = load_meta().get("data_kind") == "synthetic"
 replace_sample = False
 if synthetic:
     st.warning(labels.IMPORT_SYNTHETIC_WARNING)

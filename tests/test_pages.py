@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.areas import AreaPath
 from data_access.engine import get_engine
-from metrics.periods import last_complete_week, today_in_china
+from metrics.periods import Week, last_complete_week, today_in_china
 from metrics.thresholds import Thresholds
 from services.report import weekly_report
 from services.sample import build_sample
@@ -68,3 +68,45 @@ def test_import_page_offers_templates_and_states_the_limit(monkeypatch, sqlite_u
     assert not app.exception
     assert any("200 MB" in c.value for c in app.caption)
     assert [i.value for i in app.info] == [labels.IMPORT_HINT]
+
+
+def test_overview_follows_the_url_week_and_area(monkeypatch, demo_url):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.query_params["week"] = "2026-W40"
+    app.query_params["area"] = "江汉区"
+    app.run()
+    assert not app.exception
+    report = weekly_report(
+        get_engine(demo_url), week=Week.parse("2026-W40"), area=AreaPath(("江汉区",)), thresholds=Thresholds()
+    )
+    shown = {m.label: m.value for m in app.metric}
+    for key, figure in report.items():
+        assert shown[labels.INDICATOR_LABELS[key]] == format_figure(key, figure["value"])
+    assert any("江汉区 · 2026-W40" in c.value for c in app.caption)
+
+
+@pytest.mark.parametrize(
+    ("week", "area"), [("2026-W99", ""), ("2031-W01", ""), ("", "不存在区/某街道"), ("", "a/b/c/d")]
+)
+def test_a_bad_url_gets_a_chinese_message_and_the_default(monkeypatch, demo_url, week, area):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.query_params["week"] = week
+    app.query_params["area"] = area
+    app.run()
+    assert not app.exception
+    assert any((week or area) in w.value for w in app.warning)
+    captions = [c.value for c in app.caption]
+    if week:
+        assert any(str(last_complete_week(today_in_china())) in text for text in captions)
+    if area:
+        assert any(text.startswith("武汉市 · ") for text in captions)
+
+
+def test_picking_a_district_narrows_the_view(monkeypatch, demo_url):
+    app = run_app(monkeypatch, demo_url)
+    app.sidebar.selectbox(key="pick_district").select("江汉区").run()
+    assert not app.exception
+    assert any("武汉市 › 江汉区" in c.value for c in app.caption)
+    assert app.sidebar.selectbox(key="pick_street").value == ""

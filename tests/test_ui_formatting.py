@@ -18,3 +18,10 @@ def test_changes_are_rounded_as_shown():
     assert format_change("overdue", 879, 875) == "+4"
     assert format_change("overdue", 870, 875) == "-5"
     assert format_change("contact_coverage", None, 0.5) == "—"
+
+
+def test_a_missing_figure_from_a_table_reads_as_a_dash():
+    from ui.formatting import change_of, format_figure
+
+    assert format_figure("contact_coverage", float("nan")) == "—"
+    assert change_of("contact_coverage", 0.5, float("nan")) is None

@@ -9,8 +9,13 @@ from ui import labels
 DECIMALS = {"contacts_per_member_30d": 2, "volunteer_hours": 1}
 
 
+def _missing(value: Figure) -> bool:
+    """No figure: None from the report, NaN from a table of them."""
+    return value is None or value != value  # NaN is the one value not equal to itself
+
+
 def format_figure(key: str, value: Figure) -> str:
-    if value is None:
+    if _missing(value):
         return "—"
     if key in labels.RATE_INDICATORS:
         return f"{value:.1%}"
@@ -19,7 +24,7 @@ def format_figure(key: str, value: Figure) -> str:
 
 def change_of(key: str, value: Figure, previous: Figure) -> float | None:
     """The change as shown: rates in percentage points, rounded as displayed, so a tiny change reads 0."""
-    if value is None or previous is None:
+    if _missing(value) or _missing(previous):
         return None
     if key in labels.RATE_INDICATORS:
         return round((value - previous) * 100, 1) + 0.0  # "+ 0.0" turns -0.0 into 0.0
