@@ -69,9 +69,10 @@ def running_app(database_url: str, *, timeout: float = 60.0) -> Iterator[str]:
                 with urllib.request.urlopen(base + "/_stcore/health", timeout=1) as response:
                     if response.status == 200:
                         break
-            except OSError:
+            except OSError as exc:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the Streamlit server did not start: " + server.stderr.read().decode()[-2000:])
+                    detail = server.stderr.read().decode()[-2000:] if server.poll() is not None else "timed out"
+                    raise RuntimeError("the Streamlit server did not start: " + detail) from exc
                 time.sleep(0.2)
         yield base
     finally:
