@@ -4,6 +4,10 @@
     python cli.py report [--week 2026-W46] [--area 江汉区/北湖街道] [--json] [--db URL]
     python cli.py import FILE... [--json] [--replace-sample [--yes]] [--db URL]
     python cli.py export DIR [--db URL]
+    python cli.py user add NAME --role city|district|street|community|clerk [--area 江汉区/北湖街道] [--db URL]
+    python cli.py user list | disable NAME | passwd NAME [--db URL]
+
+Passwords are read from standard input (asked twice on a terminal), never from the command line.
 
 Exit codes: 0 done, 1 database problem, 2 bad arguments (week, area, date) or a file that cannot be read.
 Heavy modules are imported inside the commands so that `report` starts fast.
@@ -192,6 +196,63 @@ def command_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        first, second = getpass.getpass(labels.CLI_PASSWORD), getpass.getpass(labels.CLI_PASSWORD_AGAIN)
+        if first != second:
+            raise UsageError(labels.CLI_PASSWORD_MISMATCH)
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def command_user(args: argparse.Namespace) -> int:
+    from data_access.areas import AreaPath
+    from services.accounts import (
+        AccountError,
+        check_role_area,
+        create_account,
+        disable_account,
+        list_accounts,
+        set_password,
+    )
+
+    engine, _ = _engine(args)
+    try:
+        if args.action == "list":
+            for account in list_accounts(engine):
+                state = labels.CLI_USER_DISABLED if account["disabled"] else ""
+                role = labels.ROLE_LABELS[account["role"]]
+                print(labels.CLI_USER_ROW.format(name=account["name"], role=role, area=account["area"] or labels.CITY,
+                                                 state=state).rstrip())  # fmt: skip
+            return EXIT_OK
+        if not args.name:
+            raise UsageError(labels.CLI_USER_NAME_NEEDED)
+        if args.action == "add":
+            area = AreaPath.parse(args.area)
+            check_role_area(engine, args.role, area)  # before asking for a password
+            create_account(engine, name=args.name, role=args.role, area=area, password=_read_password(), now=_now())
+        elif args.action == "passwd":
+            set_password(engine, args.name, _read_password())
+        else:
+            disable_account(engine, args.name)
+    except AccountError as exc:
+        raise UsageError(labels.ACCOUNT_ERRORS[exc.code].format(detail=exc.detail)) from exc
+    except ValueError as exc:
+        raise UsageError(labels.CLI_BAD_AREA.format(value=args.area)) from exc
+    print(labels.CLI_USER_DONE[args.action].format(name=args.name))
+    return EXIT_OK
+
+
+def _now():
+    from datetime import datetime
+
+    from metrics.periods import TIMEZONE
+
+    return datetime.now(TIMEZONE).replace(tzinfo=None)
+
+
 def _display_width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
@@ -226,6 +287,13 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common], help="write every record out as ledgers (CSV)")
     export.add_argument("folder", metavar="DIR")
     export.set_defaults(handler=command_export)
+
+    user = commands.add_parser("user", parents=[common], help="sign-in accounts (password from standard input)")
+    user.add_argument("action", choices=("add", "list", "disable", "passwd"))
+    user.add_argument("name", nargs="?", metavar="NAME")
+    user.add_argument("--role", choices=("city", "district", "street", "community", "clerk"), default="community")
+    user.add_argument("--area", default="", help="区[/街道[/社区]]: the account's scope (none for city and clerk)")
+    user.set_defaults(handler=command_user)
     return parser
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from metrics.columns import REPORT_KEYS
 from metrics.thresholds import Thresholds
 
 PROJECT_DIR = Path(__file__).resolve().parent
@@ -49,6 +50,20 @@ class Settings:
         600, "DASHBOARD_CACHE_TTL_SECONDS", "How long the dashboard keeps a computed figure."
     )
     upload_limit_mb: int = _setting(200, "DASHBOARD_UPLOAD_LIMIT_MB", "Largest ledger file accepted, in MB.")
+    session_idle_minutes: int = _setting(
+        30, "DASHBOARD_SESSION_IDLE_MINUTES", "Minutes without activity before a signed-in user must sign in again."
+    )
+    signin_max_failures: int = _setting(
+        5, "DASHBOARD_SIGNIN_MAX_FAILURES", "Wrong passwords in a row that lock an account."
+    )
+    signin_lock_minutes: int = _setting(
+        15, "DASHBOARD_SIGNIN_LOCK_MINUTES", "Minutes an account stays locked after too many wrong passwords."
+    )
+    review_slides: str = _setting(
+        ",".join(REPORT_KEYS),
+        "DASHBOARD_REVIEW_SLIDES",
+        "Indicator keys shown as weekly review slides (/review), comma-separated, in order; unknown keys are ignored.",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

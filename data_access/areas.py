@@ -33,3 +33,40 @@ class AreaPath:
 
     def __str__(self) -> str:
         return "/".join(self.parts)
+
+
+ROLES = ("city", "district", "street", "community", "clerk")
+ROLE_DEPTH = {"city": 0, "district": 1, "street": 2, "community": 3}  # how many area parts the role's scope has
+PERSONAL_DATA_ROLES = frozenset({"street", "community"})  # may see (masked) member lists and reveal one record
+
+
+class OutOfScopeError(PermissionError):
+    """A viewer asked for an area outside their scope."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a viewer may see: the area their account is for, and whether member-level data is theirs to see."""
+
+    role: str
+    area: AreaPath = AreaPath()
+
+    def allows(self, area: AreaPath) -> bool:
+        """Whether `area` lies within this scope (the scope's own area or below it)."""
+        return area.parts[: len(self.area.parts)] == self.area.parts
+
+    def check(self, area: AreaPath) -> AreaPath:
+        """`area` itself when allowed; raise OutOfScopeError otherwise. Every query calls this first."""
+        if not self.allows(area):
+            raise OutOfScopeError(str(area))
+        return area
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.role in PERSONAL_DATA_ROLES
+
+    def __str__(self) -> str:
+        return f"{self.role}:{self.area}"
+
+
+CITY_SCOPE = Scope("city")  # the command line and precomputation act for the whole city

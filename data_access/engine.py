@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access.schema import SCHEMA_VERSION, meta_table, metadata
+from data_access.schema import SCHEMA_VERSION, accounts_table, audit_log_table, meta_table, metadata
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,14 @@ class DataAccessError(Exception):
         self.detail = detail
 
 
-# Upgrades from version N to N+1, keyed by N. Empty while there is one version.
-UPGRADES: dict[int, Callable[[Connection], None]] = {}
+def _add_accounts_and_audit(conn: Connection) -> None:
+    """Version 1 to 2: sign-in accounts and the audit trail (new tables; existing data untouched)."""
+    accounts_table.create(conn)
+    audit_log_table.create(conn)
+
+
+# Upgrades from version N to N+1, keyed by N.
+UPGRADES: dict[int, Callable[[Connection], None]] = {1: _add_accounts_and_audit}
 
 
 def get_engine(url: str) -> Engine:

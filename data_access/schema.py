@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -21,7 +22,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: accounts and audit_log
 
 metadata = MetaData()
 
@@ -141,6 +142,36 @@ weekly_stats_table = Table(
     Column("idle_stations", Integer, nullable=False),
     Column("volunteer_hours", Float, nullable=False),
     Column("volunteer_participants", Integer, nullable=False),
+)
+
+# Sign-in accounts. `area` is the scope (区[/街道[/社区]], empty for the city); demo accounts go with the sample.
+accounts_table = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("area", String(200), nullable=False, default=""),
+    Column("password_hash", String(200), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("demo", Boolean, nullable=False, default=False),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# Who exported or revealed personal data, when, for which area, and how many rows (never the data itself).
+audit_log_table = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("account", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("area", String(200), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("detail", String(200)),
+    Index("ix_audit_log_at", "at"),
 )
 
 # Tables in the order they are filled (parents first), as loaded by data_access.loading.

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from data_access.engine import Engine
 from data_access.loading import Progress, replace_all_data
 from metrics.thresholds import Thresholds
 from sample_data.generate import data_end, generate
+from services.accounts import create_demo_accounts
 from services.refresh import refresh_from_tables
 
 log = logging.getLogger(__name__)
@@ -40,5 +41,6 @@ def build_sample(
     }
     replace_all_data(engine, tables, meta=meta, progress=progress)
     refresh_from_tables(engine, tables, thresholds=thresholds, until=data_end(until), progress=progress)
+    create_demo_accounts(engine, now=datetime.combine(until, datetime.min.time()) + timedelta(hours=12))
     log.info("built %s city in %.1f s", size, time.perf_counter() - started)
     return {name: len(frame) for name, frame in tables.items()}

@@ -59,6 +59,29 @@ DATABASE_ERRORS = {
 }
 DATABASE_ERROR_FALLBACK = "数据库出错，请联系管理员。"
 
+# Accounts (command line and sign-in)
+ROLE_LABELS = {"city": "市级", "district": "区级", "street": "街道", "community": "社区", "clerk": "数据录入员"}
+CLI_PASSWORD = "密码："
+CLI_PASSWORD_AGAIN = "再输入一次密码："
+CLI_PASSWORD_MISMATCH = "两次输入的密码不一致，未作改动。"
+CLI_USER_NAME_NEEDED = "请给出用户名，例如 python cli.py user add 张三 --role street --area 江汉区/北湖街道"
+CLI_USER_ROW = "{name}  {role}  {area}  {state}"
+CLI_USER_DISABLED = "（已停用）"
+CLI_USER_DONE = {"add": "已创建用户 {name}。", "passwd": "已修改 {name} 的密码。", "disable": "已停用用户 {name}。"}
+ACCOUNT_ERRORS = {
+    "bad_name": "用户名不能为空。",
+    "weak_password": "密码至少 8 位。",
+    "bad_role": "角色不正确：{detail}。可选 city、district、street、community、clerk。",
+    "area_for_role": "角色 {detail} 的 --area 层级不对：city 和 clerk 不写区域，district 写“区”，street 写“区/街道”，"
+    "community 写“区/街道/社区”。",
+    "unknown_area": "找不到区域：{detail}。",
+    "exists": "用户 {detail} 已存在。",
+    "unknown": "找不到用户 {detail}。",
+    "denied": "用户名或密码不正确。",
+    "locked": "密码错误次数过多，账号已锁定，请在 {detail} 之后再试，或联系管理员。",
+    "disabled": "该账号已停用，请联系管理员。",
+}
+
 # Dashboard
 PAGE_OVERVIEW = "总览"
 FIRST_RUN_BUILDING = "首次启动：正在生成示例城市（合成数据）……"
@@ -165,7 +188,7 @@ OVERVIEW_TRENDS = "近 12 周走势"
 OVERVIEW_CHILDREN = "下级区域对比"
 OVERVIEW_RANK_COVERAGE = "哪些{level}联系覆盖率偏低"
 OVERVIEW_RANK_OVERDUE = "哪些{level}超期未联系人数最多"
-OVERVIEW_LAGGING_NOTE = "红色为排名靠后的四分之一。"
+OVERVIEW_LAGGING_NOTE = "橙色为排名靠后的四分之一，最需要关注的排在最上面。"
 OVERVIEW_CHANNELS = "本周新增报到从哪些渠道来"
 OVERVIEW_NO_REGISTRATIONS = "本周没有新增报到。"
 TREND_TITLE = "{indicator}：近 12 周"
@@ -186,3 +209,183 @@ COLUMN_LABELS = {
     "channel": "报到方式",
     **INDICATOR_LABELS,
 }
+
+# 覆盖地图
+MAP_PICK_INDICATOR = "地图按哪个指标着色"
+MAP_SHOW_STATIONS = "显示驿站及服务范围"
+MAP_SHOW_DENSITY = "显示党员分布密度"
+MAP_TITLE = "各社区{indicator}：颜色越深越需关注"
+MAP_LEGEND_NO_DATA = "无数据"
+MAP_TOOLTIP = "{name}\n{indicator}：{value}\n在册流动党员：{members}"
+MAP_NOTE = "蓝点为驿站，浅蓝圆圈为其 {radius:,.0f} 米服务范围；黑点为在册党员分布（每格约 {cell:,} 米，点越大人越多）。"
+MAP_DRILL_HINT = "点击地图上的社区可下钻到该社区。"
+MAP_NO_BOUNDARIES = "{area}没有带边界的社区，无法绘制地图。可在侧栏选择其他区域。"
+MAP_ALT = "{area}各社区{indicator}地图"
+
+# 联系情况
+CONTACTS_HISTOGRAM_TITLE = "近{days}天每名党员被联系几次（人均 {mean} 次）"
+CONTACTS_HISTOGRAM_NOTE = "“0”即近{days}天一次也没被联系的在册党员（金色）。"
+AXIS_CONTACTS_IN_WINDOW = "近{days}天联系次数"
+CONTACTS_BY_SIDE_TITLE = "三联各方每周联系了多少次"
+CONTACTS_BY_METHOD_TITLE = "每周通过什么方式联系"
+CONTACTS_NONE_IN_WEEKS = "近 12 周没有联系记录。"
+CONTACTS_THREE_WAY_TITLE = "三联齐全率与联系覆盖率：近 12 周"
+CONTACTS_CHILDREN_TITLE = "哪些{level}超期未联系、失联风险的党员最多"
+CONTACTS_NO_CHILDREN = "社区没有下级区域可比；本社区超期未联系的党员名单见“区域下钻”页。"
+AXIS_CONTACTS = "联系次数"
+SIDE_LABELS = {"outflow_org": "流出地党组织", "inflow_org": "流入地党组织", "member": "党员主动"}
+METHOD_LABELS = {
+    "phone": "电话",
+    "wechat": "微信",
+    "home_visit": "上门走访",
+    "activity": "活动见面",
+    "unknown": "未注明",
+}
+
+# 志愿服务
+VOLUNTEER_YEAR_TITLE = "近 {weeks} 周每周志愿服务多少小时"
+VOLUNTEER_PEAK = "最高 {week}：{hours:,.1f} 小时"
+VOLUNTEER_CATEGORY_TITLE = "本周的服务时长花在哪些活动上"
+VOLUNTEER_NO_HOURS = "本周没有志愿服务记录。"
+VOLUNTEER_LEADERS_TITLE = "本周志愿服务时长最多的社区（前 10）"
+VOLUNTEER_NO_LEADERS = "本周各社区都没有志愿服务时长。"
+VOLUNTEER_HOURS_PER_PARTICIPANT = "人均服务时长（小时）"
+AXIS_CATEGORY = "活动类别"
+VOLUNTEER_CATEGORY_LABELS = {
+    "governance": "社区治理",
+    "mediation": "矛盾调解",
+    "civility": "文明创建",
+    "snow_clearing": "扫雪除冰",
+    "elder_care": "关爱老人",
+    "drowning_prevention": "防溺水宣传",
+    "dedication_day": "党员义务奉献日",
+    "other": "其他",
+}
+
+# 驿站服务
+STATIONS_NONE = "{area}暂无服务站点。可在“数据导入”页导入服务站点台账。"
+STATIONS_DEMANDS = "本周收集诉求"
+STATIONS_DEMANDS_HELP = "服务项目为“诉求反映”的驿站服务人次。"
+STATIONS_TREND_NOTE = "服务人次按驿站所在社区统计；闲置驿站指已启用但本周没有服务记录的驿站。"
+STATIONS_SERVICES_TITLE = "本周驿站提供了哪些服务"
+STATIONS_HEATMAP_TITLE = "本周党员什么时候来驿站（按星期和时段）"
+STATIONS_BUSIEST_TITLE = "本周服务人次最多的 {count} 个驿站"
+STATIONS_QUIETEST_TITLE = "本周服务人次最少的 {count} 个驿站"
+STATIONS_ALL_TITLE = "本周各驿站服务人次"
+STATIONS_RANKING_NOTE = "只列已启用的驿站。"
+STATIONS_NO_VISITS = "本周没有驿站服务记录。"
+STATIONS_IDLE_TITLE = "闲置驿站：已启用但本周没有服务记录（{count} 个）"
+STATIONS_NO_IDLE = "本周没有闲置驿站：已启用的驿站都有服务记录。"
+STATIONS_NAME_WITH_COMMUNITY = "{name}（{community}）"
+STATIONS_NOT_GIVEN = "未填写"
+STATIONS_IDLE_COLUMNS = {
+    "name": "站点名称",
+    "community": "所在社区",
+    "path": "所在区域",
+    "kind": "站点类型",
+    "opened_on": "启用日期",
+}
+AXIS_VISITS = "服务人次"
+AXIS_SERVICE = "服务项目"
+AXIS_HOUR = "时段"
+HOUR_TICK = "{hour}时"
+WEEKDAY_LABELS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+SERVICE_LABELS = {
+    "rest": "歇脚",
+    "water": "饮水",
+    "charging": "充电",
+    "reading": "阅览",
+    "study": "学习",
+    "registration": "报到",
+    "demand": "诉求反映",
+    "other": "其他",
+}
+STATION_KIND_LABELS = {
+    "registration": "报到服务站",
+    "service_center": "党群服务中心",
+    "red_post": "红色驿站",
+    "post_24h": "7×24H驿站",
+    "other": "其他",
+}
+
+# 区域下钻
+AREAS_BREADCRUMB_HELP = "返回{area}"
+AREAS_CHILDREN = "各{level}指标一览"
+AREAS_CHILDREN_HINT = "点击表头排序，点击一行进入该{level}。浅红底色：该项指标排名靠后的四分之一。"
+AREAS_SHOW_PREVIOUS = "同时显示上周数值"
+AREAS_PREVIOUS_COLUMN = "{label}（上周）"
+# Shorter headers where the indicator's name is long, so the 14 columns fit a 1920-wide screen (full name on hover)
+AREAS_SHORT_HEADERS = {
+    "contacts_per_member_30d": "人均联系（30天）",
+    "liaison_coverage": "联系人覆盖率",
+    "station_coverage": "驿站覆盖率",
+    "volunteer_hours": "志愿时长（小时）",
+    "volunteer_participants": "志愿参与人数",
+    "volunteer_participation_rate": "志愿参与率",
+}
+AREAS_MEMBERS = "流动党员名单"
+AREAS_MEMBERS_NOTE = "姓名、手机号和联系人已脱敏显示。最近联系日期：{end} 及以前的最近一次联系，从未联系的为报到日期。"
+AREAS_LIST_TITLES = {"overdue": "超期未联系", "lost_contact": "失联风险", "all": "全部在册"}
+AREAS_LIST_TAB = "{title}（{count:,}）"
+AREAS_LIST_RULES = {
+    "overdue": "最近联系距 {end} 超过 {days} 天的在册党员，未联系最久的在前。",
+    "lost_contact": "最近联系距 {end} 超过 {days} 天的在册党员，未联系最久的在前。",
+    "all": "{end} 在册的全部流动党员，未联系最久的在前。",
+}
+AREAS_LIST_EMPTY = {
+    "overdue": "{area}没有超期未联系的党员。",
+    "lost_contact": "{area}没有失联风险的党员。",
+    "all": "{area}暂无在册流动党员。",
+}
+AREAS_NO_MEMBERS = "{area}在 {end} 暂无在册流动党员。"
+AREAS_DOWNLOAD = "导出名单（Excel）"
+AREAS_EXPORT_TITLE = "{title}名单"
+AREAS_EXPORT_AREA = "区域：{area}"
+AREAS_EXPORT_WEEK = "周次：{week}（{start} 至 {end}）"
+AREAS_EXPORT_TIME = "导出时间：{time:%Y-%m-%d %H:%M}（北京时间）"
+AREAS_EXPORT_COUNT = "共 {count:,} 人；姓名、手机号和联系人已脱敏。"
+AREAS_EXPORT_FILE = "{area}_{title}_{week}.xlsx"
+MEMBER_LIST_COLUMNS = {
+    "name": "姓名",
+    "phone": "手机号",
+    "community": "所在社区",
+    "flow_type": "流动类型",
+    "liaison": "联系人",
+    "registered_on": "报到日期",
+    "last_contact_on": "最近联系日期",
+    "days_since_contact": "未联系天数",
+}
+FLOW_TYPE_LABELS = {"inflow": "流入", "outflow": "流出"}
+AREAS_NO_LIAISON = "未指定"
+# Role words a liaison entry may start with (网格员赵文涛): kept when the name after them is masked
+LIAISON_ROLES = ("社区干部", "网格员", "网格长", "楼栋长", "支委委员", "党支部书记", "党员志愿者")
+
+# 周例会 (the projector slides at /review and their .pptx)
+REVIEW_TITLE = "流动党员管理服务 · 周例会"
+REVIEW_WEEK = "{week}（{start} 至 {end}）"
+REVIEW_AS_OF = "数据截至 {date}"
+REVIEW_FOOTER = "{area} · {week}"
+REVIEW_FOOTER_SEPARATOR = " · "
+REVIEW_PREVIOUS = "上周 {value}"
+REVIEW_CHANGE = "较上周 {arrow} {change}"
+REVIEW_CHANGE_FLAT = "与上周持平"
+REVIEW_CHANGE_UNKNOWN = "较上周 —"
+REVIEW_ARROW_UP = "▲"
+REVIEW_ARROW_DOWN = "▼"
+REVIEW_TREND = "近 12 周走势"
+REVIEW_WEEK_TICK = "第{number}周"
+REVIEW_CLOSING_TITLE = "需要关注的{level}"
+REVIEW_CLOSING_NO_CHILDREN_TITLE = "下级区域对比"
+REVIEW_LAGGING_HEADINGS = {"contact_coverage": "联系覆盖率偏低", "overdue": "超期未联系人数偏多"}
+REVIEW_LAGGING_ITEM = "{name}  {value}"
+REVIEW_LAGGING_MORE = "等另外 {count} 个"
+REVIEW_NO_LAGGING = "无"
+REVIEW_LAGGING_NOTE = "各项列出 {count} 个{level}中排名靠后的四分之一（本周数据）。"
+REVIEW_NO_CHILDREN = "{area}没有下级区域可比较。"
+REVIEW_SLIDE_NUMBER = "{number} / {total}"
+REVIEW_PREV = "上一页"
+REVIEW_NEXT = "下一页"
+REVIEW_DOWNLOAD = "下载 PPT"
+REVIEW_EXIT = "退出放映"
+REVIEW_AUTO = "每 {seconds} 秒自动翻页"
+REVIEW_FILE_NAME = "周例会_{area}_{week}.pptx"

@@ -1,0 +1,140 @@
+"""Accounts on both engines: argon2 hashes, sign-in with lockout, demo accounts only with the sample, audit rows."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import inspect, text
+
+import cli
+import tiny_city
+from data_access.accounts import fetch_account, fetch_audit
+from data_access.areas import AreaPath, OutOfScopeError, Scope
+from data_access.engine import dispose_engine, get_engine
+from data_access.loading import clear_data, replace_all_data
+from services import accounts
+from services.accounts import Account, AccountError
+
+NOW = datetime(2026, 11, 23, 9, 0)
+POLICY = {"max_failures": 3, "lock_minutes": 15}
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = get_engine(db_url)
+    replace_all_data(engine, tiny_city.tables(), meta={"data_kind": "real"})
+    return engine
+
+
+def test_password_is_stored_as_an_argon2_hash_and_signs_in(engine):
+    accounts.create_account(engine, name="王书记", role="street", area=AreaPath(("江汉区", "北湖街道")),
+                            password="correct horse", now=NOW)  # fmt: skip
+    with engine.connect() as conn:
+        stored = fetch_account(conn, "王书记")["password_hash"]
+    assert stored.startswith("$argon2") and "correct horse" not in stored
+    account = accounts.sign_in(engine, "王书记", "correct horse", now=NOW, **POLICY)
+    assert account == Account("王书记", "street", AreaPath(("江汉区", "北湖街道")))
+
+
+def test_wrong_password_and_unknown_name_get_the_same_answer(engine):
+    accounts.create_account(engine, name="a", role="city", area=AreaPath(), password="password1", now=NOW)
+    for name, password in (("a", "wrong-one"), ("nobody", "password1")):
+        with pytest.raises(AccountError) as refused:
+            accounts.sign_in(engine, name, password, now=NOW, **POLICY)
+        assert refused.value.code == "denied"
+
+
+def test_repeated_failures_lock_the_account_for_a_while(engine):
+    accounts.create_account(engine, name="a", role="city", area=AreaPath(), password="password1", now=NOW)
+    codes = []
+    for _ in range(3):
+        with pytest.raises(AccountError) as refused:
+            accounts.sign_in(engine, "a", "wrong-one", now=NOW, **POLICY)
+        codes.append(refused.value.code)
+    assert codes == ["denied", "denied", "locked"]
+    with pytest.raises(AccountError) as refused:  # even the right password waits
+        accounts.sign_in(engine, "a", "password1", now=NOW + timedelta(minutes=14), **POLICY)
+    assert refused.value.code == "locked"
+    assert accounts.sign_in(engine, "a", "password1", now=NOW + timedelta(minutes=16), **POLICY).name == "a"
+
+
+def test_a_disabled_account_cannot_sign_in(engine):
+    accounts.create_account(engine, name="a", role="clerk", area=AreaPath(), password="password1", now=NOW)
+    accounts.disable_account(engine, "a")
+    with pytest.raises(AccountError) as refused:
+        accounts.sign_in(engine, "a", "password1", now=NOW, **POLICY)
+    assert refused.value.code == "disabled"
+
+
+@pytest.mark.parametrize(
+    ("role", "area", "code"),
+    [("street", "江汉区", "area_for_role"), ("community", "江汉区/北湖街道/无此社区", "unknown_area"),
+     ("mayor", "", "bad_role"), ("city", "江汉区", "area_for_role")],
+)  # fmt: skip
+def test_an_account_needs_an_area_that_fits_its_role(engine, role, area, code):
+    with pytest.raises(AccountError) as refused:
+        accounts.create_account(engine, name="x", role=role, area=AreaPath.parse(area), password="password1", now=NOW)
+    assert refused.value.code == code
+
+
+def test_demo_accounts_come_and_go_with_the_sample(sqlite_url):
+    from metrics.thresholds import Thresholds
+    from services.sample import build_sample
+
+    engine = get_engine(sqlite_url)
+    build_sample(engine, seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
+    names = {a["name"] for a in accounts.list_accounts(engine)}
+    assert names == {name for name, _, _ in accounts.DEMO_ACCOUNTS}
+    assert accounts.sign_in(engine, "demo-community", accounts.DEMO_PASSWORD, now=NOW, **POLICY).role == "community"
+    accounts.create_account(engine, name="real", role="city", area=AreaPath(), password="password1", now=NOW)
+    clear_data(engine)
+    assert [a["name"] for a in accounts.list_accounts(engine)] == ["real"]
+
+
+def test_scope_allows_its_own_area_and_below_only():
+    street = Scope("street", AreaPath(("江汉区", "北湖街道")))
+    assert street.allows(AreaPath(("江汉区", "北湖街道", "环保社区")))
+    assert not street.allows(AreaPath(("江汉区",))) and not street.allows(AreaPath())
+    assert not street.allows(AreaPath(("江汉区", "民权街")))
+    with pytest.raises(OutOfScopeError):
+        street.check(AreaPath(("武昌区",)))
+    assert street.sees_personal_data and not Scope("district", AreaPath(("江汉区",))).sees_personal_data
+
+
+def test_audit_rows_say_who_what_where_and_how_many(engine):
+    account = Account("王书记", "street", AreaPath(("江汉区", "北湖街道")))
+    accounts.record_audit(engine, account, action="export", area=account.area, rows=42, now=NOW, detail="overdue")
+    with engine.connect() as conn:
+        rows = fetch_audit(conn).to_dict("records")
+    assert rows == [{"at": NOW, "account": "王书记", "action": "export", "area": "江汉区/北湖街道", "rows": 42,
+                     "detail": "overdue"}]  # fmt: skip
+
+
+def test_a_version_1_database_is_upgraded_in_place(db_url):
+    engine = get_engine(db_url)
+    replace_all_data(engine, tiny_city.tables(), meta={"data_kind": "real"})
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE audit_log"))
+        conn.execute(text("DROP TABLE accounts"))
+        conn.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
+    dispose_engine(db_url)
+    upgraded = get_engine(db_url)
+    with upgraded.connect() as conn:
+        assert {"accounts", "audit_log"} <= set(inspect(conn).get_table_names())
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "2"
+        assert conn.execute(text("SELECT count(*) FROM members")).scalar() == 9  # data kept
+
+
+def test_cli_user_commands_read_the_password_from_stdin(engine, db_url, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-pass\n"))
+    assert cli.main(["user", "add", "李四", "--role", "community", "--area", "江汉区/北湖街道/环保社区",
+                     "--db", db_url]) == 0  # fmt: skip
+    assert accounts.sign_in(engine, "李四", "s3cret-pass", now=NOW, **POLICY).area.parts[-1] == "环保社区"
+    assert cli.main(["user", "list", "--db", db_url]) == 0
+    assert "李四  社区  江汉区/北湖街道/环保社区" in capsys.readouterr().out
+    assert cli.main(["user", "add", "王五", "--role", "street", "--area", "江汉区", "--db", db_url]) == 2
+    assert "层级不对" in capsys.readouterr().err
+    assert cli.main(["user", "disable", "李四", "--db", db_url]) == 0
+    assert cli.main(["user", "disable", "nobody", "--db", db_url]) == 2
