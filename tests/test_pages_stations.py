@@ -1,0 +1,99 @@
+"""The 驿站服务 page runs (AppTest), shows the figures `cli.py report` gives, and handles empty cases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import tiny_city
+from data_access.areas import AreaPath
+from data_access.engine import get_engine
+from data_access.loading import replace_all_data
+from data_access.stations import fetch_visit_times
+from metrics.periods import last_complete_week, today_in_china
+from metrics.thresholds import Thresholds
+from services.refresh import refresh_from_tables
+from services.report import weekly_report
+from services.sample import build_sample
+from ui import labels
+from ui.formatting import format_figure
+
+HEADLINE = ("station_coverage", "station_visits", "idle_stations")
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('stations') / 'demo.sqlite'}"
+    build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
+    return url
+
+
+def run_page(monkeypatch, url: str, area: str = "") -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", url)
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.switch_page("pages/stations.py")
+    if area:
+        app.query_params["area"] = area
+    return app.run()
+
+
+def check_headline(app: AppTest, url: str, area: AreaPath) -> dict:
+    week = last_complete_week(today_in_china())
+    report = weekly_report(get_engine(url), week=week, area=area, thresholds=Thresholds())
+    shown = {m.label: m.value for m in app.metric}
+    for key in HEADLINE:
+        assert shown[labels.INDICATOR_LABELS[key]] == format_figure(key, report[key]["value"])
+    with get_engine(url).connect() as conn:
+        times = fetch_visit_times(conn, area=area, start=week.start, end=week.end)
+        before = fetch_visit_times(conn, area=area, start=week.previous.start, end=week.previous.end)
+    assert len(times) == report["station_visits"]["value"]
+    assert len(before) == report["station_visits"]["previous"]
+    demands, previous = (int((frame["service"] == "demand").sum()) for frame in (times, before))
+    assert demands > 0
+    card = next(m for m in app.metric if m.label == labels.STATIONS_DEMANDS)
+    assert card.value == f"{demands:,}" and card.delta == f"{demands - previous:+,}"
+    return report
+
+
+@pytest.mark.parametrize("area", ["", "江汉区"])
+def test_stations_page_shows_the_report_figures(monkeypatch, demo_url, area):
+    app = run_page(monkeypatch, demo_url, area)
+    assert not app.exception
+    assert labels.SYNTHETIC_BANNER in [w.value for w in app.warning]
+    report = check_headline(app, demo_url, AreaPath.parse(area))
+    idle = report["idle_stations"]["value"]
+    assert idle > 0  # the synthetic city has a few idle stations
+    assert labels.STATIONS_IDLE_TITLE.format(count=idle) in [h.value for h in app.subheader]
+    table = app.dataframe[0].value
+    assert len(table) == idle
+    assert list(table.columns) == list(labels.STATIONS_IDLE_COLUMNS.values())
+    assert set(table[labels.STATIONS_IDLE_COLUMNS["kind"]]) <= set(labels.STATION_KIND_LABELS.values())
+    if area:
+        assert all(path.startswith(area + "/") for path in table[labels.STATIONS_IDLE_COLUMNS["path"]])
+
+
+def test_empty_database_shows_what_to_do(monkeypatch, sqlite_url):
+    app = run_page(monkeypatch, sqlite_url)
+    assert not app.exception
+    assert [i.value for i in app.info] == [labels.NO_DATA]
+    assert not app.metric
+
+
+def test_area_without_stations_says_so(monkeypatch, sqlite_url):
+    engine = get_engine(sqlite_url)
+    tables = tiny_city.tables()  # 武昌区 has members but no station
+    replace_all_data(engine, tables, meta={"data_kind": "real"})
+    refresh_from_tables(engine, tables, thresholds=Thresholds(), until=date(2026, 11, 23))
+    app = run_page(monkeypatch, sqlite_url, "武昌区")
+    assert not app.exception
+    assert [i.value for i in app.info] == [labels.STATIONS_NONE.format(area="武昌区")]
+    assert not app.dataframe
