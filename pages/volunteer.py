@@ -1,11 +1,35 @@
-"""Placeholder while this page is being built (issue 5/6)."""
+"""志愿服务: the week's hours and participants, a year of weekly hours, categories and leading communities."""
 
 import streamlit as st
 
 from ui import labels
-from ui.widgets import render_sidebar, render_view_caption, require_app_frame
+from ui.data import (
+    TREND_WEEKS,
+    load_community_figures,
+    load_meta,
+    load_report,
+    load_trend,
+    load_volunteer_by_category,
+)
+from ui.volunteer import render_categories, render_headline, render_leaders, render_year, year_weeks
+from ui.widgets import friendly_errors, render_sidebar, render_view_caption, require_app_frame, stop_if_area_empty
 
 require_app_frame()
 st.title(labels.PAGE_VOLUNTEER)
 view = render_sidebar()
+with friendly_errors():
+    report = load_report(*view.args)
+    year = load_trend(*view.args, weeks=year_weeks(view.week, load_meta().get("summary_first_week")))
+    by_category = load_volunteer_by_category(*view.args)
+    communities = load_community_figures(*view.args) if view.area.child_level else None
 render_view_caption(view)
+stop_if_area_empty(view, report)
+
+render_headline(report, year.tail(TREND_WEEKS))
+render_year(year)
+left, right = st.columns(2)
+with left:
+    render_categories(by_category)
+if communities is not None:
+    with right:
+        render_leaders(communities)
