@@ -64,3 +64,35 @@ def template_xlsx(ledger: Ledger) -> bytes:
         }
     )
     return to_xlsx_bytes({ledger.title: example, f.TEMPLATE_NOTES: rules})
+
+
+def list_xlsx_bytes(heading: list[str], frame: pd.DataFrame, *, sheet: str) -> bytes:
+    """A one-sheet workbook for printing or passing on: `heading` lines first (what, when, where), a blank row,
+    then the table with its header row frozen. Every text cell, heading included, is formula-safe; dates stay
+    date cells."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet
+    for line in neutralise_formulas(pd.DataFrame({"line": heading}))["line"]:
+        worksheet.append([line])
+    worksheet.append([])
+    safe = neutralise_formulas(frame.astype(object).where(frame.notna(), None))
+    worksheet.append([str(name) for name in safe.columns])
+    header_row = worksheet.max_row
+    for row in safe.itertuples(index=False, name=None):
+        worksheet.append(list(row))
+    worksheet.freeze_panes = worksheet.cell(row=header_row + 1, column=1)
+    for position, name in enumerate(safe.columns, start=1):
+        widest = max(_display_width(str(v)) for v in [name, *safe[name]] if v is not None)
+        worksheet.column_dimensions[get_column_letter(position)].width = min(40, widest + 2)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: a CJK character is about two Latin ones."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)

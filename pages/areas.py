@@ -1,11 +1,42 @@
-"""Placeholder while this page is being built (issue 5/6)."""
+"""区域下钻: from the city down to one community; each level's child areas with every indicator, and at street
+and community level the masked lists of members overdue for contact or at risk of lost contact, exportable."""
 
 import streamlit as st
 
 from ui import labels
-from ui.widgets import render_sidebar, render_view_caption, require_app_frame
+from ui.areas import render_breadcrumb, render_children_table, render_member_lists
+from ui.data import SETTINGS, load_children, load_member_list, load_report
+from ui.widgets import (
+    friendly_errors,
+    render_sidebar,
+    render_view_caption,
+    require_app_frame,
+    set_area,
+    stop_if_area_empty,
+)
+
+LIST_LEVELS = ("street", "community")  # where the member lists are shown
 
 require_app_frame()
 st.title(labels.PAGE_AREAS)
 view = render_sidebar()
+with friendly_errors():
+    report = load_report(*view.args)
+    children = load_children(*view.args)
+    members = load_member_list(*view.args) if view.area.level in LIST_LEVELS else None
+render_breadcrumb(view)
 render_view_caption(view)
+stop_if_area_empty(view, report)
+
+if view.area.child_level and not children.empty:
+    table_key = f"children_{view.area}_{view.week}"
+    chosen = render_children_table(children, view.area.child_level, key=table_key)
+    if chosen is not None:
+        del st.session_state[table_key]  # coming back up, the table starts unselected
+        set_area(chosen)
+        st.rerun()
+if members is not None:
+    thresholds = SETTINGS.thresholds
+    render_member_lists(
+        view, members, overdue_days=thresholds.overdue_days, lost_contact_days=thresholds.lost_contact_days
+    )

@@ -1,0 +1,66 @@
+"""Member lists: every active member of an area with the day of their last contact, for the 区域下钻 lists.
+
+The rows carry names and phone numbers; callers mask them (metrics.privacy) before caching or showing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from data_access.areas import AreaPath
+from data_access.engine import timed
+from data_access.lookups import filter_by_area
+from data_access.records import frame_from_rows
+from data_access.schema import areas_table, contacts_table, members_table
+from metrics import columns as c
+from metrics import member_lists as ml
+
+log = logging.getLogger(__name__)
+
+
+def fetch_member_list(conn: Connection, *, area: AreaPath, end: date) -> pd.DataFrame:
+    """One row per member of `area` who is active (status active, registered on or before `end`).
+
+    Columns: member_id, name, phone, flow_type, community_path, community, liaison, registered_on,
+    last_contact_on (the latest contact dated on or before `end`; None when there is none).
+    Sorted by member_id. One statement: the last contacts are a grouped subquery over the
+    area's active members, joined LEFT so that members never contacted stay in the list.
+    """
+    m, a, t = members_table.c, areas_table.c, contacts_table.c
+    active = (m.status == c.STATUS_ACTIVE, m.registered_on <= end)
+    last_contacts = filter_by_area(
+        select(t.member_id, func.max(t.contacted_on).label(ml.LAST_CONTACT_ON))
+        .select_from(
+            contacts_table.join(members_table, members_table.c.id == t.member_id).join(
+                areas_table, areas_table.c.id == m.community_id
+            )
+        )
+        .where(t.contacted_on <= end, *active),
+        area,
+    ).group_by(t.member_id)
+    last = last_contacts.subquery("last_contacts")
+    statement = filter_by_area(
+        select(
+            m.id.label(c.MEMBER_ID),
+            m.name,
+            m.phone,
+            m.flow_type.label(ml.FLOW_TYPE),
+            a.path.label(ml.COMMUNITY_PATH),
+            a.community.label(ml.COMMUNITY),
+            m.liaison,
+            m.registered_on,
+            last.c[ml.LAST_CONTACT_ON],
+        )
+        .select_from(members_table.join(areas_table, a.id == m.community_id).outerjoin(last, last.c.member_id == m.id))
+        .where(*active),
+        area,
+    ).order_by(m.id)
+    with timed("fetch_member_list"):
+        result = conn.execute(statement)
+        frame = frame_from_rows(list(result.keys()), result.all())
+    log.info("fetch_member_list: %d rows", len(frame))  # counts only, never names
+    return frame

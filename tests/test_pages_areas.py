@@ -1,0 +1,253 @@
+"""区域下钻 (AppTest): the child table holds the report's figures, the breadcrumb and a row click move between
+levels, the member lists show masked data only and count what `cli.py report` counts, the export is masked and
+formula-safe, and empty areas, empty lists and an empty database say so."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import pytest
+import streamlit as st
+from google.protobuf import text_format
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+import tiny_city
+from data_access.areas import AreaPath
+from data_access.engine import get_engine
+from data_access.loading import replace_all_data
+from data_access.members import fetch_member_list
+from metrics.member_lists import compute_member_list
+from metrics.periods import TIMEZONE, Week
+from metrics.privacy import mask_member_frame
+from metrics.thresholds import Thresholds
+from services.refresh import refresh_from_tables
+from services.report import weekly_report
+from services.sample import build_sample
+from ui import labels
+from ui.areas import build_list_workbook
+from ui.widgets import View
+
+WEEK = Week.parse("2026-W46")
+THRESHOLDS = Thresholds()
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('areas') / 'demo.sqlite'}"
+    build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=THRESHOLDS)
+    return url
+
+
+@pytest.fixture(scope="module")
+def tiny_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('areas_tiny') / 'tiny.sqlite'}"
+    engine = get_engine(url)
+    tables = tiny_city.tables()
+    replace_all_data(engine, tables, meta={"data_kind": "real"})
+    refresh_from_tables(engine, tables, thresholds=THRESHOLDS, until=date(2026, 11, 22))
+    return url
+
+
+def run_areas(monkeypatch, url: str, area: str = "", week: Week = WEEK) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", url)
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.switch_page("pages/areas.py")
+    app.session_state["view_week"] = str(week)
+    app.session_state["view_area"] = area
+    return app.run()
+
+
+def unmasked_members(url: str, area: AreaPath) -> pd.DataFrame:
+    with get_engine(url).connect() as conn:
+        return fetch_member_list(conn, area=area, end=WEEK.end)
+
+
+def busiest(url: str, level: str) -> AreaPath:
+    """The street or community with the most active members (so its lists are not empty)."""
+    members = unmasked_members(url, AreaPath())
+    paths = members["community_path"].str.split("/")
+    keep = 2 if level == "street" else 3
+    return AreaPath(tuple(paths.str[:keep].str.join("/").value_counts().index[0].split("/")))
+
+
+def walk(node: Any):
+    yield node
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from walk(child)
+
+
+def page_strings(app: AppTest) -> tuple[str, set[str]]:
+    """Everything the page sends: each element's message as text, and every dataframe cell."""
+    texts, cells = [], set()
+    for node in walk(app._tree):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            texts.append(text_format.MessageToString(proto, as_utf8=True))
+        if type(node).__name__ == "Dataframe":
+            cells |= {str(v) for v in node.value.astype(str).to_numpy().ravel()}
+    return "\n".join(texts), cells
+
+
+def test_city_table_holds_each_district_s_report_figures(monkeypatch, demo_url):
+    app = run_areas(monkeypatch, demo_url)
+    assert not app.exception
+    assert labels.SYNTHETIC_BANNER in [w.value for w in app.warning]
+    assert app.header[0].value == labels.AREAS_CHILDREN.format(level=labels.LEVEL_NAMES["district"])
+    table = app.dataframe[0].value.set_index("path")
+    assert len(table) == 13
+    engine = get_engine(demo_url)
+    for district in ("江汉区", "武昌区"):
+        report = weekly_report(engine, week=WEEK, area=AreaPath((district,)), thresholds=THRESHOLDS)
+        row = table.loc[district]
+        assert row["active_members"] == report["active_members"]["value"]
+        assert row["overdue"] == report["overdue"]["value"]
+        assert row["contact_coverage"] == pytest.approx(report["contact_coverage"]["value"] * 100)
+    assert not app.tabs  # no member lists at city level
+
+
+def test_previous_week_columns_on_request(monkeypatch, demo_url):
+    app = run_areas(monkeypatch, demo_url)
+    assert "previous_overdue" not in app.dataframe[0].value.columns
+    app.toggle[0].set_value(True).run()
+    table = app.dataframe[0].value.set_index("path")
+    report = weekly_report(get_engine(demo_url), week=WEEK, area=AreaPath(("江汉区",)), thresholds=THRESHOLDS)
+    assert table.loc["江汉区", "previous_overdue"] == report["overdue"]["previous"]
+
+
+def test_a_row_click_goes_down_and_the_breadcrumb_back_up(monkeypatch, demo_url):
+    app = run_areas(monkeypatch, demo_url)
+    first = app.dataframe[0].value["path"].iloc[0]
+    key = f"children__{WEEK}"
+    app.session_state[key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assert not app.exception
+    assert app.session_state["view_area"] == first
+    assert app.header[0].value == labels.AREAS_CHILDREN.format(level=labels.LEVEL_NAMES["street"])
+    assert app.button(key="crumb_0").label == labels.CITY
+    app.button(key="crumb_0").click().run()
+    assert app.session_state["view_area"] == ""
+    assert len(app.dataframe[0].value) == 13
+
+
+@pytest.mark.parametrize("level", ["street", "community"])
+def test_member_lists_are_masked_and_count_what_the_report_counts(monkeypatch, demo_url, level):
+    area = busiest(demo_url, level)
+    app = run_areas(monkeypatch, demo_url, str(area))
+    assert not app.exception
+    report = weekly_report(get_engine(demo_url), week=WEEK, area=area, thresholds=THRESHOLDS)
+    counts = {
+        kind: report[kind]["value"] if kind != "all" else report["active_members"]["value"]
+        for kind in ("overdue", "lost_contact", "all")
+    }
+    assert [tab.label for tab in app.tabs] == [
+        labels.AREAS_LIST_TAB.format(title=labels.AREAS_LIST_TITLES[kind], count=count)
+        for kind, count in counts.items()
+    ]
+    shown = [tab.dataframe[0].value for tab in app.tabs]
+    assert [len(frame) for frame in shown] == list(counts.values())
+    assert counts["overdue"] > 0 and counts["lost_contact"] > 0
+
+    real = unmasked_members(demo_url, area)
+    everyone = unmasked_members(demo_url, AreaPath())
+    text, cells = page_strings(app)
+    names = labels.MEMBER_LIST_COLUMNS["name"]
+    assert set(shown[2][names]) == set(mask_member_frame(real)["name"])
+    assert not cells & set(everyone["name"])  # no full name of anyone, anywhere in a table
+    assert not cells & set(everyone["phone"].dropna())
+    assert not cells & set(everyone["liaison"].dropna())
+    for value in (*real["name"], *real["phone"], *real["liaison"].dropna(), *everyone["phone"]):
+        assert value not in text
+
+
+def test_export_is_masked_headed_and_formula_safe(demo_url):
+    area = busiest(demo_url, "community")
+    real = unmasked_members(demo_url, area)
+    hostile = real.iloc[:1].assign(
+        flow_type="inflow", name='=HYPERLINK("x")', phone="-2000000000", community="+社区", liaison="@网格员"
+    )
+    rows = compute_member_list(
+        mask_member_frame(pd.concat([real, hostile], ignore_index=True), liaison_roles=labels.LIAISON_ROLES),
+        end=WEEK.end,
+        overdue_days=THRESHOLDS.overdue_days,
+        lost_contact_days=THRESHOLDS.lost_contact_days,
+    ).sort_values("member_id", kind="stable", ignore_index=True)
+    view = View(week=WEEK, area=area, data_version="1", synthetic=True)
+    now = datetime(2026, 11, 23, 1, 30, tzinfo=TIMEZONE)
+    sheet = load_workbook(io.BytesIO(build_list_workbook(view, "all", rows, now=now))).active
+    values = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    heading = [row[0] for row in values[:6]]
+    assert heading == [
+        labels.AREAS_EXPORT_TITLE.format(title=labels.AREAS_LIST_TITLES["all"]),
+        labels.SYNTHETIC_BANNER,
+        labels.AREAS_EXPORT_AREA.format(area=view.breadcrumb),
+        labels.AREAS_EXPORT_WEEK.format(week=WEEK, start=WEEK.start, end=WEEK.end),
+        "导出时间：2026-11-23 01:30（北京时间）",
+        labels.AREAS_EXPORT_COUNT.format(count=len(rows)),
+    ]
+    assert values[7] == tuple(labels.MEMBER_LIST_COLUMNS.values())
+    assert sheet.freeze_panes == "A9"  # headings and header stay in view
+    assert isinstance(values[8][5], datetime)  # dates stay date cells
+    table = values[8:]
+    assert len(table) == len(rows)
+    texts = {str(v) for row in values for v in row if v is not None}
+    assert not texts & (set(real["name"]) | set(real["phone"]) | set(real["liaison"].dropna()))
+    hostile_row = next(row for row in table if row[2] == "'+社区")
+    assert hostile_row[:5] == ("'=*************)", "'-20****0000", "'+社区", "流入", "'@**员")
+    assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for row in values for v in row)
+
+
+def test_an_area_without_members_says_so(monkeypatch, tiny_url):
+    app = run_areas(monkeypatch, tiny_url, "武昌区/南湖街道/华锦社区")
+    assert not app.exception
+    assert [i.value for i in app.info] == [labels.AREA_EMPTY.format(area="华锦社区")]
+    assert not app.tabs
+
+
+def test_empty_lists_say_so(monkeypatch, tiny_url):
+    app = run_areas(monkeypatch, tiny_url, "江汉区/北湖街道/世彩社区")
+    assert not app.exception
+    assert [s.value for s in app.success] == [
+        labels.AREAS_LIST_EMPTY["overdue"].format(area="世彩社区"),
+        labels.AREAS_LIST_EMPTY["lost_contact"].format(area="世彩社区"),
+    ]
+    assert app.tabs[2].label == labels.AREAS_LIST_TAB.format(title=labels.AREAS_LIST_TITLES["all"], count=2)
+    assert app.tabs[2].dataframe[0].value[labels.MEMBER_LIST_COLUMNS["name"]].tolist() == ["测*9", "测*8"]
+
+
+def test_empty_database_shows_what_to_do(monkeypatch, sqlite_url):
+    app = run_areas(monkeypatch, sqlite_url)
+    assert not app.exception
+    assert [i.value for i in app.info] == [labels.NO_DATA]
+    assert not app.dataframe
+
+
+def test_children_table_highlights_the_lagging_and_shows_rates_in_percent():
+    from metrics.columns import REPORT_KEYS
+    from ui.areas import LAGGING_STYLE, build_children_styler
+
+    rows = []
+    for i, (coverage, overdue) in enumerate([(0.9, 1), (0.5, 9), (0.8, 2), (0.7, 3)]):
+        row = {key: 0 for key in REPORT_KEYS} | {"contact_coverage": coverage, "overdue": overdue}
+        rows.append({"path": f"区{i}", "name": f"区{i}", **row, **{f"previous_{k}": v for k, v in row.items()}})
+    styler = build_children_styler(pd.DataFrame(rows))
+    table = styler.data
+    assert table["contact_coverage"].tolist() == pytest.approx([90.0, 50.0, 80.0, 70.0])
+    assert "previous_overdue" not in table.columns
+    styled = {
+        (table.index[r], table.columns[c]) for (r, c), props in styler._compute().ctx.items() if props
+    }  # the cells with a style
+    assert styled == {(1, "contact_coverage"), (1, "overdue")}  # idle stations all 0: none lags
+    assert LAGGING_STYLE.startswith("background-color")
+    assert "previous_overdue" in build_children_styler(pd.DataFrame(rows), show_previous=True).data.columns

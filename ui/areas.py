@@ -1,0 +1,200 @@
+"""The 区域下钻 page's parts: the clickable breadcrumb, the child-area table and the member lists with export.
+
+The table and workbook builders are pure (no st. calls) so they can be unit-tested; `render_*` draw.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from data_access.areas import AreaPath
+from ledgers.writing import list_xlsx_bytes
+from metrics import columns as c
+from metrics import member_lists as ml
+from metrics.periods import TIMEZONE, Week
+from metrics.tables import PREVIOUS, compute_lagging
+from ui import labels
+from ui.widgets import View, set_area
+
+LAGGING_STYLE = "background-color: #FBE3E1; color: #8B1A1A; font-weight: 600"
+PREVIOUS_STYLE = "color: #7B8794"  # last week's figures, quieter than this week's
+TABLE_MAX_HEIGHT = 640  # px: more rows than fit scroll inside the table
+_NUMBER_FORMATS = {"contacts_per_member_30d": "%.2f", "volunteer_hours": "%.1f"}
+# Indicators whose lagging quarter is highlighted: the rates and per-member figures, and the counts where more
+# is bad news. Plain counts (members, visits, hours) mostly measure an area's size, not how it is doing.
+JUDGED_INDICATORS = (
+    *(key for key in c.REPORT_KEYS if key in labels.RATE_INDICATORS),
+    "contacts_per_member_30d",
+    *(key for key in c.REPORT_KEYS if key in c.LOWER_IS_BETTER),
+)
+
+
+def render_breadcrumb(view: View) -> None:
+    """武汉市 › 江汉区 › 北湖街道 › 环保社区: each ancestor a button that goes back up to it."""
+    names = (labels.CITY, *view.area.parts)
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        for depth, name in enumerate(names):
+            if depth == len(names) - 1:
+                st.markdown(f"**{name}**")
+                break
+            st.button(
+                name,
+                key=f"crumb_{depth}",
+                type="tertiary",
+                help=labels.AREAS_BREADCRUMB_HELP.format(area=name),
+                on_click=set_area,  # a callback: the run it triggers already shows the area above
+                args=(AreaPath(view.area.parts[:depth]),),
+            )
+            st.markdown(labels.BREADCRUMB_SEPARATOR.strip())
+
+
+def _lagging(children: pd.DataFrame, key: str) -> pd.Series:
+    """compute_lagging's rows, less those level with the best (when all are 0 idle stations, none lags)."""
+    values = pd.to_numeric(children[key], errors="coerce")
+    best = values.min() if key in c.LOWER_IS_BETTER else values.max()
+    return compute_lagging(children, key) & (values != best)
+
+
+def build_children_styler(children: pd.DataFrame, *, show_previous: bool = False) -> Styler:
+    """The child table for display: name, the 14 indicators (optionally last week's beside each), rates in
+    percent (0-100), and each judged indicator's lagging quarter highlighted (metrics.tables.compute_lagging)."""
+    keys = list(c.REPORT_KEYS)
+    shown = [k for key in keys for k in ((key, PREVIOUS + key) if show_previous else (key,))]
+    rates = [k for k in shown if k.removeprefix(PREVIOUS) in labels.RATE_INDICATORS]
+    table = children[[c.PATH, c.NAME, *shown]].assign(
+        **{k: pd.to_numeric(children[k], errors="coerce") * 100 for k in rates}
+    )
+    lagging = {key: _lagging(children, key) for key in JUDGED_INDICATORS}
+
+    def highlight(frame: pd.DataFrame) -> pd.DataFrame:
+        styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        for column in frame.columns[frame.columns.str.startswith(PREVIOUS)]:
+            styles[column] = PREVIOUS_STYLE
+        for key, flags in lagging.items():
+            styles[key] = flags.map({True: LAGGING_STYLE, False: ""})
+        return styles
+
+    return table.style.apply(highlight, axis=None)
+
+
+def children_column_config(level: str, *, show_previous: bool = False) -> dict[str, object]:
+    """Chinese headers (COLUMN_LABELS), the name pinned; 87.5% for rates, 12,345 for counts."""
+    config: dict[str, object] = {
+        c.PATH: None,
+        c.NAME: st.column_config.TextColumn(labels.LEVEL_NAMES[level], pinned=True),
+    }
+    for key in c.REPORT_KEYS:
+        full = labels.COLUMN_LABELS[key]
+        label = labels.AREAS_SHORT_HEADERS.get(key, full)
+        number_format = "%.1f%%" if key in labels.RATE_INDICATORS else _NUMBER_FORMATS.get(key, "localized")
+        config[key] = st.column_config.NumberColumn(label, help=full, format=number_format)
+        if show_previous:
+            config[PREVIOUS + key] = st.column_config.NumberColumn(
+                labels.AREAS_PREVIOUS_COLUMN.format(label=label),
+                help=labels.AREAS_PREVIOUS_COLUMN.format(label=full),
+                format=number_format,
+            )
+    return config
+
+
+def render_children_table(children: pd.DataFrame, level: str, *, key: str) -> AreaPath | None:
+    """The child areas with every indicator, sortable and coloured; returns the child whose row was clicked."""
+    name = labels.LEVEL_NAMES[level]
+    st.header(labels.AREAS_CHILDREN.format(level=name))
+    show_previous = st.toggle(labels.AREAS_SHOW_PREVIOUS, key=f"{key}_previous")
+    row_height = 35
+    event = st.dataframe(
+        build_children_styler(children, show_previous=show_previous),
+        column_config=children_column_config(level, show_previous=show_previous),
+        hide_index=True,
+        height=min(TABLE_MAX_HEIGHT, (len(children) + 1) * row_height + 3),
+        on_select="rerun",
+        # Rows only: with cell selection on, a click on a header (to sort) also reports a selected cell.
+        selection_mode="single-row",
+        key=key,
+    )
+    st.caption(labels.AREAS_CHILDREN_HINT.format(level=name))
+    rows = event.selection.rows
+    return AreaPath.parse(children[c.PATH].iloc[rows[0]]) if rows else None
+
+
+def build_member_table(members: pd.DataFrame) -> pd.DataFrame:
+    """A member list (already masked) for display and export: Chinese headers, flow types in words."""
+    columns = list(labels.MEMBER_LIST_COLUMNS)
+    table = members[columns].assign(
+        **{
+            ml.FLOW_TYPE: members[ml.FLOW_TYPE].map(labels.FLOW_TYPE_LABELS).fillna(members[ml.FLOW_TYPE]),
+            c.LIAISON: members[c.LIAISON].fillna(labels.AREAS_NO_LIAISON),
+        }
+    )
+    return table.rename(columns=labels.MEMBER_LIST_COLUMNS).reset_index(drop=True)
+
+
+def build_list_workbook(view: View, kind: str, members: pd.DataFrame, *, now: datetime) -> bytes:
+    """The .xlsx a grid worker gets: what list, where, which week, when exported (Beijing time), whether the
+    data is synthetic; then the masked table."""
+    title = labels.AREAS_LIST_TITLES[kind]
+    week: Week = view.week
+    heading = [
+        labels.AREAS_EXPORT_TITLE.format(title=title),
+        labels.AREAS_EXPORT_AREA.format(area=view.breadcrumb),
+        labels.AREAS_EXPORT_WEEK.format(week=week, start=week.start, end=week.end),
+        labels.AREAS_EXPORT_TIME.format(time=now.astimezone(TIMEZONE)),
+        labels.AREAS_EXPORT_COUNT.format(count=len(members)),
+    ]
+    if view.synthetic:
+        heading.insert(1, labels.SYNTHETIC_BANNER)
+    return list_xlsx_bytes(heading, build_member_table(members), sheet=title)
+
+
+def _member_column_config() -> dict[str, object]:
+    names = labels.MEMBER_LIST_COLUMNS
+    return {
+        names[c.REGISTERED_ON]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+        names[ml.LAST_CONTACT_ON]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+        names[ml.DAYS_SINCE_CONTACT]: st.column_config.NumberColumn(format="localized"),
+    }
+
+
+def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int, lost_contact_days: int) -> None:
+    """Tabs 超期未联系 / 失联风险 / 全部在册, each a masked table with its Excel export; empty lists say so."""
+    st.header(labels.AREAS_MEMBERS)
+    if members.empty:
+        st.info(labels.AREAS_NO_MEMBERS.format(area=view.area_name, end=view.week.end))
+        return
+    st.caption(labels.AREAS_MEMBERS_NOTE.format(end=view.week.end))
+    lists = {kind: ml.select_member_list(members, kind) for kind in ml.LIST_KINDS}
+    tabs = st.tabs(
+        [
+            labels.AREAS_LIST_TAB.format(title=labels.AREAS_LIST_TITLES[kind], count=len(rows))
+            for kind, rows in lists.items()
+        ]
+    )
+    days = {"overdue": overdue_days, "lost_contact": lost_contact_days, "all": None}
+    for tab, (kind, rows) in zip(tabs, lists.items(), strict=True):
+        with tab:
+            if rows.empty:
+                st.success(labels.AREAS_LIST_EMPTY[kind].format(area=view.area_name))
+                continue
+            st.caption(labels.AREAS_LIST_RULES[kind].format(end=view.week.end, days=days[kind]))
+            st.dataframe(
+                build_member_table(rows),
+                column_config=_member_column_config(),
+                hide_index=True,
+                height=min(TABLE_MAX_HEIGHT, (len(rows) + 1) * 35 + 3),
+            )
+            st.download_button(
+                labels.AREAS_DOWNLOAD,
+                data=lambda kind=kind, rows=rows: build_list_workbook(view, kind, rows, now=datetime.now(TIMEZONE)),
+                file_name=labels.AREAS_EXPORT_FILE.format(
+                    area=view.area_name, title=labels.AREAS_LIST_TITLES[kind], week=view.week
+                ),
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key=f"export_{kind}",
+                on_click="ignore",
+                icon=":material/download:",
+            )
