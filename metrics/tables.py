@@ -36,11 +36,16 @@ def compute_child_table(totals: pd.DataFrame, *, week_start: object, previous_st
 
 
 def compute_lagging(table: pd.DataFrame, key: str, *, share: float = 0.25) -> pd.Series:
-    """Which rows lag on `key`: the worst `share` of those with a figure (at least one), by its meaning."""
+    """Which rows lag on `key`: the worst `share` of those with a figure (at least one), by its meaning.
+
+    A row level with the best figure never lags, so when all are equal none does.
+    """
     values = pd.to_numeric(table[key], errors="coerce")
     known = values.dropna()
     if known.empty:
         return pd.Series(False, index=table.index)
     count = max(1, int(len(known) * share))
-    worst = known.nlargest(count) if key in LOWER_IS_BETTER else known.nsmallest(count)
+    lower_is_better = key in LOWER_IS_BETTER
+    worst = known.nlargest(count) if lower_is_better else known.nsmallest(count)
+    worst = worst[worst != (known.min() if lower_is_better else known.max())]
     return table.index.to_series().isin(worst.index)

@@ -48,3 +48,9 @@ def test_lagging_is_the_worst_quarter_by_meaning():
     assert compute_lagging(table, "contact_coverage").tolist() == [False, True, False, False, False]
     assert compute_lagging(table, "overdue").tolist() == [False, True, False, False, False]
     assert not compute_lagging(table.iloc[:0], "overdue").any()
+
+
+def test_nobody_lags_when_all_are_level():
+    table = pd.DataFrame({"idle_stations": [0, 0, 0, 0], "contact_coverage": [0.5, 0.5, 0.5, 0.5]})
+    assert not compute_lagging(table, "idle_stations").any()
+    assert not compute_lagging(table, "contact_coverage").any()
