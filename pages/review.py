@@ -1,11 +1,35 @@
-"""Placeholder while this page is being built (issue 5/6)."""
-
-import streamlit as st
+"""周例会: the week's indicators as full-screen slides for a projector, and the same slides as a .pptx."""
 
 from ui import labels
-from ui.widgets import render_sidebar, render_view_caption, require_app_frame
+from ui.data import SETTINGS, load_children, load_report, load_trend
+from ui.review import auto_seconds, hide_chrome, read_view, render_review, stop_if_empty
+from ui.slides import build_pptx, compose_slides, data_as_of, parse_slide_keys
+from ui.widgets import friendly_errors, require_app_frame
 
 require_app_frame()
-st.title(labels.PAGE_REVIEW)
-view = render_sidebar()
-render_view_caption(view)
+hide_chrome()
+view, meta = read_view()
+with friendly_errors():
+    report = load_report(*view.args)
+    trend = load_trend(*view.args)
+    children = load_children(*view.args)
+stop_if_empty(view, report)
+
+deck = compose_slides(
+    report,
+    trend,
+    children,
+    keys=parse_slide_keys(SETTINGS.review_slides),
+    week=view.week,
+    breadcrumb=view.breadcrumb,
+    area_name=view.area_name,
+    child_level=view.area.child_level,
+    as_of=data_as_of(meta),
+    synthetic=view.synthetic,
+)
+render_review(
+    deck,
+    pptx=lambda: build_pptx(deck),
+    file_name=labels.REVIEW_FILE_NAME.format(area=view.area_name, week=view.week),
+    auto=auto_seconds(),
+)

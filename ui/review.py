@@ -1,0 +1,263 @@
+"""The 周例会 page's parts: full-screen slides for a projector, moved by buttons, keys or a timer.
+
+Everything shown is built by ui.slides (figures of areas only, no personal data). Data reaches the
+page only as html.escape'd text in st.html; the one unsafe st.markdown carries static CSS.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable
+from string import Template
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from metrics.report import Figure
+from ui import labels
+from ui.charts import BAD, GOOD, PRIMARY, apply_theme, number_format
+from ui.data import load_meta
+from ui.slides import Deck, IndicatorSlide, Slide, TitleSlide
+from ui.widgets import View, friendly_errors, render_sidebar, stop_if_area_empty
+
+_SLIDE = "review_slide"  # session key: the index shown (0 = title)
+_CHANGED_AT = "review_changed_at"  # session key: when the slide last changed (auto-advance)
+_DECK = "review_deck"  # session key: which week and area the index belongs to
+MIN_AUTO_SECONDS = 5
+# A fixed height lets the trend chart fill what is left of the slide (it keeps no minimum there); the CSS
+# below then sizes the body by the viewport instead, so the chart fits 1280×720 and 1920×1080 alike.
+SLIDE_BODY_HEIGHT = 600
+
+# Static CSS only (no data in it): hide the app's chrome, size the slide for a projector at 1920×1080 or
+# 1280×720 read from five metres: headline ≥ 120 px, every label ≥ 32 px, dark on white.
+SLIDE_CSS = Template("""
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"] { display: none !important; }
+[data-testid="stMain"] { overflow: hidden; }
+[data-testid="stMainBlockContainer"] {
+  max-width: none; height: 100vh; box-sizing: border-box; padding: 2.5vh 3vw 1.5vh 3vw;
+  display: flex; flex-direction: column;
+}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]:has(.st-key-review_body),
+[data-testid="stMainBlockContainer"] [data-testid="stLayoutWrapper"]:has(.st-key-review_body),
+.st-key-review_body { flex: 1 1 0; min-height: 0; }
+.st-key-review_body { height: auto !important; max-height: none !important; overflow: hidden !important; }
+.review-slide { color: #111827; font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; }
+.review-top { display: flex; justify-content: space-between; align-items: baseline; gap: 2vw; }
+.review-label { font-size: clamp(40px, 6vh, 72px); font-weight: 700; line-height: 1.2; }
+.review-counter { font-size: 32px; color: #3E4C59; white-space: nowrap; }
+.review-figures { display: flex; align-items: center; gap: 4vw; margin-top: 1vh; }
+.review-headline { font-size: clamp(120px, 17vh, 200px); font-weight: 800; line-height: 1.2;
+  font-variant-numeric: tabular-nums; white-space: nowrap; }
+.review-compare { display: flex; flex-direction: column; gap: 1vh; }
+.review-previous { font-size: clamp(32px, 4.5vh, 52px); color: #3E4C59; white-space: nowrap; }
+.review-change { font-size: clamp(36px, 5.5vh, 64px); font-weight: 700; white-space: nowrap; }
+.review-good { color: $good; }
+.review-bad { color: $bad; }
+.review-flat { color: #3E4C59; }
+.review-kicker { font-size: clamp(36px, 5vh, 56px); color: $primary; font-weight: 700; margin-top: 8vh; }
+.review-title-slide .review-headline { margin: 2vh 0; }
+.review-line { font-size: clamp(32px, 4.5vh, 52px); line-height: 1.5; }
+.review-muted { color: #3E4C59; }
+.review-columns { display: flex; gap: 6vw; margin-top: 3vh; }
+.review-columns h3 { font-size: clamp(36px, 5vh, 56px); color: $primary; margin: 0 0 1vh 0; padding: 0; }
+.review-columns li { font-size: clamp(32px, 4.2vh, 48px); line-height: 1.45; }
+.review-note { font-size: 32px; color: #3E4C59; margin-top: 3vh; }
+.review-footer { font-size: 32px; color: #3E4C59; white-space: nowrap; display: flex; gap: 0.6em; min-width: 0; }
+.review-synthetic { color: #8A4B00; flex: none; }
+.review-where { overflow: hidden; text-overflow: ellipsis; min-width: 0; }
+.st-key-review_controls { align-items: center; flex-wrap: nowrap; }
+.st-key-review_controls button p, .st-key-review_controls a p { font-size: 20px; }
+.st-key-review_page_up, .st-key-review_page_down { display: none; }
+</style>
+""").substitute(good=GOOD, bad=BAD, primary=PRIMARY)  # the house colours: constants, never data
+
+
+def hide_chrome() -> None:
+    """The slide styles (static CSS, no data) that hide the sidebar, header and toolbar."""
+    st.markdown(SLIDE_CSS, unsafe_allow_html=True)
+
+
+def read_view() -> tuple[View, dict[str, str]]:
+    """The week and area from the URL, as every page reads them; the pickers and banner go to the hidden sidebar."""
+    with friendly_errors():
+        meta = load_meta()
+    if "data_kind" not in meta:
+        st.info(labels.NO_DATA)
+        render_exit_link()
+        st.stop()
+    with st.sidebar:
+        view = render_sidebar()
+    return view, meta
+
+
+def render_exit_link() -> None:
+    """Back to 总览, whose sidebar has the navigation and the pickers this page hides."""
+    st.page_link("pages/overview.py", label=labels.REVIEW_EXIT)
+
+
+def stop_if_empty(view: View, report: dict[str, dict[str, Figure]]) -> None:
+    """An area without members gets the usual message, and a way out of the full-screen page."""
+    if not report["active_members"]["value"] and not report["active_members"]["previous"]:
+        render_exit_link()
+    stop_if_area_empty(view, report)
+
+
+def auto_seconds() -> int | None:
+    """?auto=N turns on auto-advance every N seconds (at least MIN_AUTO_SECONDS); anything else, off."""
+    raw = st.query_params.get("auto", "")
+    return max(MIN_AUTO_SECONDS, int(raw)) if raw.isdigit() and int(raw) > 0 else None
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def slide_html(slide: Slide, number: int, total: int) -> str:
+    """The slide's text as HTML; every value in it is escaped."""
+    counter = f'<div class="review-counter">{_e(labels.REVIEW_SLIDE_NUMBER.format(number=number, total=total))}</div>'
+    if isinstance(slide, TitleSlide):
+        lines = [line for line in (slide.breadcrumb, slide.week) if line]
+        as_of = f'<div class="review-line review-muted">{_e(slide.as_of)}</div>' if slide.as_of else ""
+        return (
+            '<div class="review-slide review-title-slide">'
+            f'<div class="review-top"><div class="review-kicker">{_e(labels.REVIEW_TITLE)}</div>{counter}</div>'
+            f'<div class="review-headline">{_e(slide.area_name)}</div>'
+            + "".join(f'<div class="review-line">{_e(line)}</div>' for line in lines)
+            + as_of
+            + "</div>"
+        )
+    if isinstance(slide, IndicatorSlide):
+        return (
+            '<div class="review-slide">'
+            f'<div class="review-top"><div class="review-label">{_e(slide.label)}</div>{counter}</div>'
+            '<div class="review-figures">'
+            f'<div class="review-headline">{_e(slide.value)}</div>'
+            '<div class="review-compare">'
+            f'<div class="review-previous">{_e(slide.previous)}</div>'
+            f'<div class="review-change review-{_e(slide.tone)}">{_e(slide.change)}</div>'
+            "</div></div></div>"
+        )
+    columns = "".join(
+        f"<div><h3>{_e(lagging.heading)}</h3><ul>"
+        + "".join(f"<li>{_e(item)}</li>" for item in lagging.items)
+        + "</ul></div>"
+        for lagging in slide.lists
+    )
+    return (
+        '<div class="review-slide">'
+        f'<div class="review-top"><div class="review-label">{_e(slide.title)}</div>{counter}</div>'
+        + (f'<div class="review-columns">{columns}</div>' if columns else "")
+        + f'<div class="review-note">{_e(slide.note)}</div></div>'
+    )
+
+
+def footer_html(deck: Deck) -> str:
+    """Where and when, after the synthetic note (first, so a long area path never cuts it off)."""
+    synthetic = f'<span class="review-synthetic">{_e(labels.SYNTHETIC_BANNER)}</span>' if deck.synthetic else ""
+    return f'<div class="review-footer">{synthetic}<span class="review-where">{_e(deck.footer)}</span></div>'
+
+
+def build_review_trend_figure(slide: IndicatorSlide) -> go.Figure:
+    """The indicator's 12 weeks in letters a room can read, the last week marked."""
+    sizes = [10] * (len(slide.values) - 1) + [18]
+    figure = go.Figure(
+        go.Scatter(
+            x=list(slide.weeks),
+            y=list(slide.values),
+            mode="lines+markers",
+            line={"color": PRIMARY, "width": 5},
+            marker={"size": sizes, "color": PRIMARY},
+            hoverinfo="skip",
+        )
+    )
+    figure = apply_theme(figure, labels.REVIEW_TREND)
+    figure.update_layout(
+        height=None,
+        font={"size": 26, "color": "#111827"},
+        title={"font": {"size": 32, "color": "#3E4C59"}},
+        margin={"l": 10, "r": 20, "t": 56, "b": 10},
+    )
+    known = [v for v in slide.values if v is not None]
+    top = max(known, default=0) * 1.15 or 1  # headroom above the highest week; zero stays the baseline
+    tick = {"size": 26, "color": "#1F2933"}
+    labelled = list(slide.weeks)[::-2]  # every other week, always the last: legible at 1280 px wide
+    figure.update_xaxes(type="category", tickangle=0, tickfont=tick, tickvals=labelled, ticktext=labelled)
+    figure.update_yaxes(tickformat=number_format(slide.key), range=[0, top], tickfont=tick, nticks=5)
+    return figure
+
+
+def _current(total: int, deck_id: str) -> int:
+    """The slide index: from the session, else (first visit, or another week or area) from ?slide= (1-based),
+    kept within the deck."""
+    if st.session_state.get(_DECK) != deck_id:
+        st.session_state[_DECK] = deck_id
+        st.session_state.pop(_SLIDE, None)
+    if _SLIDE not in st.session_state:
+        raw = st.query_params.get("slide", "1")
+        st.session_state[_SLIDE] = int(raw) - 1 if raw.isdigit() else 0
+    index = min(max(0, st.session_state[_SLIDE]), total - 1)
+    st.session_state[_SLIDE] = index
+    return index
+
+
+def _go(step: int, total: int) -> None:
+    st.session_state[_SLIDE] = min(max(0, st.session_state.get(_SLIDE, 0) + step), total - 1)
+    st.session_state[_CHANGED_AT] = time.monotonic()
+
+
+def _auto_step(total: int, seconds: int) -> None:
+    """On a timed run, move on (after the last slide, back to the first); a manual move restarts the wait."""
+    now = time.monotonic()
+    changed = st.session_state.setdefault(_CHANGED_AT, now)
+    if now - changed >= seconds - 1:
+        st.session_state[_SLIDE] = (st.session_state.get(_SLIDE, 0) + 1) % total
+        st.session_state[_CHANGED_AT] = now
+
+
+def render_review(deck: Deck, *, pptx: Callable[[], bytes], file_name: str, auto: int | None) -> None:
+    """The slide (text, trend chart), the footer and the controls: ← → PageUp PageDown or 上一页/下一页,
+    ?slide= kept in the URL, ?auto=N moving on by itself, a small PPT download in the corner."""
+    total = len(deck.slides)
+
+    @st.fragment(run_every=auto)
+    def show() -> None:
+        _current(total, deck.footer)
+        if auto:
+            _auto_step(total, auto)
+        index = _current(total, deck.footer)
+        st.query_params["slide"] = str(index + 1)
+        slide = deck.slides[index]
+        with st.container(key="review_body", gap="small", height=SLIDE_BODY_HEIGHT, border=False):
+            st.html(slide_html(slide, index + 1, total))
+            if isinstance(slide, IndicatorSlide) and any(v is not None for v in slide.values):
+                st.plotly_chart(
+                    build_review_trend_figure(slide),
+                    height="stretch",
+                    config={"displayModeBar": False, "staticPlot": True},
+                )
+        with st.container(key="review_controls", horizontal=True, gap="small"):
+            st.html(footer_html(deck), width="stretch")
+            if auto:
+                st.html(
+                    f'<div class="review-footer">{_e(labels.REVIEW_AUTO.format(seconds=auto))}</div>', width="content"
+                )
+            st.button(labels.REVIEW_PREV, key="review_prev", on_click=_go, args=(-1, total), shortcut="Left")
+            st.button(labels.REVIEW_NEXT, key="review_next", on_click=_go, args=(1, total), shortcut="Right")
+            st.button(labels.REVIEW_PREV, key="review_page_up", on_click=_go, args=(-1, total), shortcut="PageUp")
+            st.button(labels.REVIEW_NEXT, key="review_page_down", on_click=_go, args=(1, total), shortcut="PageDown")
+            st.download_button(
+                labels.REVIEW_DOWNLOAD,
+                data=pptx,
+                file_name=file_name,
+                mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                key="review_download",
+                on_click="ignore",
+                type="tertiary",
+            )
+            render_exit_link()
+
+    show()
