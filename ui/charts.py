@@ -71,8 +71,8 @@ def build_ranking_figure(
     table: pd.DataFrame, key: str, *, lagging: pd.Series, title: str, name_column: str = "name"
 ) -> go.Figure:
     """Areas as horizontal bars, worst at the top; the lagging ones in gold, the rest grey."""
-    worst_first = key not in LOWER_IS_BETTER
-    ordered = table.assign(_lagging=lagging).sort_values(key, ascending=not worst_first, na_position="first")
+    lowest_is_worst = key not in LOWER_IS_BETTER
+    ordered = table.assign(_lagging=lagging).sort_values(key, ascending=lowest_is_worst, na_position="last")
     ordered = ordered.iloc[::-1]  # plotly draws the first bar at the bottom
     figure = go.Figure(
         go.Bar(
@@ -109,3 +109,228 @@ def build_bar_figure(
     figure.update_xaxes(title=x_title, type="category")
     figure.update_yaxes(title=y_title, tickformat=value_format, rangemode="tozero")
     return apply_theme(figure, title)
+
+
+_TICK_FORMAT = ",~f"  # axis ticks: 2,500 and 12.5, no trailing zeros
+
+
+def build_histogram_figure(
+    histogram: pd.DataFrame, *, x: str, y: str, share: str, title: str, x_title: str, y_title: str
+) -> go.Figure:
+    """Bars of a distribution, each labelled with its count and share; the first bucket (e.g. "0") in gold."""
+    shares = [None if value is None or pd.isna(value) else float(value) for value in histogram[share]]
+    text = [
+        f"{count:,.0f}" + ("" if part is None else f"（{part:.1%}）")
+        for count, part in zip(histogram[y], shares, strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=histogram[x].astype(str),
+            y=histogram[y],
+            marker={"color": [HIGHLIGHT if i == 0 else PRIMARY for i in range(len(histogram))]},
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{x}}：%{{y:{_COUNT_FORMAT}}}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title=x_title, type="category")
+    figure.update_yaxes(title=y_title, tickformat=_COUNT_FORMAT, rangemode="tozero")
+    return apply_theme(figure, title, height=400)
+
+
+def build_stacked_bar_figure(
+    table: pd.DataFrame, *, names: dict[str, str], title: str, x_title: str, y_title: str
+) -> go.Figure:
+    """One stacked bar per row of `table` (index on the x axis), one segment per column, named by `names`."""
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=[str(label) for label in table.index],
+                y=table[column],
+                name=names.get(column, str(column)),
+                marker={"color": SEQUENCE[i % len(SEQUENCE)]},
+                hovertemplate=f"%{{x}} {names.get(column, column)}：%{{y:{_COUNT_FORMAT}}}<extra></extra>",
+            )
+            for i, column in enumerate(table.columns)
+        ]
+    )
+    figure.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    figure.update_xaxes(title=x_title, type="category", tickangle=0, nticks=6)
+    figure.update_yaxes(title=y_title, tickformat=_COUNT_FORMAT, rangemode="tozero")
+    return apply_theme(figure, title, height=400)
+
+
+def build_lines_figure(trend: pd.DataFrame, keys: list[str], *, title: str, height: int = 400) -> go.Figure:
+    """Several indicators of the same kind over the weeks of `trend` (indexed by week name), one line each."""
+    value_format = number_format(keys[0])
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=list(trend.index),
+                y=trend[key],
+                name=labels.INDICATOR_LABELS[key],
+                mode="lines+markers",
+                line={"color": SEQUENCE[i % len(SEQUENCE)], "width": 3},
+                marker={"size": 6},
+                hovertemplate=f"%{{x}} {labels.INDICATOR_LABELS[key]}：%{{y:{value_format}}}<extra></extra>",
+            )
+            for i, key in enumerate(keys)
+        ]
+    )
+    figure.update_xaxes(title=labels.AXIS_WEEK, type="category", tickangle=0, nticks=6)
+    figure.update_yaxes(title=None, tickformat=value_format, rangemode="tozero")
+    return apply_theme(figure, title, height=height)
+
+
+def build_grouped_bar_figure(
+    table: pd.DataFrame, keys: list[str], *, title: str, name_column: str = "name"
+) -> go.Figure:
+    """Areas as horizontal bar groups, one bar per indicator, sorted by the first indicator (largest at the top)."""
+    ordered = table.sort_values(keys[0], ascending=True, kind="stable")  # plotly draws the first row at the bottom
+    colours = (HIGHLIGHT, PRIMARY, NEUTRAL)
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=ordered[key],
+                y=ordered[name_column],
+                name=labels.INDICATOR_LABELS[key],
+                orientation="h",
+                marker={"color": colours[i % len(colours)]},
+                texttemplate=f"%{{x:{number_format(key)}}}",
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"%{{y}} {labels.INDICATOR_LABELS[key]}：%{{x:{number_format(key)}}}<extra></extra>",
+            )
+            for i, key in reversed(list(enumerate(keys)))  # the first indicator drawn on top of each group
+        ]
+    )
+    figure.update_layout(barmode="group", legend={"traceorder": "reversed"})
+    figure.update_xaxes(title=labels.AXIS_MEMBERS, tickformat=number_format(keys[0]), rangemode="tozero")
+    figure.update_yaxes(title=None, type="category")
+    return apply_theme(figure, title, height=max(300, 80 + 22 * len(keys) * len(ordered)))
+
+
+def build_week_bars_figure(
+    values: pd.Series, *, title: str, y_title: str, value_format: str = _COUNT_FORMAT, peak_text: str | None = None
+) -> go.Figure:
+    """One bar per week (index: week names, oldest first); the last (chosen) week in red, the others grey.
+
+    `peak_text`, a format with {week} and {hours}, annotates the highest week when given.
+    """
+    weeks = [str(label) for label in values.index]
+    numbers = pd.to_numeric(values, errors="coerce").fillna(0)
+    figure = go.Figure(
+        go.Bar(
+            x=weeks,
+            y=numbers,
+            marker={"color": [PRIMARY if i == len(weeks) - 1 else NEUTRAL for i in range(len(weeks))]},
+            hovertemplate=f"%{{x}}：%{{y:{value_format}}}<extra></extra>",
+        )
+    )
+    if peak_text and len(weeks) and numbers.max() > 0:
+        peak = int(numbers.to_numpy().argmax())
+        figure.add_annotation(
+            x=weeks[peak],
+            y=float(numbers.iloc[peak]),
+            text=peak_text.format(week=weeks[peak], hours=float(numbers.iloc[peak])),
+            # near an edge the label leans inwards so it is not cut off
+            xanchor="right" if peak > 0.8 * len(weeks) else "left" if peak < 0.2 * len(weeks) else "center",
+            showarrow=True,
+            arrowhead=0,
+            ax=0,
+            ay=-30,
+            font={"size": 14, "color": PRIMARY},
+        )
+    figure.update_xaxes(title=labels.AXIS_WEEK, type="category", tickangle=0, nticks=9)
+    figure.update_yaxes(title=y_title, tickformat=_TICK_FORMAT, rangemode="tozero")
+    return apply_theme(figure, title, height=380)
+
+
+def build_horizontal_bar_figure(
+    frame: pd.DataFrame, *, x: str, y: str, title: str, x_title: str, value_format: str = _COUNT_FORMAT
+) -> go.Figure:
+    """Horizontal bars in the frame's order from the top (largest first reads as a ranking), values written on."""
+    ordered = frame.iloc[::-1]  # plotly draws the first bar at the bottom
+    figure = go.Figure(
+        go.Bar(
+            x=ordered[x],
+            y=ordered[y],
+            orientation="h",
+            marker={"color": PRIMARY},
+            texttemplate=f"%{{x:{value_format}}}",
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}：%{{x:{value_format}}}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title=x_title, tickformat=_TICK_FORMAT, rangemode="tozero")
+    figure.update_yaxes(title=None, type="category")
+    return apply_theme(figure, title, height=max(300, 70 + 32 * len(ordered)))
+
+
+def build_station_ranking_figure(
+    frame: pd.DataFrame, *, label: str, value: str, title: str, hover: str | None = None
+) -> go.Figure:
+    """Stations as horizontal bars in the frame's order from the top, visits written on each bar.
+
+    A station with no visit is drawn in gold (its bar is empty, so its 0 carries the colour); the
+    others in red. `hover`, a column, adds a line to each bar's tooltip (e.g. the area path).
+    """
+    ordered = frame.iloc[::-1]  # plotly draws the first bar at the bottom
+    values = pd.to_numeric(ordered[value]).fillna(0)
+    figure = go.Figure(
+        go.Bar(
+            x=values,
+            y=ordered[label],
+            orientation="h",
+            marker={"color": [HIGHLIGHT if number == 0 else PRIMARY for number in values]},
+            texttemplate=f"%{{x:{_COUNT_FORMAT}}}",
+            textposition="outside",
+            textfont={"color": [HIGHLIGHT if number == 0 else "#1F2933" for number in values]},
+            cliponaxis=False,
+            customdata=ordered[hover] if hover else None,
+            hovertemplate=f"%{{y}}：%{{x:{_COUNT_FORMAT}}}{'<br>%{customdata}' if hover else ''}<extra></extra>",
+        )
+    )
+    largest = max(1.0, float(values.max() or 0))
+    figure.update_xaxes(
+        title=labels.AXIS_VISITS,
+        tickformat=_COUNT_FORMAT,
+        range=[0, largest * 1.15],
+        dtick=1 if largest < 8 else None,  # whole visits only: no 0, 1, 1, 2 from rounded half steps
+    )
+    figure.update_yaxes(title=None, type="category")
+    return apply_theme(figure, title, height=max(220, 100 + 30 * len(ordered)))
+
+
+def build_visit_heatmap_figure(matrix: pd.DataFrame, *, title: str, height: int = 380) -> go.Figure:
+    """Visits by weekday (rows, Monday at the top) and hour of the day (columns 0..23), in the sequential scale.
+
+    `matrix` is shaped like metrics.stations.compute_visit_heatmap: index weekday 0..6, columns hour 0..23.
+    """
+    weekdays = [labels.WEEKDAY_LABELS[int(day)] for day in matrix.index]
+    hours = [labels.HOUR_TICK.format(hour=int(hour)) for hour in matrix.columns]
+    largest = float(matrix.to_numpy().max()) if matrix.size else 0.0
+    figure = go.Figure(
+        go.Heatmap(
+            z=matrix.to_numpy(),
+            x=hours,
+            y=weekdays,
+            colorscale=SEQUENTIAL,
+            zmin=0,
+            zmax=max(1.0, largest),
+            xgap=2,
+            ygap=2,
+            colorbar={
+                "title": {"text": labels.AXIS_VISITS},
+                "tickformat": _COUNT_FORMAT,
+                "thickness": 14,
+                "dtick": 1 if largest < 8 else None,  # whole visits only
+            },
+            hovertemplate=f"%{{y}} %{{x}}：%{{z:{_COUNT_FORMAT}}}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title=labels.AXIS_HOUR, type="category", tickangle=0)
+    figure.update_yaxes(title=None, type="category", autorange="reversed", gridcolor="white")
+    return apply_theme(figure, title, height=height)

@@ -6,20 +6,32 @@ Every loader takes the week and area as text and the database's data_version, so
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
+from data_access.activity import fetch_contact_count_distribution, fetch_daily_contacts, fetch_volunteer_by_category
 from data_access.areas import AreaPath
 from data_access.engine import Engine, get_engine
-from data_access.figures import fetch_areas, fetch_registrations_by_channel
+from data_access.figures import fetch_areas, fetch_boundaries, fetch_registrations_by_channel
 from data_access.lookups import fetch_meta
+from data_access.maps import fetch_member_locations
+from data_access.members import fetch_member_list
+from data_access.records import fetch_stations
+from data_access.stations import fetch_station_visit_counts, fetch_visit_times
 from metrics import columns as c
+from metrics.density import compute_density_grid, compute_open_station_points
+from metrics.member_lists import compute_member_list
 from metrics.periods import Week
+from metrics.privacy import mask_member_frame
 from metrics.report import Figure
+from metrics.stations import VisitPatterns, compute_visit_patterns
 from metrics.tables import compute_child_table, compute_indicator_table
 from services.figures import totals_by_area, week_totals
 from services.report import weekly_report
 from settings import Settings
+from ui import labels
 
 SETTINGS = Settings.from_env()
 TREND_WEEKS = 12
@@ -89,3 +101,122 @@ def load_registrations_by_channel(week: str, area: str, data_version: str) -> pd
     current = Week.parse(week)
     with engine().connect() as conn:
         return fetch_registrations_by_channel(conn, area=AreaPath.parse(area), start=current.start, end=current.end)
+
+
+# 联系情况 and 志愿服务
+@_cached
+def load_contact_distribution(week: str, area: str, data_version: str) -> pd.DataFrame:
+    """Active members by number (>= 1) of contacts in the contact window ending at the week's end.
+    Columns: contacts, members (metrics.activity.compute_contact_histogram fills in the zeros)."""
+    end = Week.parse(week).end
+    start = end - timedelta(days=SETTINGS.thresholds.contact_window_days - 1)
+    with engine().connect() as conn:
+        return fetch_contact_count_distribution(conn, area=AreaPath.parse(area), start=start, end=end)
+
+
+@_cached
+def load_daily_contacts(week: str, area: str, data_version: str, weeks: int = TREND_WEEKS) -> pd.DataFrame:
+    """Contacts per day, side and method over the `weeks` weeks ending with `week`.
+    Columns: contacted_on, side, method, contacts."""
+    last = Week.parse(week)
+    with engine().connect() as conn:
+        return fetch_daily_contacts(
+            conn, area=AreaPath.parse(area), start=last.shifted(-(weeks - 1)).start, end=last.end
+        )
+
+
+@_cached
+def load_volunteer_by_category(week: str, area: str, data_version: str) -> pd.DataFrame:
+    """Volunteer hours of the week per category code. Columns: category, hours, records, members."""
+    current = Week.parse(week)
+    with engine().connect() as conn:
+        return fetch_volunteer_by_category(conn, area=AreaPath.parse(area), start=current.start, end=current.end)
+
+
+@_cached
+def load_community_figures(week: str, area: str, data_version: str) -> pd.DataFrame:
+    """One row per community under `area` (the community itself at community level): path, name, the 14
+    indicators for the week and, prefixed `previous_`, for the week before."""
+    current = Week.parse(week)
+    totals = totals_by_area(
+        engine(),
+        area=AreaPath.parse(area),
+        weeks=[current, current.previous],
+        level="community",
+        thresholds=SETTINGS.thresholds,
+    )
+    table = compute_child_table(totals, week_start=current.start, previous_start=current.previous.start)
+    return table.assign(**{c.NAME: table[c.PATH].str.rsplit("/", n=1).str[-1]})
+
+
+# 驿站服务
+@_cached
+def load_station_visit_counts(week: str, area: str, data_version: str) -> pd.DataFrame:
+    """Every station of the area with its visits in the week (0 for none).
+    Columns: station_id, name, path, community, kind, opened_on, visits."""
+    current = Week.parse(week)
+    with engine().connect() as conn:
+        return fetch_station_visit_counts(conn, area=AreaPath.parse(area), start=current.start, end=current.end)
+
+
+@_cached
+def load_visit_patterns(week: str, area: str, data_version: str) -> VisitPatterns:
+    """The week's visits to the area's stations by weekday x hour and by service, and the demands collected."""
+    current = Week.parse(week)
+    with engine().connect() as conn:
+        times = fetch_visit_times(conn, area=AreaPath.parse(area), start=current.start, end=current.end)
+    return compute_visit_patterns(times)
+
+
+# 覆盖地图
+DENSITY_CELL_M = 500  # side of a member-density grid cell, metres (a display choice, not a threshold)
+
+
+@_cached
+def load_community_boundaries(area: str, data_version: str) -> pd.DataFrame:
+    """The communities under `area` (the community itself at community level) that have a GeoJSON boundary
+    (imported areas may have none). Columns: path, name, lon, lat, boundary (text, WGS-84)."""
+    with engine().connect() as conn:
+        frame = fetch_boundaries(conn, area=AreaPath.parse(area), level="community")
+    return frame[frame["boundary"].fillna("").str.strip() != ""].reset_index(drop=True)
+
+
+@_cached
+def load_district_boundaries(data_version: str) -> pd.DataFrame:
+    """Every district with its GeoJSON boundary (the map's base). Columns: path, name, lon, lat, boundary."""
+    with engine().connect() as conn:
+        return fetch_boundaries(conn, area=AreaPath(), level="district")
+
+
+@_cached
+def load_member_density(week: str, area: str, data_version: str) -> pd.DataFrame:
+    """Active members of `area` at the week's end per grid cell of DENSITY_CELL_M metres (never one row per
+    member). Columns: lon, lat (cell centre), members."""
+    with engine().connect() as conn:
+        located = fetch_member_locations(conn, area=AreaPath.parse(area), end=Week.parse(week).end)
+    return compute_density_grid(located, cell_m=DENSITY_CELL_M)
+
+
+@_cached
+def load_open_stations(week: str, data_version: str) -> pd.DataFrame:
+    """Every station open by the week's end, wherever it is (a station across a boundary still serves).
+    Columns: name, lon, lat."""
+    with engine().connect() as conn:
+        stations = fetch_stations(conn)
+    return compute_open_station_points(stations, end=Week.parse(week).end)
+
+
+# 区域下钻
+@_cached
+def load_member_list(week: str, area: str, data_version: str) -> pd.DataFrame:
+    """Every active member of `area` at the week's end, with last contact, days since and the overdue and
+    lost-contact flags (metrics.member_lists). Name, phone and liaison are masked here, before anything is
+    cached: the unmasked rows never leave this function. Meant for a street or a community."""
+    end = Week.parse(week).end
+    with engine().connect() as conn:
+        fetched = fetch_member_list(conn, area=AreaPath.parse(area), end=end)
+    masked = mask_member_frame(fetched, liaison_roles=labels.LIAISON_ROLES)
+    thresholds = SETTINGS.thresholds
+    return compute_member_list(
+        masked, end=end, overdue_days=thresholds.overdue_days, lost_contact_days=thresholds.lost_contact_days
+    )

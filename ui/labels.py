@@ -82,6 +82,17 @@ ACCOUNT_ERRORS = {
     "disabled": "该账号已停用，请联系管理员。",
 }
 
+# Sign-in (every page)
+SIGN_IN_NAME = "用户名"
+SIGN_IN_PASSWORD = "密码"
+SIGN_IN_BUTTON = "登录"
+SIGN_IN_EXPIRED = "长时间未操作，已自动退出，请重新登录。"
+SIGNED_OUT = "已退出登录。"
+SIGN_OUT = "退出登录"
+SIGNED_IN_AS = "{name}（{role}） · {area}"
+SIGN_IN_NO_ACCOUNTS = "该数据库还没有任何账号。请管理员在服务器上创建第一个账号，例如："
+SIGN_IN_CREATE_COMMAND = "python cli.py user add 管理员 --role city"
+
 # Dashboard
 PAGE_OVERVIEW = "总览"
 FIRST_RUN_BUILDING = "首次启动：正在生成示例城市（合成数据）……"
@@ -212,9 +223,10 @@ COLUMN_LABELS = {
 
 # 覆盖地图
 MAP_PICK_INDICATOR = "地图按哪个指标着色"
-MAP_SHOW_STATIONS = "显示驿站及服务范围"
-MAP_SHOW_DENSITY = "显示党员分布密度"
-MAP_TITLE = "各社区{indicator}：颜色越深越需关注"
+MAP_SHOW_STATIONS = "驿站服务范围"
+MAP_SHOW_DENSITY = "党员分布密度"
+MAP_TITLE = "各社区{indicator}"
+MAP_LEGEND_HINT = "颜色越深越需关注"
 MAP_LEGEND_NO_DATA = "无数据"
 MAP_TOOLTIP = "{name}\n{indicator}：{value}\n在册流动党员：{members}"
 MAP_NOTE = "蓝点为驿站，浅蓝圆圈为其 {radius:,.0f} 米服务范围；黑点为在册党员分布（每格约 {cell:,} 米，点越大人越多）。"
@@ -268,7 +280,7 @@ STATIONS_DEMANDS = "本周收集诉求"
 STATIONS_DEMANDS_HELP = "服务项目为“诉求反映”的驿站服务人次。"
 STATIONS_TREND_NOTE = "服务人次按驿站所在社区统计；闲置驿站指已启用但本周没有服务记录的驿站。"
 STATIONS_SERVICES_TITLE = "本周驿站提供了哪些服务"
-STATIONS_HEATMAP_TITLE = "本周党员什么时候来驿站（按星期和时段）"
+STATIONS_HEATMAP_TITLE = "本周驿站什么时候最忙（按星期和时段）"
 STATIONS_BUSIEST_TITLE = "本周服务人次最多的 {count} 个驿站"
 STATIONS_QUIETEST_TITLE = "本周服务人次最少的 {count} 个驿站"
 STATIONS_ALL_TITLE = "本周各驿站服务人次"
@@ -311,7 +323,7 @@ STATION_KIND_LABELS = {
 # 区域下钻
 AREAS_BREADCRUMB_HELP = "返回{area}"
 AREAS_CHILDREN = "各{level}指标一览"
-AREAS_CHILDREN_HINT = "点击表头排序，点击一行进入该{level}。浅红底色：该项指标排名靠后的四分之一。"
+AREAS_CHILDREN_HINT = "点击表头排序；勾选行首的方框进入该{level}。浅红底色：该项指标排名靠后的四分之一。"
 AREAS_SHOW_PREVIOUS = "同时显示上周数值"
 AREAS_PREVIOUS_COLUMN = "{label}（上周）"
 # Shorter headers where the indicator's name is long, so the 14 columns fit a 1920-wide screen (full name on hover)

@@ -1,0 +1,41 @@
+"""Queries for the 覆盖地图 page: where active members live (coordinates only, nothing personal)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from data_access.areas import AreaPath
+from data_access.engine import timed
+from data_access.lookups import filter_by_area
+from data_access.records import frame_from_rows
+from data_access.schema import areas_table, members_table
+from metrics import columns as c
+
+log = logging.getLogger(__name__)
+
+
+def fetch_member_locations(conn: Connection, *, area: AreaPath, end: date) -> pd.DataFrame:
+    """Coordinates of the area's active members registered on or before `end` that have coordinates.
+
+    Columns: lon, lat. No id, name or phone: the map page aggregates these into grid cells.
+    """
+    m = members_table.c
+    statement = (
+        select(m.lon, m.lat)
+        .select_from(members_table.join(areas_table, areas_table.c.id == m.community_id))
+        .where(
+            m.status == c.STATUS_ACTIVE,
+            m.registered_on <= end,
+            m.lon.is_not(None),
+            m.lat.is_not(None),
+        )
+    )
+    with timed("fetch_member_locations"):
+        result = conn.execute(filter_by_area(statement, area))
+        frame = frame_from_rows(list(result.keys()), result.all())
+    log.info("fetch_member_locations: %d rows", len(frame))
+    return frame
