@@ -18,7 +18,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from metrics import columns as c
 from metrics.thresholds import Thresholds
@@ -94,6 +93,8 @@ def compute_station_open_day_nearby(
     located = ~(np.isnan(member_lon) | np.isnan(member_lat))
     if not located.any() or len(station_lon) == 0:
         return never
+    from scipy.spatial import cKDTree  # here, not at the top: it is a quarter-second import pages rarely need
+
     tree = cKDTree(unit_vectors(station_lon, station_lat))
     # A hair of slack on the chord; exact haversine decides the borderline pairs below.
     reach = tree.query_ball_point(

@@ -38,7 +38,7 @@ with side:
     show_stations = st.toggle(labels.MAP_SHOW_STATIONS, value=True, key="map_show_stations")
     show_density = st.toggle(labels.MAP_SHOW_DENSITY, value=True, key="map_show_density")
     st.plotly_chart(build_map_legend_figure(boundaries, figures, key), config={"displayModeBar": False})
-    st.caption(labels.MAP_NOTE.format(radius=SETTINGS.thresholds.station_radius_m, cell=DENSITY_CELL_M))
+    st.caption(labels.MAP_NOTE.format(radius=SETTINGS.thresholds.station_radius_m, cell=DENSITY_CELL_M[view.area.level]))
     if drillable:
         st.caption(labels.MAP_DRILL_HINT)
 with friendly_errors():
@@ -54,7 +54,7 @@ deck = build_community_map_deck(
     stations=stations,
     density=density,
     radius_m=SETTINGS.thresholds.station_radius_m,
-    cell_m=DENSITY_CELL_M,
+    cell_m=DENSITY_CELL_M[view.area.level],
 )
 with map_column:
     event = st.pydeck_chart(

@@ -169,7 +169,10 @@ def load_visit_patterns(week: str, area: str, data_version: str) -> VisitPattern
 
 
 # 覆盖地图
-DENSITY_CELL_M = 500  # side of a member-density grid cell, metres (a display choice, not a threshold)
+# Side of a member-density grid cell in metres, by the level shown: a few pixels wide at any zoom, and at city
+# level a payload the browser draws quickly (500 m cells over the whole city were 20,000 cells, 1.5 MB).
+# A display choice, not a threshold.
+DENSITY_CELL_M = {"city": 1500, "district": 800, "street": 400, "community": 250}
 
 
 @_cached
@@ -190,11 +193,12 @@ def load_district_boundaries(data_version: str) -> pd.DataFrame:
 
 @_cached
 def load_member_density(week: str, area: str, data_version: str) -> pd.DataFrame:
-    """Active members of `area` at the week's end per grid cell of DENSITY_CELL_M metres (never one row per
-    member). Columns: lon, lat (cell centre), members."""
+    """Active members of `area` at the week's end per grid cell of DENSITY_CELL_M[level] metres (never one row
+    per member). Columns: lon, lat (cell centre), members."""
+    shown = AreaPath.parse(area)
     with engine().connect() as conn:
-        located = fetch_member_locations(conn, area=AreaPath.parse(area), end=Week.parse(week).end)
-    return compute_density_grid(located, cell_m=DENSITY_CELL_M)
+        located = fetch_member_locations(conn, area=shown, end=Week.parse(week).end)
+    return compute_density_grid(located, cell_m=DENSITY_CELL_M[shown.level])
 
 
 @_cached
