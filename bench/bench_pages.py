@@ -1,10 +1,13 @@
 """Benchmark: how fast the dashboard's pages settle in a real browser on the city (200,000 members, SQLite).
 
 "Settled" is what the browser test waits for: the script has finished and every chart and map has drawn,
-timed from the navigation. Each figure is the median of RUNS fresh servers:
-- first page after start: a new server, the first visit to "/" (nothing cached);
-- warm: every page visited once, then timed on a second visit (a new session, shared caches);
-- a whole street's member list (/areas at the street with the most members): first visit, and warm.
+timed from the click or navigation. One Chromium serves every run, so its cache is that of a returning
+user; each run starts a new server on the same port. Each figure is the median of RUNS runs:
+- first page after start: a new server, the first visit to "/" (nothing cached on the server);
+- warm, by the sidebar: every page visited once, then reached again by its sidebar link, as a user moves;
+- warm, reload: the same page loaded afresh in the address bar (a new session; plotly's 4.6 MB script
+  is parsed again each time);
+- a whole street's member list (/areas at the street with the most members): first visit, then warm.
 
     python bench/bench_pages.py [--db data/bench_city.sqlite] [--runs 3]
 
@@ -20,13 +23,32 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_support import chromium_page, exception_texts, running_app, wait_until_settled  # noqa: E402
+from browser_support import (  # noqa: E402
+    chromium,
+    exception_texts,
+    free_port,
+    new_page,
+    running_app,
+    wait_until_settled,
+)
 
-PAGES = ("", "map", "contacts", "stations", "volunteer", "areas", "review")
+# (URL path, sidebar link)
+PAGES = (
+    ("", "总览"),
+    ("map", "覆盖地图"),
+    ("contacts", "联系情况"),
+    ("stations", "驿站服务"),
+    ("volunteer", "志愿服务"),
+    ("areas", "区域下钻"),
+    ("review", "周例会"),
+)
 UNTIL = "2026-11-23"
 
 
@@ -50,26 +72,48 @@ def busiest_street(path: Path) -> tuple[str, int]:
     return row[0], row[1]
 
 
-def settle_seconds(page, url: str) -> float:
-    started = time.perf_counter()
-    page.goto(url)
+def _settled(page, started: float, what: str) -> float:
     wait_until_settled(page, timeout_ms=120_000)
     elapsed = time.perf_counter() - started
     if errors := exception_texts(page):
-        raise SystemExit(f"{url}: {errors}")
+        raise SystemExit(f"{what}: {errors}")
     return elapsed
 
 
-def one_run(database: Path, street: str) -> dict[str, float]:
+def load_seconds(page, url: str) -> float:
+    started = time.perf_counter()
+    page.goto(url)
+    return _settled(page, started, url)
+
+
+def click_seconds(page, link: str, path: str) -> float:
+    started = time.perf_counter()
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=link, exact=True).click()
+    page.wait_for_url(lambda url: urlparse(url).path.strip("/") == path, timeout=10_000)
+    try:  # a fast page may finish before we look
+        page.wait_for_selector('[data-test-script-state="running"]', state="attached", timeout=1_000)
+    except PlaywrightTimeout:
+        pass
+    return _settled(page, started, link)
+
+
+def one_run(browser, database: Path, port: int, street: str) -> dict[str, float]:
     timings: dict[str, float] = {}
-    with running_app(f"sqlite:///{database}", timeout=120) as base, chromium_page() as (page, _):
-        timings["first page after start (/)"] = settle_seconds(page, base + "/")
-        for path in PAGES:
-            settle_seconds(page, f"{base}/{path}")
-            timings[f"warm /{path}"] = settle_seconds(page, f"{base}/{path}")
+    with running_app(f"sqlite:///{database}", timeout=120, port=port) as base:
+        page, _ = new_page(browser)
+        timings["first page after start (/)"] = load_seconds(page, base + "/")
+        for path, _link in PAGES:
+            load_seconds(page, f"{base}/{path}")
+        load_seconds(page, base + "/")
+        # Each click changes page; review (no sidebar of its own) comes last.
+        for path, link in (*PAGES[1:-1], PAGES[0], PAGES[-1]):
+            timings[f"warm by sidebar /{path}"] = click_seconds(page, link, path)
+        for path, _link in PAGES:
+            timings[f"warm reload /{path}"] = load_seconds(page, f"{base}/{path}")
         street_url = f"{base}/areas?area={street}"
-        timings["street member list, first"] = settle_seconds(page, street_url)
-        timings["street member list, warm"] = settle_seconds(page, street_url)
+        timings["street member list, first"] = load_seconds(page, street_url)
+        timings["street member list, warm"] = load_seconds(page, street_url)
+        page.close()
     return timings
 
 
@@ -81,7 +125,9 @@ def main() -> None:
     ensure_city(args.db)
     street, members = busiest_street(args.db)
     print(f"street for the member list: {street} ({members:,} active members)")
-    runs = [one_run(args.db, street) for _ in range(args.runs)]
+    port = free_port()
+    with chromium() as browser:
+        runs = [one_run(browser, args.db, port, street) for _ in range(args.runs)]
     print(f"{'what':40} {'median s':>9}  runs")
     for name in runs[0]:
         values = [run[name] for run in runs]

@@ -51,9 +51,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(database_url: str, *, timeout: float = 60.0) -> Iterator[str]:
-    """A Streamlit server for app.py on a free local port, serving `database_url`; yields its base URL."""
-    port = free_port()
+def running_app(database_url: str, *, timeout: float = 60.0, port: int | None = None) -> Iterator[str]:
+    """A Streamlit server for app.py on a local port (a free one by default), serving `database_url`;
+    yields its base URL."""
+    port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
@@ -84,19 +85,31 @@ def running_app(database_url: str, *, timeout: float = 60.0) -> Iterator[str]:
 
 
 @contextmanager
-def chromium_page(width: int = 1920, height: int = 1080) -> Iterator[tuple[object, list[str]]]:
-    """A fresh Chromium page of the given size; yields (page, every URL it requested)."""
+def chromium() -> Iterator[object]:
+    """A headless Debian Chromium (Playwright Browser); its pages share one cache while it runs."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
-            requested: list[str] = []
-            page.on("request", lambda request: requested.append(request.url))
-            yield page, requested
+            yield browser
         finally:
             browser.close()
+
+
+def new_page(browser, width: int = 1920, height: int = 1080) -> tuple[object, list[str]]:
+    """A page of the given size; returns (page, the list every URL it requests is appended to)."""
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    return page, requested
+
+
+@contextmanager
+def chromium_page(width: int = 1920, height: int = 1080) -> Iterator[tuple[object, list[str]]]:
+    """A fresh Chromium page of the given size; yields (page, every URL it requested)."""
+    with chromium() as browser:
+        yield new_page(browser, width, height)
 
 
 def foreign_requests(requested: list[str]) -> list[str]:
