@@ -1,4 +1,4 @@
-"""The dashboard's frame: page config, logging, first-run demo city and navigation.
+"""The dashboard's frame: page config, logging, first-run demo city, sign-in and navigation by role.
 
 Run with `streamlit run app.py`.
 """
@@ -8,6 +8,7 @@ import logging
 import streamlit as st
 
 from ui import labels
+from ui.auth import render_account_box, render_sign_in, signed_in_account
 from ui.first_run import ensure_demo_city
 from ui.widgets import friendly_errors
 
@@ -15,20 +16,34 @@ logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(messag
 st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
 with friendly_errors():
     ensure_demo_city()
+    account = signed_in_account()
+if account is None:
+    # Every URL shows the sign-in form, and keeps its path and parameters for after sign-in.
+    paths = ("map", "contacts", "stations", "volunteer", "areas", "review", "import", "audit")
+    gate = [st.Page(render_sign_in, title=labels.SIGN_IN_TITLE, default=True)]
+    gate += [st.Page(render_sign_in, title=labels.SIGN_IN_TITLE, url_path=path) for path in paths]
+    with friendly_errors():
+        st.navigation(gate, position="hidden").run()
+    st.stop()
+
+analysis = [
+    st.Page("pages/overview.py", title=labels.PAGE_OVERVIEW, default=account.role != "clerk"),
+    st.Page("pages/map.py", title=labels.PAGE_MAP, url_path="map"),
+    st.Page("pages/contacts.py", title=labels.PAGE_CONTACTS, url_path="contacts"),
+    st.Page("pages/stations.py", title=labels.PAGE_STATIONS, url_path="stations"),
+    st.Page("pages/volunteer.py", title=labels.PAGE_VOLUNTEER, url_path="volunteer"),
+    st.Page("pages/areas.py", title=labels.PAGE_AREAS, url_path="areas"),
+]
+review = st.Page("pages/review.py", title=labels.PAGE_REVIEW, url_path="review")
+imports = st.Page("pages/import.py", title=labels.PAGE_IMPORT, url_path="import", default=account.role == "clerk")
+audit = st.Page("pages/audit.py", title=labels.PAGE_AUDIT, url_path="audit")
+# A page left out here does not exist for the account: its URL falls back to the account's first page.
+pages_by_role = {
+    "city": {labels.NAV_SECTION_ANALYSIS: analysis, labels.NAV_SECTION_MEETING: [review, imports, audit]},
+    "clerk": {labels.NAV_SECTION_MEETING: [imports]},
+}
 page = st.navigation(
-    {
-        labels.NAV_SECTION_ANALYSIS: [
-            st.Page("pages/overview.py", title=labels.PAGE_OVERVIEW, default=True),
-            st.Page("pages/map.py", title=labels.PAGE_MAP, url_path="map"),
-            st.Page("pages/contacts.py", title=labels.PAGE_CONTACTS, url_path="contacts"),
-            st.Page("pages/stations.py", title=labels.PAGE_STATIONS, url_path="stations"),
-            st.Page("pages/volunteer.py", title=labels.PAGE_VOLUNTEER, url_path="volunteer"),
-            st.Page("pages/areas.py", title=labels.PAGE_AREAS, url_path="areas"),
-        ],
-        labels.NAV_SECTION_MEETING: [
-            st.Page("pages/review.py", title=labels.PAGE_REVIEW, url_path="review"),
-            st.Page("pages/import.py", title=labels.PAGE_IMPORT, url_path="import"),
-        ],
-    }
+    pages_by_role.get(account.role, {labels.NAV_SECTION_ANALYSIS: analysis, labels.NAV_SECTION_MEETING: [review]})
 )
+render_account_box(account)
 page.run()

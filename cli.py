@@ -65,7 +65,7 @@ def command_sample(args: argparse.Namespace) -> int:
 
 
 def command_report(args: argparse.Namespace) -> int:
-    from data_access.areas import AreaPath
+    from data_access.areas import CITY_SCOPE, AreaPath
     from data_access.lookups import fetch_meta
     from metrics.periods import Week, last_complete_week, today_in_china
     from services.report import UnknownAreaError, weekly_report
@@ -81,7 +81,8 @@ def command_report(args: argparse.Namespace) -> int:
         raise UsageError(labels.CLI_BAD_AREA.format(value=args.area)) from exc
     engine, settings = _engine(args)
     try:
-        report = weekly_report(engine, week=week, area=area, thresholds=settings.thresholds)
+        # The command line runs on the server, for the people who run it: it reports for the whole city.
+        report = weekly_report(engine, scope=CITY_SCOPE, week=week, area=area, thresholds=settings.thresholds)
     except UnknownAreaError as exc:
         hint = (
             labels.CLI_AREA_SUGGESTIONS.format(names="、".join(exc.suggestions))

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, Select, func, select
 
-from data_access.areas import AreaPath
+from data_access.areas import AreaPath, Scope
 from data_access.engine import timed
 from data_access.lookups import filter_by_area
 from data_access.records import frame_from_rows
@@ -41,7 +41,9 @@ def _of_members(table) -> object:
     )
 
 
-def fetch_contact_count_distribution(conn: Connection, *, area: AreaPath, start: date, end: date) -> pd.DataFrame:
+def fetch_contact_count_distribution(
+    conn: Connection, *, scope: Scope, area: AreaPath, start: date, end: date
+) -> pd.DataFrame:
     """How many active members had each number (>= 1) of contacts dated start..end.
 
     Active: status active and registered on or before `end`. Members without a contact in the
@@ -60,6 +62,7 @@ def fetch_contact_count_distribution(conn: Connection, *, area: AreaPath, start:
         )
         .group_by(t.member_id),
         area,
+        scope,
     ).subquery()
     statement = (
         select(per_member.c[CONTACTS], func.count().label(MEMBERS))
@@ -70,7 +73,7 @@ def fetch_contact_count_distribution(conn: Connection, *, area: AreaPath, start:
     return frame.astype({CONTACTS: "int64", MEMBERS: "int64"})
 
 
-def fetch_daily_contacts(conn: Connection, *, area: AreaPath, start: date, end: date) -> pd.DataFrame:
+def fetch_daily_contacts(conn: Connection, *, scope: Scope, area: AreaPath, start: date, end: date) -> pd.DataFrame:
     """Contacts of the area's members (any status) dated start..end, per day, side and method.
 
     Columns: contacted_on (date), side, method (missing where not recorded), contacts (int).
@@ -82,12 +85,15 @@ def fetch_daily_contacts(conn: Connection, *, area: AreaPath, start: date, end: 
         .where(t.contacted_on >= start, t.contacted_on <= end)
         .group_by(t.contacted_on, t.side, t.method),
         area,
+        scope,
     )
     frame = _run(conn, statement, "fetch_daily_contacts")
     return frame.astype({CONTACTS: "int64"})
 
 
-def fetch_volunteer_by_category(conn: Connection, *, area: AreaPath, start: date, end: date) -> pd.DataFrame:
+def fetch_volunteer_by_category(
+    conn: Connection, *, scope: Scope, area: AreaPath, start: date, end: date
+) -> pd.DataFrame:
     """Volunteer records of the area's members (any status) dated start..end, per category.
 
     Columns: category (missing where not recorded), hours (float), records (int), members (int, distinct).
@@ -104,6 +110,7 @@ def fetch_volunteer_by_category(conn: Connection, *, area: AreaPath, start: date
         .where(t.activity_on >= start, t.activity_on <= end)
         .group_by(t.category),
         area,
+        scope,
     )
     frame = _run(conn, statement, "fetch_volunteer_by_category")
     return frame.astype({c.HOURS: "float64", RECORDS: "int64", MEMBERS: "int64"})

@@ -68,5 +68,13 @@ class Scope:
     def __str__(self) -> str:
         return f"{self.role}:{self.area}"
 
+    @classmethod
+    def parse(cls, text: str) -> Scope:
+        """The inverse of str(): 'street:江汉区/北湖街道'."""
+        role, _, area = text.partition(":")
+        if role not in ROLES:
+            raise ValueError(text)
+        return cls(role, AreaPath.parse(area))
+
 
 CITY_SCOPE = Scope("city")  # the command line and precomputation act for the whole city

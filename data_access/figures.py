@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from data_access.areas import LEVELS, AreaPath
+from data_access.areas import LEVELS, AreaPath, Scope
 from data_access.engine import timed
 from data_access.lookups import filter_by_area
 from data_access.records import frame_from_rows
@@ -31,16 +31,18 @@ def fetch_areas(conn: Connection) -> pd.DataFrame:
         return frame_from_rows(list(result.keys()), result.all())
 
 
-def fetch_boundaries(conn: Connection, *, area: AreaPath, level: str) -> pd.DataFrame:
+def fetch_boundaries(conn: Connection, *, scope: Scope, area: AreaPath, level: str) -> pd.DataFrame:
     """The areas of `level` under `area` with their GeoJSON boundary. Columns: path, name, lon, lat, boundary."""
     a = areas_table.c
     statement = select(a.path, a[level].label(c.NAME), a.lon, a.lat, a.boundary).where(a.level == level)
     with timed("fetch_boundaries"):
-        result = conn.execute(filter_by_area(statement, area).order_by(a.path))
+        result = conn.execute(filter_by_area(statement, area, scope).order_by(a.path))
         return frame_from_rows(list(result.keys()), result.all())
 
 
-def fetch_totals_by_area(conn: Connection, *, area: AreaPath, week_starts: list[date], level: str) -> pd.DataFrame:
+def fetch_totals_by_area(
+    conn: Connection, *, scope: Scope, area: AreaPath, week_starts: list[date], level: str
+) -> pd.DataFrame:
     """Precomputed weekly sums of the areas of `level` under `area`, for the given weeks.
 
     Columns: week_start, path (区[/街道[/社区]] of each area of `level`), then every SUMMARY_COUNTS column.
@@ -55,13 +57,15 @@ def fetch_totals_by_area(conn: Connection, *, area: AreaPath, week_starts: list[
         .group_by(weekly_stats_table.c.week_start, *group)
     )
     with timed("fetch_totals_by_area"):
-        result = conn.execute(filter_by_area(statement, area))
+        result = conn.execute(filter_by_area(statement, area, scope))
         frame = frame_from_rows(list(result.keys()), result.all())
     paths = frame[list(_LEVEL_COLUMNS[level])].astype(str).agg("/".join, axis=1) if len(frame) else []
     return frame.assign(**{c.PATH: paths})[[c.WEEK_START, c.PATH, *c.SUMMARY_COUNTS]]
 
 
-def fetch_registrations_by_channel(conn: Connection, *, area: AreaPath, start: date, end: date) -> pd.DataFrame:
+def fetch_registrations_by_channel(
+    conn: Connection, *, scope: Scope, area: AreaPath, start: date, end: date
+) -> pd.DataFrame:
     """Members of any status registered start..end in the area, per channel. Columns: channel, registrations."""
     m = members_table.c
     statement = (
@@ -71,5 +75,5 @@ def fetch_registrations_by_channel(conn: Connection, *, area: AreaPath, start: d
         .group_by(m.channel)
     )
     with timed("fetch_registrations_by_channel"):
-        result = conn.execute(filter_by_area(statement, area))
+        result = conn.execute(filter_by_area(statement, area, scope))
         return frame_from_rows(list(result.keys()), result.all())

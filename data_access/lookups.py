@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import Connection, Select, func, select
 
-from data_access.areas import AreaPath
+from data_access.areas import AreaPath, Scope
 from data_access.engine import timed
 from data_access.schema import areas_table, meta_table, weekly_stats_table
 from metrics.columns import SUMMARY_COUNTS
@@ -24,8 +24,12 @@ def fetch_meta(conn: Connection) -> dict[str, str]:
         return {row.key: row.value for row in conn.execute(select(meta_table.c.key, meta_table.c.value))}
 
 
-def filter_by_area(statement: Select, area: AreaPath) -> Select:
-    """Restrict a statement that already joins `areas_table` to the communities under `area`."""
+def filter_by_area(statement: Select, area: AreaPath, scope: Scope) -> Select:
+    """Restrict a statement that already joins `areas_table` to the communities under `area`.
+
+    OutOfScopeError when `area` is outside the viewer's `scope`: every query of records goes through here.
+    """
+    scope.check(area)
     for column, value in zip(
         (areas_table.c.district, areas_table.c.street, areas_table.c.community), area.parts, strict=False
     ):
@@ -48,7 +52,9 @@ def area_exists(conn: Connection, area: AreaPath) -> bool:
         return conn.execute(statement).first() is not None
 
 
-def fetch_weekly_totals(conn: Connection, *, area: AreaPath, week_starts: list[date]) -> dict[date, dict[str, float]]:
+def fetch_weekly_totals(
+    conn: Connection, *, scope: Scope, area: AreaPath, week_starts: list[date]
+) -> dict[date, dict[str, float]]:
     """For each requested week held in weekly_stats: the sum of every SUMMARY_COUNTS column over the area."""
     sums = [func.sum(weekly_stats_table.c[name]).label(name) for name in SUMMARY_COUNTS]
     statement = (
@@ -58,5 +64,5 @@ def fetch_weekly_totals(conn: Connection, *, area: AreaPath, week_starts: list[d
         .group_by(weekly_stats_table.c.week_start)
     )
     with timed("fetch_weekly_totals"):
-        rows = conn.execute(filter_by_area(statement, area)).all()
+        rows = conn.execute(filter_by_area(statement, area, scope)).all()
     return {row.week_start: {name: getattr(row, name) or 0 for name in SUMMARY_COUNTS} for row in rows}

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from data_access.areas import AreaPath
+from data_access.areas import AreaPath, Scope
 from data_access.engine import timed
 from data_access.lookups import filter_by_area
 from data_access.records import frame_from_rows
@@ -18,7 +18,7 @@ from metrics import columns as c
 log = logging.getLogger(__name__)
 
 
-def fetch_member_locations(conn: Connection, *, area: AreaPath, end: date) -> pd.DataFrame:
+def fetch_member_locations(conn: Connection, *, scope: Scope, area: AreaPath, end: date) -> pd.DataFrame:
     """Coordinates of the area's active members registered on or before `end` that have coordinates.
 
     Columns: lon, lat. No id, name or phone: the map page aggregates these into grid cells.
@@ -35,7 +35,7 @@ def fetch_member_locations(conn: Connection, *, area: AreaPath, end: date) -> pd
         )
     )
     with timed("fetch_member_locations"):
-        result = conn.execute(filter_by_area(statement, area))
+        result = conn.execute(filter_by_area(statement, area, scope))
         frame = frame_from_rows(list(result.keys()), result.all())
     log.info("fetch_member_locations: %d rows", len(frame))
     return frame

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 from sqlalchemy import Connection, Select, select
 
-from data_access.areas import AreaPath
+from data_access.areas import AreaPath, Scope
 from data_access.engine import timed
 from data_access.lookups import filter_by_area
 from data_access.schema import (
@@ -38,14 +38,14 @@ def _frame(conn: Connection, statement: Select, name: str) -> pd.DataFrame:
     return frame
 
 
-def fetch_community_ids(conn: Connection, *, area: AreaPath) -> list[int]:
+def fetch_community_ids(conn: Connection, *, scope: Scope, area: AreaPath) -> list[int]:
     """The ids of every community under `area` (all of them for the city)."""
-    statement = filter_by_area(select(areas_table.c.id).where(areas_table.c.level == "community"), area)
+    statement = filter_by_area(select(areas_table.c.id).where(areas_table.c.level == "community"), area, scope)
     with timed("fetch_community_ids"):
         return list(conn.execute(statement.order_by(areas_table.c.id)).scalars())
 
 
-def fetch_members(conn: Connection, *, area: AreaPath) -> pd.DataFrame:
+def fetch_members(conn: Connection, *, scope: Scope, area: AreaPath) -> pd.DataFrame:
     """Members of the area's communities, any status.
 
     Columns: member_id, community_id, status, registered_on, channel, liaison, lon, lat.
@@ -54,10 +54,12 @@ def fetch_members(conn: Connection, *, area: AreaPath) -> pd.DataFrame:
     statement = select(
         m.id.label(c.MEMBER_ID), m.community_id, m.status, m.registered_on, m.channel, m.liaison, m.lon, m.lat
     ).select_from(members_table.join(areas_table, areas_table.c.id == m.community_id))
-    return _frame(conn, filter_by_area(statement, area).order_by(m.id), "fetch_members")
+    return _frame(conn, filter_by_area(statement, area, scope).order_by(m.id), "fetch_members")
 
 
-def _member_records(table, columns: list, day_column, area: AreaPath, start: date | None, end: date | None) -> Select:
+def _member_records(
+    table, columns: list, day_column, scope: Scope, area: AreaPath, start: date | None, end: date | None
+) -> Select:
     statement = select(*columns).select_from(
         table.join(members_table, members_table.c.id == table.c.member_id).join(
             areas_table, areas_table.c.id == members_table.c.community_id
@@ -67,44 +69,54 @@ def _member_records(table, columns: list, day_column, area: AreaPath, start: dat
         statement = statement.where(day_column >= start)
     if end is not None:
         statement = statement.where(day_column <= end)
-    return filter_by_area(statement, area)
+    return filter_by_area(statement, area, scope)
 
 
 def fetch_contacts(
-    conn: Connection, *, area: AreaPath, start: date | None = None, end: date | None = None
+    conn: Connection, *, scope: Scope, area: AreaPath, start: date | None = None, end: date | None = None
 ) -> pd.DataFrame:
     """Contacts of the area's members (any status) dated start..end. Columns: member_id, contacted_on, side, method."""
     t = contacts_table.c
     statement = _member_records(
-        contacts_table, [t.member_id, t.contacted_on, t.side, t.method], t.contacted_on, area, start, end
+        contacts_table, [t.member_id, t.contacted_on, t.side, t.method], t.contacted_on, scope, area, start, end
     )
     return _frame(conn, statement, "fetch_contacts")
 
 
 def fetch_volunteer(
-    conn: Connection, *, area: AreaPath, start: date | None = None, end: date | None = None
+    conn: Connection, *, scope: Scope, area: AreaPath, start: date | None = None, end: date | None = None
 ) -> pd.DataFrame:
     """Volunteer records of the area's members dated start..end. Columns: member_id, activity_on, hours, category."""
     t = volunteer_records_table.c
     statement = _member_records(
-        volunteer_records_table, [t.member_id, t.activity_on, t.hours, t.category], t.activity_on, area, start, end
+        volunteer_records_table,
+        [t.member_id, t.activity_on, t.hours, t.category],
+        t.activity_on,
+        scope,
+        area,
+        start,
+        end,
     )
     return _frame(conn, statement, "fetch_volunteer")
 
 
-def fetch_stations(conn: Connection, *, area: AreaPath | None = None) -> pd.DataFrame:
-    """Stations (of the area, or all of them). Columns: station_id, name, community_id, lon, lat, kind, opened_on."""
+def fetch_stations(conn: Connection, *, scope: Scope, area: AreaPath | None = None) -> pd.DataFrame:
+    """Stations (of the area, or all of them). Columns: station_id, name, community_id, lon, lat, kind, opened_on.
+
+    Without an area every station is returned, whatever the scope: stations are public service points, and a
+    station across the boundary still serves the viewer's members (station coverage counts it).
+    """
     s = stations_table.c
     statement = select(s.id.label(c.STATION_ID), s.name, s.community_id, s.lon, s.lat, s.kind, s.opened_on).select_from(
         stations_table.join(areas_table, areas_table.c.id == s.community_id)
     )
     if area is not None:
-        statement = filter_by_area(statement, area)
+        statement = filter_by_area(statement, area, scope)
     return _frame(conn, statement.order_by(s.id), "fetch_stations")
 
 
 def fetch_visits(
-    conn: Connection, *, area: AreaPath, start: date | None = None, end: date | None = None
+    conn: Connection, *, scope: Scope, area: AreaPath, start: date | None = None, end: date | None = None
 ) -> pd.DataFrame:
     """Visits to the area's stations dated start..end. Columns: station_id, visited_at, service, member_id."""
     v = station_visits_table.c
@@ -117,4 +129,4 @@ def fetch_visits(
         statement = statement.where(v.visited_at >= datetime.combine(start, time.min))
     if end is not None:
         statement = statement.where(v.visited_at < datetime.combine(end + timedelta(days=1), time.min))
-    return _frame(conn, filter_by_area(statement, area), "fetch_visits")
+    return _frame(conn, filter_by_area(statement, area, scope), "fetch_visits")

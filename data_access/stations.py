@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 from sqlalchemy import Connection, and_, func, select
 
-from data_access.areas import AreaPath
+from data_access.areas import AreaPath, Scope
 from data_access.engine import timed
 from data_access.lookups import filter_by_area
 from data_access.records import frame_from_rows
@@ -28,7 +28,9 @@ def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
 
 
-def fetch_station_visit_counts(conn: Connection, *, area: AreaPath, start: date, end: date) -> pd.DataFrame:
+def fetch_station_visit_counts(
+    conn: Connection, *, scope: Scope, area: AreaPath, start: date, end: date
+) -> pd.DataFrame:
     """Every station of the area (open or not) with its visits dated start..end, 0 where there were none.
 
     Columns: station_id, name, path (区/街道/社区 of its community), community, kind, opened_on, visits.
@@ -53,13 +55,13 @@ def fetch_station_visit_counts(conn: Connection, *, area: AreaPath, start: date,
         .group_by(s.id, s.name, a.path, a.community, s.kind, s.opened_on)
     )
     with timed("fetch_station_visit_counts"):
-        result = conn.execute(filter_by_area(statement, area).order_by(s.id))
+        result = conn.execute(filter_by_area(statement, area, scope).order_by(s.id))
         frame = frame_from_rows(list(result.keys()), result.all())
     log.info("fetch_station_visit_counts: %d stations", len(frame))
     return frame.astype({VISITS: "int64"})
 
 
-def fetch_visit_times(conn: Connection, *, area: AreaPath, start: date, end: date) -> pd.DataFrame:
+def fetch_visit_times(conn: Connection, *, scope: Scope, area: AreaPath, start: date, end: date) -> pd.DataFrame:
     """Visits to the area's stations dated start..end (local time). Columns: visited_at, service."""
     s, v = stations_table.c, station_visits_table.c
     low, high = _day_bounds(start, end)
@@ -73,7 +75,7 @@ def fetch_visit_times(conn: Connection, *, area: AreaPath, start: date, end: dat
         .where(v.visited_at >= low, v.visited_at < high)
     )
     with timed("fetch_visit_times"):
-        result = conn.execute(filter_by_area(statement, area))
+        result = conn.execute(filter_by_area(statement, area, scope))
         frame = frame_from_rows(list(result.keys()), result.all())
     log.info("fetch_visit_times: %d rows", len(frame))
     return frame

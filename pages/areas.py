@@ -4,7 +4,7 @@ and community level the masked lists of members overdue for contact or at risk o
 import streamlit as st
 
 from ui import labels
-from ui.areas import render_breadcrumb, render_children_table, render_member_lists
+from ui.areas import render_breadcrumb, render_children_table, render_member_lists, render_reveal
 from ui.data import SETTINGS, load_children, load_member_list, load_report
 from ui.widgets import (
     friendly_errors,
@@ -23,7 +23,8 @@ view = render_sidebar()
 with friendly_errors():
     report = load_report(*view.args)
     children = load_children(*view.args)
-    members = load_member_list(*view.args) if view.area.level in LIST_LEVELS else None
+    lists_here = view.area.level in LIST_LEVELS
+    members = load_member_list(*view.args) if lists_here and view.scope.sees_personal_data else None
 render_breadcrumb(view)
 render_view_caption(view)
 stop_if_area_empty(view, report)
@@ -40,3 +41,7 @@ if members is not None:
     render_member_lists(
         view, members, overdue_days=thresholds.overdue_days, lost_contact_days=thresholds.lost_contact_days
     )
+    if not members.empty:
+        render_reveal(view, members)
+elif lists_here:
+    st.info(labels.AREAS_LEADER_NOTE)

@@ -22,7 +22,7 @@ require_app_frame()
 st.title(labels.PAGE_MAP)
 view = render_sidebar()
 with friendly_errors():
-    boundaries = load_community_boundaries(str(view.area), view.data_version)
+    boundaries = load_community_boundaries(str(view.area), view.data_version, str(view.scope))
     figures = load_community_figures(*view.args)
 render_view_caption(view)
 if boundaries.empty:
@@ -38,12 +38,14 @@ with side:
     show_stations = st.toggle(labels.MAP_SHOW_STATIONS, value=True, key="map_show_stations")
     show_density = st.toggle(labels.MAP_SHOW_DENSITY, value=True, key="map_show_density")
     st.plotly_chart(build_map_legend_figure(boundaries, figures, key), config={"displayModeBar": False})
-    st.caption(labels.MAP_NOTE.format(radius=SETTINGS.thresholds.station_radius_m, cell=DENSITY_CELL_M[view.area.level]))
+    st.caption(
+        labels.MAP_NOTE.format(radius=SETTINGS.thresholds.station_radius_m, cell=DENSITY_CELL_M[view.area.level])
+    )
     if drillable:
         st.caption(labels.MAP_DRILL_HINT)
 with friendly_errors():
     districts = load_district_boundaries(view.data_version)
-    stations = load_open_stations(str(view.week), view.data_version) if show_stations else None
+    stations = load_open_stations(str(view.week), view.data_version, str(view.scope)) if show_stations else None
     density = load_member_density(*view.args) if show_density else None
 
 deck = build_community_map_deck(

@@ -17,7 +17,7 @@ with friendly_errors():
     trend = load_trend(*view.args)
     counts = load_station_visit_counts(*view.args)
     patterns = load_visit_patterns(*view.args)
-    previous = load_visit_patterns(str(view.week.previous), str(view.area), view.data_version)
+    previous = load_visit_patterns(str(view.week.previous), str(view.area), view.data_version, str(view.scope))
 render_view_caption(view)
 if counts.empty:
     st.info(labels.STATIONS_NONE.format(area=view.area_name))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_access.areas import AreaPath
+from data_access.areas import AreaPath, Scope
 from data_access.engine import Engine
 from data_access.figures import fetch_areas, fetch_totals_by_area
 from data_access.lookups import fetch_meta, fetch_weekly_totals
@@ -20,19 +20,21 @@ def _covered(engine: Engine, weeks: list[Week], thresholds: Thresholds) -> bool:
         return summary_covers(fetch_meta(conn), weeks, thresholds)
 
 
-def week_totals(engine: Engine, *, area: AreaPath, weeks: list[Week], thresholds: Thresholds) -> pd.DataFrame:
+def week_totals(
+    engine: Engine, *, scope: Scope, area: AreaPath, weeks: list[Week], thresholds: Thresholds
+) -> pd.DataFrame:
     """One row per week (indexed by week_start, every week present): the summed SUMMARY_COUNTS of `area`."""
     if _covered(engine, weeks, thresholds):
         with engine.connect() as conn:
-            totals = fetch_weekly_totals(conn, area=area, week_starts=[w.start for w in weeks])
+            totals = fetch_weekly_totals(conn, scope=scope, area=area, week_starts=[w.start for w in weeks])
     else:
-        totals = compute_area_totals(engine, area=area, weeks=weeks, thresholds=thresholds)
+        totals = compute_area_totals(engine, scope=scope, area=area, weeks=weeks, thresholds=thresholds)
     rows = [{name: totals.get(w.start, {}).get(name) or 0 for name in c.SUMMARY_COUNTS} for w in weeks]
     return pd.DataFrame(rows, index=pd.Index([w.start for w in weeks], name=c.WEEK_START))
 
 
 def totals_by_area(
-    engine: Engine, *, area: AreaPath, weeks: list[Week], level: str, thresholds: Thresholds
+    engine: Engine, *, scope: Scope, area: AreaPath, weeks: list[Week], level: str, thresholds: Thresholds
 ) -> pd.DataFrame:
     """The summed SUMMARY_COUNTS of each area of `level` under `area`, per week.
 
@@ -40,8 +42,8 @@ def totals_by_area(
     """
     if _covered(engine, weeks, thresholds):
         with engine.connect() as conn:
-            return fetch_totals_by_area(conn, area=area, week_starts=[w.start for w in weeks], level=level)
-    summary = compute_community_summary(engine, area=area, weeks=weeks, thresholds=thresholds)
+            return fetch_totals_by_area(conn, scope=scope, area=area, week_starts=[w.start for w in weeks], level=level)
+    summary = compute_community_summary(engine, scope=scope, area=area, weeks=weeks, thresholds=thresholds)
     with engine.connect() as conn:
         areas = fetch_areas(conn)
     depth = {"district": 1, "street": 2, "community": 3}[level]

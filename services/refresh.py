@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath, Scope
 from data_access.engine import Engine
 from data_access.loading import Progress, replace_weekly_stats
 from data_access.records import (
@@ -95,40 +95,40 @@ def refresh_from_database(engine: Engine, *, thresholds: Thresholds, progress: P
     city_wide = AreaPath()
     with engine.connect() as conn:
         city = prepare_city(
-            fetch_members(conn, area=city_wide),
-            fetch_contacts(conn, area=city_wide),
-            fetch_stations(conn),
-            fetch_visits(conn, area=city_wide),
-            fetch_volunteer(conn, area=city_wide),
+            fetch_members(conn, scope=CITY_SCOPE, area=city_wide),
+            fetch_contacts(conn, scope=CITY_SCOPE, area=city_wide),
+            fetch_stations(conn, scope=CITY_SCOPE),
+            fetch_visits(conn, scope=CITY_SCOPE, area=city_wide),
+            fetch_volunteer(conn, scope=CITY_SCOPE, area=city_wide),
             station_radius_m=thresholds.station_radius_m,
-            community_ids=fetch_community_ids(conn, area=city_wide),
+            community_ids=fetch_community_ids(conn, scope=CITY_SCOPE, area=city_wide),
         )
     until = last_complete_week(today_in_china()).end
     return _store_summary(engine, city, thresholds=thresholds, until=until, progress=progress)
 
 
 def compute_community_summary(
-    engine: Engine, *, area: AreaPath, weeks: list[Week], thresholds: Thresholds
+    engine: Engine, *, scope: Scope, area: AreaPath, weeks: list[Week], thresholds: Thresholds
 ) -> pd.DataFrame:
     """Per community of `area` and week: every SUMMARY_COUNTS column, computed from the raw records."""
     first, last = min(weeks), max(weeks)
     with engine.connect() as conn:
         city = prepare_city(
-            fetch_members(conn, area=area),
-            fetch_contacts(conn, area=area, end=last.end),
-            fetch_stations(conn),
-            fetch_visits(conn, area=area, start=first.start, end=last.end),
-            fetch_volunteer(conn, area=area, start=first.start, end=last.end),
+            fetch_members(conn, scope=scope, area=area),
+            fetch_contacts(conn, scope=scope, area=area, end=last.end),
+            fetch_stations(conn, scope=scope),
+            fetch_visits(conn, scope=scope, area=area, start=first.start, end=last.end),
+            fetch_volunteer(conn, scope=scope, area=area, start=first.start, end=last.end),
             station_radius_m=thresholds.station_radius_m,
-            community_ids=fetch_community_ids(conn, area=area),
+            community_ids=fetch_community_ids(conn, scope=scope, area=area),
         )
     return compute_weekly_summary(city, week_ends=[w.end for w in weeks], thresholds=thresholds)
 
 
 def compute_area_totals(
-    engine: Engine, *, area: AreaPath, weeks: list[Week], thresholds: Thresholds
+    engine: Engine, *, scope: Scope, area: AreaPath, weeks: list[Week], thresholds: Thresholds
 ) -> dict[date, dict[str, float]]:
     """The summed weekly figures of `area` for `weeks`, computed from the raw records."""
-    summary = compute_community_summary(engine, area=area, weeks=weeks, thresholds=thresholds)
+    summary = compute_community_summary(engine, scope=scope, area=area, weeks=weeks, thresholds=thresholds)
     sums = summary.groupby(c.WEEK_START)[list(c.SUMMARY_COUNTS)].sum()
     return {w.start: sums.loc[w.start].to_dict() if w.start in sums.index else {} for w in weeks}

@@ -6,7 +6,7 @@ import difflib
 import logging
 from datetime import date
 
-from data_access.areas import AreaPath
+from data_access.areas import AreaPath, Scope
 from data_access.engine import Engine
 from data_access.lookups import area_exists, fetch_area_paths, fetch_meta, fetch_weekly_totals
 from metrics.periods import Week
@@ -46,18 +46,18 @@ def summary_covers(meta: dict[str, str], weeks: list[Week], thresholds: Threshol
 
 
 def weekly_report(
-    engine: Engine, *, week: Week, area: AreaPath, thresholds: Thresholds
+    engine: Engine, *, scope: Scope, week: Week, area: AreaPath, thresholds: Thresholds
 ) -> dict[str, dict[str, Figure]]:
-    """`{indicator: {"value", "previous"}}` for `week` and the week before, over `area`."""
+    """`{indicator: {"value", "previous"}}` for `week` and the week before, over `area` (within `scope`)."""
     check_area(engine, area)
     weeks = [week, week.previous]
     with engine.connect() as conn:
         if summary_covers(fetch_meta(conn), weeks, thresholds):
-            totals = fetch_weekly_totals(conn, area=area, week_starts=[w.start for w in weeks])
+            totals = fetch_weekly_totals(conn, scope=scope, area=area, week_starts=[w.start for w in weeks])
             return compute_report(totals.get(week.start, {}), totals.get(week.previous.start, {}))
     # Outside the precomputed weeks, or other thresholds: compute from the raw records.
     from services.refresh import compute_area_totals
 
     log.info("report for %s %s computed from raw records", week, area)
-    totals = compute_area_totals(engine, area=area, weeks=weeks, thresholds=thresholds)
+    totals = compute_area_totals(engine, scope=scope, area=area, weeks=weeks, thresholds=thresholds)
     return compute_report(totals[week.start], totals[week.previous.start])

@@ -151,3 +151,29 @@ def screenshot_whole(page, path: Path) -> None:
     page.wait_for_timeout(300)  # charts resize to the new viewport
     page.screenshot(path=path)
     page.set_viewport_size(size)
+
+
+def sign_in(page, name: str, password: str, *, timeout_ms: int = 60_000) -> None:
+    """Fill the sign-in form the page shows and wait until the app behind it has settled."""
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_function("() => !document.querySelector('input[type=password]')", timeout=timeout_ms)
+    wait_until_settled(page, timeout_ms=timeout_ms)
+
+
+def open_signed_in(page, url: str, name: str, password: str, *, timeout_ms: int = 60_000) -> None:
+    """Open `url` (a new session: a reload signs out) and sign in there."""
+    page.goto(url)
+    wait_until_settled(page, timeout_ms=timeout_ms)
+    sign_in(page, name, password, timeout_ms=timeout_ms)
+
+
+def require_browser() -> None:
+    """Skip, saying why, when the browser tests cannot run here; with CI=true fail instead."""
+    import pytest
+
+    if reason := missing_browser():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + " (mandatory with CI=true)")
+        pytest.skip(reason)

@@ -14,6 +14,7 @@ from browser_support import (
     exception_texts,
     foreign_requests,
     missing_browser,
+    open_signed_in,
     running_app,
     wait_until_settled,
 )
@@ -26,6 +27,7 @@ from data_access.schema import members_table
 from metrics.columns import REPORT_KEYS
 from metrics.privacy import mask_name, mask_phone
 from metrics.thresholds import Thresholds
+from services.accounts import DEMO_PASSWORD
 from services.sample import build_sample
 from ui import labels
 
@@ -95,8 +97,7 @@ def test_slides_fit_a_projector_and_move_with_the_clicker_keys(demo, width, heig
     base, _ = demo
     ARTIFACTS.mkdir(exist_ok=True)
     with chromium_page(width, height) as (page, requested):
-        page.goto(f"{base}/review")
-        wait_until_settled(page)
+        open_signed_in(page, f"{base}/review", "demo-city", DEMO_PASSWORD)
         first = settle_on(page, 1)
         assert_fits_a_projector(first, "title slide")
         assert first["headline"] >= 120
@@ -134,7 +135,7 @@ def test_slides_fit_a_projector_and_move_with_the_clicker_keys(demo, width, heig
 def test_no_slide_scrolls_or_shows_personal_data(demo):
     base, forbidden = demo
     with chromium_page(1280, 720) as (page, _):
-        page.goto(f"{base}/review?area=江岸区")
+        open_signed_in(page, f"{base}/review?area=江岸区", "demo-city", DEMO_PASSWORD)
         for number in range(1, SLIDES + 1):
             if number > 1:
                 page.keyboard.press("ArrowRight")
@@ -150,7 +151,7 @@ def test_no_slide_scrolls_or_shows_personal_data(demo):
 def test_auto_advance_from_the_url(demo):
     base, _ = demo
     with chromium_page(1280, 720) as (page, _):
-        page.goto(f"{base}/review?auto=5&slide=3")
+        open_signed_in(page, f"{base}/review?auto=5&slide=3", "demo-city", DEMO_PASSWORD)
         settle_on(page, 3)
         assert labels.REVIEW_AUTO.format(seconds=5) in measure(page)["text"]
         page.wait_for_function(

@@ -13,7 +13,7 @@ import pytest
 
 import tiny_city
 from data_access.activity import fetch_contact_count_distribution, fetch_daily_contacts, fetch_volunteer_by_category
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.loading import replace_all_data
 from metrics.activity import compute_category_hours, compute_contact_histogram, compute_mean_contacts
@@ -82,7 +82,7 @@ def engine(module_db_url: str):
 
 def distribution(engine, area: AreaPath, *, start: date = WINDOW_START, end: date = WEEK.end) -> dict[int, int]:
     with engine.connect() as conn:
-        frame = fetch_contact_count_distribution(conn, area=area, start=start, end=end)
+        frame = fetch_contact_count_distribution(conn, scope=CITY_SCOPE, area=area, start=start, end=end)
     assert list(frame.columns) == ["contacts", "members"]
     return dict(zip(frame["contacts"], frame["members"], strict=True))
 
@@ -103,10 +103,10 @@ def test_distribution_window_edges_are_inclusive(engine):
 
 @pytest.mark.parametrize("area", [CITY, JIANGHAN, SHICAI, WUCHANG], ids=str)
 def test_histogram_mean_is_the_reports_contacts_per_member(engine, area):
-    report = weekly_report(engine, week=WEEK, area=area, thresholds=Thresholds())
+    report = weekly_report(engine, scope=CITY_SCOPE, week=WEEK, area=area, thresholds=Thresholds())
     active = report["active_members"]["value"]
     with engine.connect() as conn:
-        frame = fetch_contact_count_distribution(conn, area=area, start=WINDOW_START, end=WEEK.end)
+        frame = fetch_contact_count_distribution(conn, scope=CITY_SCOPE, area=area, start=WINDOW_START, end=WEEK.end)
     histogram = compute_contact_histogram(frame, active_members=active)
     assert histogram["members"].sum() == active
     assert compute_mean_contacts(frame, active_members=active) == pytest.approx(
@@ -116,15 +116,15 @@ def test_histogram_mean_is_the_reports_contacts_per_member(engine, area):
 
 def test_city_histogram_fills_the_never_contacted(engine):
     with engine.connect() as conn:
-        frame = fetch_contact_count_distribution(conn, area=CITY, start=WINDOW_START, end=WEEK.end)
+        frame = fetch_contact_count_distribution(conn, scope=CITY_SCOPE, area=CITY, start=WINDOW_START, end=WEEK.end)
     histogram = compute_contact_histogram(frame, active_members=8)
     assert histogram["members"].tolist() == [3, 4, 0, 1, 0, 0]  # m3, m4, m5 never contacted in the window
 
 
 def test_daily_contacts_group_by_day_side_and_method(engine):
     with engine.connect() as conn:
-        frame = fetch_daily_contacts(conn, area=CITY, start=WEEK.start, end=WEEK.end)
-        jianghan = fetch_daily_contacts(conn, area=JIANGHAN, start=WEEK.start, end=WEEK.end)
+        frame = fetch_daily_contacts(conn, scope=CITY_SCOPE, area=CITY, start=WEEK.start, end=WEEK.end)
+        jianghan = fetch_daily_contacts(conn, scope=CITY_SCOPE, area=JIANGHAN, start=WEEK.start, end=WEEK.end)
     rows = sorted(
         (d, s, "" if pd.isna(m) else m, n)
         for d, s, m, n in frame[["contacted_on", "side", "method", "contacts"]].itertuples(index=False)
@@ -142,7 +142,7 @@ def test_daily_contacts_group_by_day_side_and_method(engine):
 
 def test_volunteer_by_category_sums_the_week(engine):
     with engine.connect() as conn:
-        frame = fetch_volunteer_by_category(conn, area=CITY, start=WEEK.start, end=WEEK.end)
+        frame = fetch_volunteer_by_category(conn, scope=CITY_SCOPE, area=CITY, start=WEEK.start, end=WEEK.end)
     got = {
         (None if pd.isna(row.category) else row.category): (row.hours, row.records, row.members)
         for row in frame.itertuples(index=False)
@@ -153,14 +153,14 @@ def test_volunteer_by_category_sums_the_week(engine):
         "elder_care": (3.0, 1, 1),
         "governance": (4.0, 1, 1),  # m10 in 武昌区; m8's 11-16 record is next week
     }
-    report = weekly_report(engine, week=WEEK, area=CITY, thresholds=Thresholds())
+    report = weekly_report(engine, scope=CITY_SCOPE, week=WEEK, area=CITY, thresholds=Thresholds())
     assert frame["hours"].sum() == pytest.approx(report["volunteer_hours"]["value"])
 
 
 def test_volunteer_by_category_in_an_area_and_as_shown(engine):
     with engine.connect() as conn:
-        frame = fetch_volunteer_by_category(conn, area=JIANGHAN, start=WEEK.start, end=WEEK.end)
-        city = fetch_volunteer_by_category(conn, area=CITY, start=WEEK.start, end=WEEK.end)
+        frame = fetch_volunteer_by_category(conn, scope=CITY_SCOPE, area=JIANGHAN, start=WEEK.start, end=WEEK.end)
+        city = fetch_volunteer_by_category(conn, scope=CITY_SCOPE, area=CITY, start=WEEK.start, end=WEEK.end)
     assert frame["hours"].sum() == pytest.approx(8.5)
     assert "governance" not in set(frame["category"])
     shown = compute_category_hours(city)
@@ -172,7 +172,7 @@ def test_empty_window_gives_empty_frames_with_their_columns(engine):
     day = date(2020, 1, 1)
     with engine.connect() as conn:
         assert distribution(engine, CITY, start=day, end=day) == {}
-        daily = fetch_daily_contacts(conn, area=CITY, start=day, end=day)
-        volunteer = fetch_volunteer_by_category(conn, area=CITY, start=day, end=day)
+        daily = fetch_daily_contacts(conn, scope=CITY_SCOPE, area=CITY, start=day, end=day)
+        volunteer = fetch_volunteer_by_category(conn, scope=CITY_SCOPE, area=CITY, start=day, end=day)
     assert daily.empty and list(daily.columns) == ["contacted_on", "side", "method", "contacts"]
     assert volunteer.empty and list(volunteer.columns) == ["category", "hours", "records", "members"]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 import data_access.importing as importing
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.lookups import fetch_meta
 from data_access.schema import DATA_TABLES, members_table
@@ -56,7 +56,9 @@ def test_files_in_any_order_are_taken_parents_first(db_url):
     assert [(w.row, w.reason) for w in visits.warnings] == [(4, f.NON_MEMBER_VISIT)]
     with engine.connect() as conn:
         assert fetch_meta(conn)["data_kind"] == "real"
-    report = weekly_report(engine, week=Week.parse("2026-W46"), area=AreaPath(), thresholds=THRESHOLDS)
+    report = weekly_report(
+        engine, scope=CITY_SCOPE, week=Week.parse("2026-W46"), area=AreaPath(), thresholds=THRESHOLDS
+    )
     assert report["active_members"]["value"] == 2  # 王五 已返回
     assert report["station_visits"]["value"] == 3
     assert report["volunteer_hours"]["value"] == 2.5
@@ -67,10 +69,10 @@ def test_importing_twice_changes_nothing(db_url):
     import_files(engine, sources(), thresholds=THRESHOLDS)
     before = counts(engine)
     week = Week.parse("2026-W46")
-    report = weekly_report(engine, week=week, area=AreaPath(), thresholds=THRESHOLDS)
+    report = weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=THRESHOLDS)
     again = import_files(engine, sources(), thresholds=THRESHOLDS)
     assert counts(engine) == before
-    assert weekly_report(engine, week=week, area=AreaPath(), thresholds=THRESHOLDS) == report
+    assert weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=THRESHOLDS) == report
     assert all(r.rejected == 0 for r in again)
 
 
@@ -129,4 +131,7 @@ def test_round_trip_export_then_import_gives_the_same_report(db_url, tmp_path):
     for week in ("2026-W46", "2026-W27"):
         for area in ("", "江汉区/北湖街道/环保社区"):
             args = dict(week=Week.parse(week), area=AreaPath.parse(area), thresholds=THRESHOLDS)
-            assert weekly_report(target, **args) == weekly_report(source, **args), (week, area)
+            assert weekly_report(target, scope=CITY_SCOPE, **args) == weekly_report(source, scope=CITY_SCOPE, **args), (
+                week,
+                area,
+            )

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import tiny_city
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.loading import replace_all_data
 from data_access.maps import fetch_member_locations
@@ -23,7 +23,7 @@ def engine(db_url):
 
 def locations(engine, area: AreaPath, end: date):
     with engine.connect() as conn:
-        return fetch_member_locations(conn, area=area, end=end)
+        return fetch_member_locations(conn, scope=CITY_SCOPE, area=area, end=end)
 
 
 def test_only_active_members_registered_by_the_day_with_coordinates(engine):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import tiny_city
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.loading import replace_all_data
 from data_access.stations import fetch_station_visit_counts, fetch_visit_times
@@ -61,7 +61,7 @@ def engine(db_url):
 
 def counts_of(engine, area: AreaPath, week: Week) -> pd.DataFrame:
     with engine.connect() as conn:
-        return fetch_station_visit_counts(conn, area=area, start=week.start, end=week.end)
+        return fetch_station_visit_counts(conn, scope=CITY_SCOPE, area=area, start=week.start, end=week.end)
 
 
 def test_counts_include_stations_without_visits(engine):
@@ -86,9 +86,9 @@ def test_counts_follow_the_week_and_the_station_community(engine):
 
 def test_visit_times_of_the_week(engine):
     with engine.connect() as conn:
-        times = fetch_visit_times(conn, area=AreaPath(), start=W46.start, end=W46.end)
-        wuchang = fetch_visit_times(conn, area=WUCHANG, start=W46.start, end=W46.end)
-        beihu_w47 = fetch_visit_times(conn, area=BEIHU, start=W47.start, end=W47.end)
+        times = fetch_visit_times(conn, scope=CITY_SCOPE, area=AreaPath(), start=W46.start, end=W46.end)
+        wuchang = fetch_visit_times(conn, scope=CITY_SCOPE, area=WUCHANG, start=W46.start, end=W46.end)
+        beihu_w47 = fetch_visit_times(conn, scope=CITY_SCOPE, area=BEIHU, start=W47.start, end=W47.end)
     assert list(times.columns) == ["visited_at", "service"]
     stamps = sorted(pd.to_datetime(times["visited_at"]).tolist())
     assert stamps == [
@@ -105,15 +105,23 @@ def test_visit_times_of_the_week(engine):
 @pytest.mark.parametrize("week", [W46, W47], ids=str)
 def test_totals_and_idle_stations_equal_the_report(engine, area, week):
     counts = counts_of(engine, area, week)
-    report = weekly_report(engine, week=week, area=area, thresholds=Thresholds())
+    report = weekly_report(engine, scope=CITY_SCOPE, week=week, area=area, thresholds=Thresholds())
     assert counts["visits"].sum() == report["station_visits"]["value"]
     assert len(compute_idle_stations(counts, end=week.end)) == report["idle_stations"]["value"]
     with engine.connect() as conn:
-        assert len(fetch_visit_times(conn, area=area, start=week.start, end=week.end)) == counts["visits"].sum()
+        assert (
+            len(fetch_visit_times(conn, scope=CITY_SCOPE, area=area, start=week.start, end=week.end))
+            == counts["visits"].sum()
+        )
 
 
 def test_idle_stations_of_w47_are_the_open_ones_without_visits(engine):
     # Station 2 opened 2026-11-16 (open by 11-22), station 3 has no opening date: both idle; station 1 had a visit.
     idle = compute_idle_stations(counts_of(engine, AreaPath(), W47), end=W47.end)
     assert idle["name"].tolist() == ["华锦社区7×24H驿站", "世彩社区红色驿站"]
-    assert weekly_report(engine, week=W47, area=AreaPath(), thresholds=Thresholds())["idle_stations"]["value"] == 2
+    assert (
+        weekly_report(engine, scope=CITY_SCOPE, week=W47, area=AreaPath(), thresholds=Thresholds())["idle_stations"][
+            "value"
+        ]
+        == 2
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 import streamlit as st
+from app_support import app_test
 from streamlit.testing.v1 import AppTest
 
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from metrics.periods import Week, last_complete_week, today_in_china
 from metrics.thresholds import Thresholds
@@ -31,7 +32,7 @@ def demo_url(tmp_path_factory):
 
 def run_app(monkeypatch, url: str) -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = app_test()
     return app.run()
 
 
@@ -40,7 +41,7 @@ def test_overview_shows_the_report_figures(monkeypatch, demo_url):
     assert not app.exception
     assert labels.SYNTHETIC_BANNER in [w.value for w in app.warning]
     week = last_complete_week(today_in_china())
-    report = weekly_report(get_engine(demo_url), week=week, area=AreaPath(), thresholds=Thresholds())
+    report = weekly_report(get_engine(demo_url), scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds())
     shown = {m.label: m.value for m in app.metric}
     assert len(shown) == 14
     for key, figure in report.items():
@@ -62,7 +63,7 @@ def test_unreachable_database_shows_one_chinese_message(monkeypatch):
 
 def test_import_page_offers_templates_and_states_the_limit(monkeypatch, sqlite_url):
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = app_test()
     app.switch_page("pages/import.py")
     app.run()
     assert not app.exception
@@ -72,13 +73,17 @@ def test_import_page_offers_templates_and_states_the_limit(monkeypatch, sqlite_u
 
 def test_overview_follows_the_url_week_and_area(monkeypatch, demo_url):
     monkeypatch.setenv("DATABASE_URL", demo_url)
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = app_test()
     app.query_params["week"] = "2026-W40"
     app.query_params["area"] = "江汉区"
     app.run()
     assert not app.exception
     report = weekly_report(
-        get_engine(demo_url), week=Week.parse("2026-W40"), area=AreaPath(("江汉区",)), thresholds=Thresholds()
+        get_engine(demo_url),
+        scope=CITY_SCOPE,
+        week=Week.parse("2026-W40"),
+        area=AreaPath(("江汉区",)),
+        thresholds=Thresholds(),
     )
     shown = {m.label: m.value for m in app.metric}
     for key, figure in report.items():
@@ -91,7 +96,7 @@ def test_overview_follows_the_url_week_and_area(monkeypatch, demo_url):
 )
 def test_a_bad_url_gets_a_chinese_message_and_the_default(monkeypatch, demo_url, week, area):
     monkeypatch.setenv("DATABASE_URL", demo_url)
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = app_test()
     app.query_params["week"] = week
     app.query_params["area"] = area
     app.run()

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from typing import Any
 
 import pandas as pd
 import pytest
 import streamlit as st
-from google.protobuf import text_format
+from app_support import app_test, page_strings
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 import tiny_city
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath, Scope
 from data_access.engine import get_engine
 from data_access.loading import replace_all_data
 from data_access.members import fetch_member_list
@@ -58,9 +57,12 @@ def tiny_url(tmp_path_factory):
     return url
 
 
+ROLE_OF_LEVEL = {"city": "city", "district": "district", "street": "street", "community": "community"}
+
+
 def run_areas(monkeypatch, url: str, area: str = "", week: Week = WEEK) -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = app_test(ROLE_OF_LEVEL[AreaPath.parse(area).level], area)  # an account of the area shown
     app.switch_page("pages/areas.py")
     app.session_state["view_week"] = str(week)
     app.session_state["view_area"] = area
@@ -69,7 +71,7 @@ def run_areas(monkeypatch, url: str, area: str = "", week: Week = WEEK) -> AppTe
 
 def unmasked_members(url: str, area: AreaPath) -> pd.DataFrame:
     with get_engine(url).connect() as conn:
-        return fetch_member_list(conn, area=area, end=WEEK.end)
+        return fetch_member_list(conn, scope=Scope("street", area), area=area, end=WEEK.end)
 
 
 def busiest(url: str, level: str) -> AreaPath:
@@ -78,26 +80,6 @@ def busiest(url: str, level: str) -> AreaPath:
     paths = members["community_path"].str.split("/")
     keep = 2 if level == "street" else 3
     return AreaPath(tuple(paths.str[:keep].str.join("/").value_counts().index[0].split("/")))
-
-
-def walk(node: Any):
-    yield node
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield from walk(child)
-
-
-def page_strings(app: AppTest) -> tuple[str, set[str]]:
-    """Everything the page sends: each element's message as text, and every dataframe cell."""
-    texts, cells = [], set()
-    for node in walk(app._tree):
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            texts.append(text_format.MessageToString(proto, as_utf8=True))
-        if type(node).__name__ == "Dataframe":
-            cells |= {str(v) for v in node.value.astype(str).to_numpy().ravel()}
-    return "\n".join(texts), cells
 
 
 def test_city_table_holds_each_district_s_report_figures(monkeypatch, demo_url):
@@ -109,7 +91,7 @@ def test_city_table_holds_each_district_s_report_figures(monkeypatch, demo_url):
     assert len(table) == 13
     engine = get_engine(demo_url)
     for district in ("江汉区", "武昌区"):
-        report = weekly_report(engine, week=WEEK, area=AreaPath((district,)), thresholds=THRESHOLDS)
+        report = weekly_report(engine, scope=CITY_SCOPE, week=WEEK, area=AreaPath((district,)), thresholds=THRESHOLDS)
         row = table.loc[district]
         assert row["active_members"] == report["active_members"]["value"]
         assert row["overdue"] == report["overdue"]["value"]
@@ -122,7 +104,9 @@ def test_previous_week_columns_on_request(monkeypatch, demo_url):
     assert "previous_overdue" not in app.dataframe[0].value.columns
     app.toggle[0].set_value(True).run()
     table = app.dataframe[0].value.set_index("path")
-    report = weekly_report(get_engine(demo_url), week=WEEK, area=AreaPath(("江汉区",)), thresholds=THRESHOLDS)
+    report = weekly_report(
+        get_engine(demo_url), scope=CITY_SCOPE, week=WEEK, area=AreaPath(("江汉区",)), thresholds=THRESHOLDS
+    )
     assert table.loc["江汉区", "previous_overdue"] == report["overdue"]["previous"]
 
 
@@ -146,7 +130,7 @@ def test_member_lists_are_masked_and_count_what_the_report_counts(monkeypatch, d
     area = busiest(demo_url, level)
     app = run_areas(monkeypatch, demo_url, str(area))
     assert not app.exception
-    report = weekly_report(get_engine(demo_url), week=WEEK, area=area, thresholds=THRESHOLDS)
+    report = weekly_report(get_engine(demo_url), scope=CITY_SCOPE, week=WEEK, area=area, thresholds=THRESHOLDS)
     counts = {
         kind: report[kind]["value"] if kind != "all" else report["active_members"]["value"]
         for kind in ("overdue", "lost_contact", "all")
@@ -183,7 +167,7 @@ def test_export_is_masked_headed_and_formula_safe(demo_url):
         overdue_days=THRESHOLDS.overdue_days,
         lost_contact_days=THRESHOLDS.lost_contact_days,
     ).sort_values("member_id", kind="stable", ignore_index=True)
-    view = View(week=WEEK, area=area, data_version="1", synthetic=True)
+    view = View(week=WEEK, area=area, data_version="1", synthetic=True, scope=Scope("community", area))
     now = datetime(2026, 11, 23, 1, 30, tzinfo=TIMEZONE)
     sheet = load_workbook(io.BytesIO(build_list_workbook(view, "all", rows, now=now))).active
     values = [tuple(row) for row in sheet.iter_rows(values_only=True)]

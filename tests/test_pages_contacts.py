@@ -9,10 +9,11 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 import streamlit as st
+from app_support import app_test
 from streamlit.testing.v1 import AppTest
 
 from data_access.activity import fetch_contact_count_distribution
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.figures import fetch_areas
 from data_access.records import fetch_contacts
@@ -43,7 +44,7 @@ def demo_url(tmp_path_factory):
 
 def run_page(monkeypatch, url: str, area: str = "") -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = app_test()
     app.switch_page("pages/contacts.py")
     app.query_params["week"] = str(WEEK)
     if area:
@@ -65,7 +66,7 @@ def charts(app: AppTest) -> dict[str, dict]:
 
 
 def check_headline(app: AppTest, url: str, area: AreaPath) -> dict:
-    report = weekly_report(get_engine(url), week=WEEK, area=area, thresholds=Thresholds())
+    report = weekly_report(get_engine(url), scope=CITY_SCOPE, week=WEEK, area=area, thresholds=Thresholds())
     shown = {m.label: m.value for m in app.metric}
     assert len(shown) == len(HEADLINE_KEYS)
     for key in HEADLINE_KEYS:
@@ -88,10 +89,12 @@ def test_contacts_page_shows_the_report_figures(monkeypatch, demo_url, area):
 
     with get_engine(demo_url).connect() as conn:
         distribution = fetch_contact_count_distribution(
-            conn, area=AreaPath.parse(area), start=WEEK.end - timedelta(days=29), end=WEEK.end
+            conn, scope=CITY_SCOPE, area=AreaPath.parse(area), start=WEEK.end - timedelta(days=29), end=WEEK.end
         )
-        raw = fetch_contacts(conn, area=AreaPath.parse(area), start=WEEK.shifted(-11).start, end=WEEK.end)
-        this_week = fetch_contacts(conn, area=AreaPath.parse(area), start=WEEK.start, end=WEEK.end)
+        raw = fetch_contacts(
+            conn, scope=CITY_SCOPE, area=AreaPath.parse(area), start=WEEK.shifted(-11).start, end=WEEK.end
+        )
+        this_week = fetch_contacts(conn, scope=CITY_SCOPE, area=AreaPath.parse(area), start=WEEK.start, end=WEEK.end)
     for title, codes in (
         (labels.CONTACTS_BY_SIDE_TITLE, labels.SIDE_LABELS),
         (labels.CONTACTS_BY_METHOD_TITLE, labels.METHOD_LABELS),

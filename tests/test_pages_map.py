@@ -8,10 +8,11 @@ from datetime import date
 
 import pytest
 import streamlit as st
+from app_support import app_test
 from streamlit.testing.v1 import AppTest
 
 import tiny_city
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.figures import fetch_boundaries
 from data_access.loading import replace_all_data
@@ -40,7 +41,7 @@ def demo_url(tmp_path_factory):
 
 def run_page(monkeypatch, url: str, area: str = "") -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = app_test()
     app.switch_page("pages/map.py")
     if area:
         app.query_params["area"] = area
@@ -66,11 +67,13 @@ def test_city_map_shows_every_community_with_the_report_figures(monkeypatch, dem
     assert spec["mapStyle"] == "__MAP_STYLE__"  # no basemap
     rows = community_rows(spec)
     with get_engine(demo_url).connect() as conn:
-        boundaries = fetch_boundaries(conn, area=AreaPath(), level="community")
+        boundaries = fetch_boundaries(conn, scope=CITY_SCOPE, area=AreaPath(), level="community")
     assert set(rows) == set(boundaries["path"])
     week = last_complete_week(today_in_china())
     for path in sorted(rows)[:3]:
-        report = weekly_report(get_engine(demo_url), week=week, area=AreaPath.parse(path), thresholds=Thresholds())
+        report = weekly_report(
+            get_engine(demo_url), scope=CITY_SCOPE, week=week, area=AreaPath.parse(path), thresholds=Thresholds()
+        )
         lines = rows[path]["tooltip"].splitlines()
         assert lines[1] == f"{labels.INDICATOR_LABELS['contact_coverage']}：" + format_figure(
             "contact_coverage", report["contact_coverage"]["value"]
@@ -97,7 +100,7 @@ def test_indicator_choice_recolours_and_layers_can_be_hidden(monkeypatch, demo_u
 
 def test_community_level_shows_that_community(monkeypatch, demo_url):
     with get_engine(demo_url).connect() as conn:
-        path = fetch_boundaries(conn, area=AreaPath(("江汉区",)), level="community")["path"].iloc[0]
+        path = fetch_boundaries(conn, scope=CITY_SCOPE, area=AreaPath(("江汉区",)), level="community")["path"].iloc[0]
     app = run_page(monkeypatch, demo_url, area=path)
     assert not app.exception
     assert list(community_rows(deck_spec(app))) == [path]

@@ -7,12 +7,13 @@ import re
 
 import pytest
 import streamlit as st
+from app_support import app_test
 from google.protobuf import text_format
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 import ui.data
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.lookups import fetch_meta
 from data_access.schema import members_table
@@ -47,7 +48,7 @@ def demo(tmp_path_factory):
 
 def open_review(monkeypatch, url: str, **query: str) -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = app_test()
     app.switch_page("pages/review.py")
     app.query_params.update(query)
     return app.run()
@@ -75,7 +76,9 @@ def all_text(app: AppTest) -> str:
 def test_every_slide_shows_the_report_figures_and_no_personal_data(monkeypatch, demo):
     url, people = demo
     week = last_complete_week(today_in_china())
-    report = weekly_report(get_engine(url), week=week, area=AreaPath.parse(AREA), thresholds=Thresholds())
+    report = weekly_report(
+        get_engine(url), scope=CITY_SCOPE, week=week, area=AreaPath.parse(AREA), thresholds=Thresholds()
+    )
     forbidden = {v for name, phone in people for v in (name, phone, mask_name(name), mask_phone(phone)) if v}
     for number in range(1, SLIDES + 1):
         app = open_review(monkeypatch, url, area=AREA, slide=str(number))

@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 import streamlit as st
+from app_support import app_test
 from streamlit.testing.v1 import AppTest
 
 import tiny_city
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.loading import replace_all_data
 from data_access.stations import fetch_visit_times
@@ -39,7 +40,7 @@ def demo_url(tmp_path_factory):
 
 def run_page(monkeypatch, url: str, area: str = "") -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = app_test()
     app.switch_page("pages/stations.py")
     if area:
         app.query_params["area"] = area
@@ -48,13 +49,13 @@ def run_page(monkeypatch, url: str, area: str = "") -> AppTest:
 
 def check_headline(app: AppTest, url: str, area: AreaPath) -> dict:
     week = last_complete_week(today_in_china())
-    report = weekly_report(get_engine(url), week=week, area=area, thresholds=Thresholds())
+    report = weekly_report(get_engine(url), scope=CITY_SCOPE, week=week, area=area, thresholds=Thresholds())
     shown = {m.label: m.value for m in app.metric}
     for key in HEADLINE:
         assert shown[labels.INDICATOR_LABELS[key]] == format_figure(key, report[key]["value"])
     with get_engine(url).connect() as conn:
-        times = fetch_visit_times(conn, area=area, start=week.start, end=week.end)
-        before = fetch_visit_times(conn, area=area, start=week.previous.start, end=week.previous.end)
+        times = fetch_visit_times(conn, scope=CITY_SCOPE, area=area, start=week.start, end=week.end)
+        before = fetch_visit_times(conn, scope=CITY_SCOPE, area=area, start=week.previous.start, end=week.previous.end)
     assert len(times) == report["station_visits"]["value"]
     assert len(before) == report["station_visits"]["previous"]
     demands, previous = (int((frame["service"] == "demand").sum()) for frame in (times, before))

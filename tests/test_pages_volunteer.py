@@ -9,10 +9,11 @@ from datetime import date
 import numpy as np
 import pytest
 import streamlit as st
+from app_support import app_test
 from streamlit.testing.v1 import AppTest
 
 import tiny_city
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.loading import replace_all_data
 from data_access.records import fetch_volunteer
@@ -52,7 +53,7 @@ def tiny_url(tmp_path_factory):
 
 def run_page(monkeypatch, url: str, area: str = "") -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
-    app = AppTest.from_file("../app.py", default_timeout=60)
+    app = app_test()
     app.switch_page("pages/volunteer.py")
     app.query_params["week"] = str(WEEK)
     if area:
@@ -73,7 +74,7 @@ def charts(app: AppTest) -> dict[str, dict]:
 
 
 def check_headline(app: AppTest, url: str, area: AreaPath) -> dict:
-    report = weekly_report(get_engine(url), week=WEEK, area=area, thresholds=Thresholds())
+    report = weekly_report(get_engine(url), scope=CITY_SCOPE, week=WEEK, area=area, thresholds=Thresholds())
     shown = {m.label: m.value for m in app.metric}
     for key in HEADLINE_KEYS:
         assert shown[labels.INDICATOR_LABELS[key]] == format_figure(key, report[key]["value"])
@@ -103,7 +104,7 @@ def test_volunteer_page_shows_the_report_figures(monkeypatch, demo_url, area):
     assert sum(values(categories["x"])) == pytest.approx(hours)
     assert set(values(categories["y"])) <= set(labels.VOLUNTEER_CATEGORY_LABELS.values())
     with get_engine(demo_url).connect() as conn:
-        records = fetch_volunteer(conn, area=AreaPath.parse(area), start=WEEK.start, end=WEEK.end)
+        records = fetch_volunteer(conn, scope=CITY_SCOPE, area=AreaPath.parse(area), start=WEEK.start, end=WEEK.end)
     assert records["hours"].sum() == pytest.approx(hours)
 
     leaders = figures[labels.VOLUNTEER_LEADERS_TITLE]["data"][0]

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 import tiny_city
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.loading import replace_all_data
 from metrics.periods import Week
@@ -40,8 +40,10 @@ def report_of(request, tiny_engine):
     def report(area: str = "", week: Week = WEEK) -> dict:
         path = AreaPath.parse(area)
         if request.param == "precomputed":
-            return weekly_report(tiny_engine, week=week, area=path, thresholds=THRESHOLDS)
-        totals = compute_area_totals(tiny_engine, area=path, weeks=[week, week.previous], thresholds=THRESHOLDS)
+            return weekly_report(tiny_engine, scope=CITY_SCOPE, week=week, area=path, thresholds=THRESHOLDS)
+        totals = compute_area_totals(
+            tiny_engine, scope=CITY_SCOPE, area=path, weeks=[week, week.previous], thresholds=THRESHOLDS
+        )
         return compute_report(totals[week.start], totals[week.previous.start])
 
     return report
@@ -137,7 +139,9 @@ def test_empty_area_gives_zero_counts_and_null_rates(report_of):
 
 def test_unknown_area_suggests_the_nearest_names(tiny_engine):
     with pytest.raises(UnknownAreaError) as caught:
-        weekly_report(tiny_engine, week=WEEK, area=AreaPath.parse("江汉区/环保社区"), thresholds=THRESHOLDS)
+        weekly_report(
+            tiny_engine, scope=CITY_SCOPE, week=WEEK, area=AreaPath.parse("江汉区/环保社区"), thresholds=THRESHOLDS
+        )
     assert "江汉区/北湖街道/环保社区" in caught.value.suggestions
 
 
@@ -165,5 +169,5 @@ def test_report_has_the_fourteen_keys_in_order(report_of):
 def test_other_thresholds_are_computed_from_raw_records(tiny_engine):
     # With a 31-day window m2's contact of 10-16 counts too.
     wider = Thresholds(contact_window_days=31)
-    report = weekly_report(tiny_engine, week=WEEK, area=AreaPath(), thresholds=wider)
+    report = weekly_report(tiny_engine, scope=CITY_SCOPE, week=WEEK, area=AreaPath(), thresholds=wider)
     assert report["contact_coverage"]["value"] == pytest.approx(4 / 7)

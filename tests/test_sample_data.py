@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.lookups import fetch_area_paths, fetch_meta
 from metrics.periods import Week
@@ -49,7 +49,9 @@ def reference_reports(tmp_path_factory):
         engine = get_engine(url)
         build_sample(engine, seed=SEED, until=UNTIL, size="demo", thresholds=Thresholds())
         return {
-            (str(w), a): weekly_report(engine, week=w, area=AreaPath.parse(a), thresholds=Thresholds())
+            (str(w), a): weekly_report(
+                engine, scope=CITY_SCOPE, week=w, area=AreaPath.parse(a), thresholds=Thresholds()
+            )
             for w in WEEKS
             for a in AREAS
         }
@@ -57,7 +59,9 @@ def reference_reports(tmp_path_factory):
 
 def test_same_seed_gives_the_same_figures_on_every_engine(demo_engine, reference_reports):
     for (week, area), expected in reference_reports.items():
-        got = weekly_report(demo_engine, week=Week.parse(week), area=AreaPath.parse(area), thresholds=Thresholds())
+        got = weekly_report(
+            demo_engine, scope=CITY_SCOPE, week=Week.parse(week), area=AreaPath.parse(area), thresholds=Thresholds()
+        )
         assert got == expected, (week, area)
 
 
@@ -76,7 +80,9 @@ def test_the_sample_is_marked_synthetic_and_has_the_seed_communities(demo_engine
 
 
 def test_this_week_has_data(demo_engine):
-    report = weekly_report(demo_engine, week=Week.parse("2026-W46"), area=AreaPath(), thresholds=Thresholds())
+    report = weekly_report(
+        demo_engine, scope=CITY_SCOPE, week=Week.parse("2026-W46"), area=AreaPath(), thresholds=Thresholds()
+    )
     assert report["active_members"]["value"] > 2000
     assert report["station_visits"]["value"] > 0 and report["volunteer_hours"]["value"] > 0
     assert 0 < report["contact_coverage"]["value"] < 1
@@ -87,8 +93,11 @@ def test_city_counts_are_the_sum_of_district_counts(demo_engine):
         districts = [p for p in fetch_area_paths(conn) if "/" not in p]
     assert len(districts) == 13
     week = WEEKS[0]
-    city = weekly_report(demo_engine, week=week, area=AreaPath(), thresholds=Thresholds())
-    parts = [weekly_report(demo_engine, week=week, area=AreaPath.parse(d), thresholds=Thresholds()) for d in districts]
+    city = weekly_report(demo_engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds())
+    parts = [
+        weekly_report(demo_engine, scope=CITY_SCOPE, week=week, area=AreaPath.parse(d), thresholds=Thresholds())
+        for d in districts
+    ]
     for key in COUNTS:
         for side in ("value", "previous"):
             assert city[key][side] == sum(p[key][side] for p in parts), key
@@ -97,8 +106,10 @@ def test_city_counts_are_the_sum_of_district_counts(demo_engine):
 def test_precomputed_figures_equal_the_raw_computation(demo_engine):
     for area in ("江汉区/北湖街道", ""):
         path, week = AreaPath.parse(area), WEEKS[0]
-        fast = weekly_report(demo_engine, week=week, area=path, thresholds=Thresholds())
-        totals = compute_area_totals(demo_engine, area=path, weeks=[week, week.previous], thresholds=Thresholds())
+        fast = weekly_report(demo_engine, scope=CITY_SCOPE, week=week, area=path, thresholds=Thresholds())
+        totals = compute_area_totals(
+            demo_engine, scope=CITY_SCOPE, area=path, weeks=[week, week.previous], thresholds=Thresholds()
+        )
         assert fast == compute_report(totals[week.start], totals[week.previous.start])
 
 
@@ -147,14 +158,16 @@ def test_some_communities_lag_and_some_stations_sit_idle(demo_engine):
     week = WEEKS[0]
     coverage = np.array(
         [
-            weekly_report(demo_engine, week=week, area=AreaPath.parse(p), thresholds=Thresholds())["contact_coverage"][
-                "value"
-            ]
+            weekly_report(demo_engine, scope=CITY_SCOPE, week=week, area=AreaPath.parse(p), thresholds=Thresholds())[
+                "contact_coverage"
+            ]["value"]
             for p in communities[:60]
         ],
         dtype=float,
     )
     coverage = coverage[~np.isnan(coverage)]
     assert coverage.min() < 0.4 < np.median(coverage)
-    idle = weekly_report(demo_engine, week=week, area=AreaPath(), thresholds=Thresholds())["idle_stations"]["value"]
+    idle = weekly_report(demo_engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds())[
+        "idle_stations"
+    ]["value"]
     assert 1 <= idle <= 12

@@ -17,7 +17,7 @@ from pptx.oxml.ns import qn
 from sqlalchemy import select
 
 import cli
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.schema import members_table
 from metrics.columns import REPORT_KEYS
@@ -238,12 +238,12 @@ def demo(tmp_path_factory):
 
 def demo_deck(url: str, week: Week, area: AreaPath):
     engine, thresholds = get_engine(url), Thresholds()
-    report = weekly_report(engine, week=week, area=area, thresholds=thresholds)
+    report = weekly_report(engine, scope=CITY_SCOPE, week=week, area=area, thresholds=thresholds)
     run = [week.shifted(-i) for i in range(11, -1, -1)]
-    trend = compute_indicator_table(week_totals(engine, area=area, weeks=run, thresholds=thresholds))
+    trend = compute_indicator_table(week_totals(engine, scope=CITY_SCOPE, area=area, weeks=run, thresholds=thresholds))
     trend = trend.set_axis([str(w) for w in run])
     totals = totals_by_area(
-        engine, area=area, weeks=[week, week.previous], level=area.child_level, thresholds=thresholds
+        engine, scope=CITY_SCOPE, area=area, weeks=[week, week.previous], level=area.child_level, thresholds=thresholds
     )
     children = compute_child_table(totals, week_start=week.start, previous_start=week.previous.start)
     children = children.assign(name=children["path"].str.rsplit("/", n=1).str[-1])

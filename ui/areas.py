@@ -18,7 +18,9 @@ from metrics import member_lists as ml
 from metrics.periods import TIMEZONE, Week
 from metrics.tables import PREVIOUS, compute_lagging
 from ui import labels
-from ui.widgets import View, set_area
+from ui.auth import audit
+from ui.data import read_member_record
+from ui.widgets import View, friendly_errors, set_area
 
 LAGGING_STYLE = "background-color: #FBE3E1; color: #8B1A1A; font-weight: 600"
 PREVIOUS_STYLE = "color: #7B8794"  # last week's figures, quieter than this week's
@@ -151,6 +153,40 @@ def build_list_workbook(view: View, kind: str, members: pd.DataFrame, *, now: da
     return list_xlsx_bytes(heading, build_member_table(members), sheet=title)
 
 
+def _audited_workbook(view: View, kind: str, rows: pd.DataFrame) -> bytes:
+    """Built when the button is clicked, and recorded in the audit trail: who exported which list, how many rows."""
+    audit("export", area=view.area, rows=len(rows), detail=kind)
+    return build_list_workbook(view, kind, rows, now=datetime.now(TIMEZONE))
+
+
+_REVEAL_PICK, _REVEAL_ASKED = "reveal_pick", "reveal_asked"
+
+
+def _ask_reveal() -> None:
+    """The explicit click: remember which member, for this run only."""
+    st.session_state[_REVEAL_ASKED] = st.session_state.get(_REVEAL_PICK)
+
+
+def render_reveal(view: View, members: pd.DataFrame) -> None:
+    """One member's full record on an explicit click, for street and community accounts; every reveal is audited."""
+    st.subheader(labels.AREAS_REVEAL)
+    choices = dict(zip(members[c.MEMBER_ID], members[c.NAME] + " " + members[ml.PHONE], strict=True))
+    with st.form(f"reveal_{view.area}", border=False):
+        st.selectbox(labels.AREAS_REVEAL_PICK, list(choices), format_func=choices.get, index=None, key=_REVEAL_PICK)
+        st.form_submit_button(labels.AREAS_REVEAL_BUTTON, key="reveal_button", on_click=_ask_reveal)
+    member_id = st.session_state.pop(_REVEAL_ASKED, None)
+    if member_id is None:
+        return
+    with friendly_errors():
+        record = read_member_record(int(member_id), str(view.scope))
+    if record is None:
+        st.warning(labels.AREAS_REVEAL_GONE)
+        return
+    audit("reveal", area=AreaPath.parse(record[ml.COMMUNITY_PATH]), rows=1, detail=f"member {int(member_id)}")
+    shown = {labels.AREAS_REVEAL_FIELDS[key]: record[key] for key in labels.AREAS_REVEAL_FIELDS}
+    st.table(pd.Series(shown, name=labels.AREAS_REVEAL_VALUE).astype(str))
+
+
 def _member_column_config() -> dict[str, object]:
     names = labels.MEMBER_LIST_COLUMNS
     return {
@@ -189,7 +225,7 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
             )
             st.download_button(
                 labels.AREAS_DOWNLOAD,
-                data=lambda kind=kind, rows=rows: build_list_workbook(view, kind, rows, now=datetime.now(TIMEZONE)),
+                data=lambda kind=kind, rows=rows: _audited_workbook(view, kind, rows),
                 file_name=labels.AREAS_EXPORT_FILE.format(
                     area=view.area_name, title=labels.AREAS_LIST_TITLES[kind], week=view.week
                 ),

@@ -11,13 +11,14 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from data_access.accounts import fetch_audit
 from data_access.activity import fetch_contact_count_distribution, fetch_daily_contacts, fetch_volunteer_by_category
-from data_access.areas import AreaPath
+from data_access.areas import CITY_SCOPE, AreaPath, Scope
 from data_access.engine import Engine, get_engine
 from data_access.figures import fetch_areas, fetch_boundaries, fetch_registrations_by_channel
 from data_access.lookups import fetch_meta
 from data_access.maps import fetch_member_locations
-from data_access.members import fetch_member_list
+from data_access.members import fetch_member_list, fetch_member_record
 from data_access.records import fetch_stations
 from data_access.stations import fetch_station_visit_counts, fetch_visit_times
 from metrics import columns as c
@@ -62,22 +63,30 @@ def load_areas(data_version: str) -> pd.DataFrame:
 
 
 @_cached
-def load_report(week: str, area: str, data_version: str) -> dict[str, dict[str, Figure]]:
+def load_report(week: str, area: str, data_version: str, scope: str) -> dict[str, dict[str, Figure]]:
     """The 14 indicators for a week and area, exactly as `cli.py report` gives them."""
-    return weekly_report(engine(), week=Week.parse(week), area=AreaPath.parse(area), thresholds=SETTINGS.thresholds)
+    return weekly_report(
+        engine(),
+        scope=Scope.parse(scope),
+        week=Week.parse(week),
+        area=AreaPath.parse(area),
+        thresholds=SETTINGS.thresholds,
+    )
 
 
 @_cached
-def load_trend(week: str, area: str, data_version: str, weeks: int = TREND_WEEKS) -> pd.DataFrame:
+def load_trend(week: str, area: str, data_version: str, scope: str, weeks: int = TREND_WEEKS) -> pd.DataFrame:
     """The 14 indicators for each of the `weeks` weeks ending with `week`, indexed by the week's name (2026-W46)."""
     last = Week.parse(week)
     run = [last.shifted(-i) for i in range(weeks - 1, -1, -1)]
-    totals = week_totals(engine(), area=AreaPath.parse(area), weeks=run, thresholds=SETTINGS.thresholds)
+    totals = week_totals(
+        engine(), scope=Scope.parse(scope), area=AreaPath.parse(area), weeks=run, thresholds=SETTINGS.thresholds
+    )
     return compute_indicator_table(totals).set_axis([str(w) for w in run]).rename_axis(c.WEEK_START)
 
 
 @_cached
-def load_children(week: str, area: str, data_version: str) -> pd.DataFrame:
+def load_children(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """One row per child area of `area` (districts of the city, and so on): path, name, the 14 indicators
     for the week and, prefixed `previous_`, for the week before. Empty at community level."""
     parent = AreaPath.parse(area)
@@ -86,6 +95,7 @@ def load_children(week: str, area: str, data_version: str) -> pd.DataFrame:
     current = Week.parse(week)
     totals = totals_by_area(
         engine(),
+        scope=Scope.parse(scope),
         area=parent,
         weeks=[current, current.previous],
         level=parent.child_level,
@@ -96,50 +106,61 @@ def load_children(week: str, area: str, data_version: str) -> pd.DataFrame:
 
 
 @_cached
-def load_registrations_by_channel(week: str, area: str, data_version: str) -> pd.DataFrame:
+def load_registrations_by_channel(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """New registrations of the week per channel code. Columns: channel, registrations."""
     current = Week.parse(week)
     with engine().connect() as conn:
-        return fetch_registrations_by_channel(conn, area=AreaPath.parse(area), start=current.start, end=current.end)
+        return fetch_registrations_by_channel(
+            conn, scope=Scope.parse(scope), area=AreaPath.parse(area), start=current.start, end=current.end
+        )
 
 
 # 联系情况 and 志愿服务
 @_cached
-def load_contact_distribution(week: str, area: str, data_version: str) -> pd.DataFrame:
+def load_contact_distribution(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """Active members by number (>= 1) of contacts in the contact window ending at the week's end.
     Columns: contacts, members (metrics.activity.compute_contact_histogram fills in the zeros)."""
     end = Week.parse(week).end
     start = end - timedelta(days=SETTINGS.thresholds.contact_window_days - 1)
     with engine().connect() as conn:
-        return fetch_contact_count_distribution(conn, area=AreaPath.parse(area), start=start, end=end)
+        return fetch_contact_count_distribution(
+            conn, scope=Scope.parse(scope), area=AreaPath.parse(area), start=start, end=end
+        )
 
 
 @_cached
-def load_daily_contacts(week: str, area: str, data_version: str, weeks: int = TREND_WEEKS) -> pd.DataFrame:
+def load_daily_contacts(week: str, area: str, data_version: str, scope: str, weeks: int = TREND_WEEKS) -> pd.DataFrame:
     """Contacts per day, side and method over the `weeks` weeks ending with `week`.
     Columns: contacted_on, side, method, contacts."""
     last = Week.parse(week)
     with engine().connect() as conn:
         return fetch_daily_contacts(
-            conn, area=AreaPath.parse(area), start=last.shifted(-(weeks - 1)).start, end=last.end
+            conn,
+            scope=Scope.parse(scope),
+            area=AreaPath.parse(area),
+            start=last.shifted(-(weeks - 1)).start,
+            end=last.end,
         )
 
 
 @_cached
-def load_volunteer_by_category(week: str, area: str, data_version: str) -> pd.DataFrame:
+def load_volunteer_by_category(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """Volunteer hours of the week per category code. Columns: category, hours, records, members."""
     current = Week.parse(week)
     with engine().connect() as conn:
-        return fetch_volunteer_by_category(conn, area=AreaPath.parse(area), start=current.start, end=current.end)
+        return fetch_volunteer_by_category(
+            conn, scope=Scope.parse(scope), area=AreaPath.parse(area), start=current.start, end=current.end
+        )
 
 
 @_cached
-def load_community_figures(week: str, area: str, data_version: str) -> pd.DataFrame:
+def load_community_figures(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """One row per community under `area` (the community itself at community level): path, name, the 14
     indicators for the week and, prefixed `previous_`, for the week before."""
     current = Week.parse(week)
     totals = totals_by_area(
         engine(),
+        scope=Scope.parse(scope),
         area=AreaPath.parse(area),
         weeks=[current, current.previous],
         level="community",
@@ -151,20 +172,24 @@ def load_community_figures(week: str, area: str, data_version: str) -> pd.DataFr
 
 # 驿站服务
 @_cached
-def load_station_visit_counts(week: str, area: str, data_version: str) -> pd.DataFrame:
+def load_station_visit_counts(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """Every station of the area with its visits in the week (0 for none).
     Columns: station_id, name, path, community, kind, opened_on, visits."""
     current = Week.parse(week)
     with engine().connect() as conn:
-        return fetch_station_visit_counts(conn, area=AreaPath.parse(area), start=current.start, end=current.end)
+        return fetch_station_visit_counts(
+            conn, scope=Scope.parse(scope), area=AreaPath.parse(area), start=current.start, end=current.end
+        )
 
 
 @_cached
-def load_visit_patterns(week: str, area: str, data_version: str) -> VisitPatterns:
+def load_visit_patterns(week: str, area: str, data_version: str, scope: str) -> VisitPatterns:
     """The week's visits to the area's stations by weekday x hour and by service, and the demands collected."""
     current = Week.parse(week)
     with engine().connect() as conn:
-        times = fetch_visit_times(conn, area=AreaPath.parse(area), start=current.start, end=current.end)
+        times = fetch_visit_times(
+            conn, scope=Scope.parse(scope), area=AreaPath.parse(area), start=current.start, end=current.end
+        )
     return compute_visit_patterns(times)
 
 
@@ -176,11 +201,11 @@ DENSITY_CELL_M = {"city": 1500, "district": 800, "street": 400, "community": 250
 
 
 @_cached
-def load_community_boundaries(area: str, data_version: str) -> pd.DataFrame:
+def load_community_boundaries(area: str, data_version: str, scope: str) -> pd.DataFrame:
     """The communities under `area` (the community itself at community level) that have a GeoJSON boundary
     (imported areas may have none). Columns: path, name, lon, lat, boundary (text, WGS-84)."""
     with engine().connect() as conn:
-        frame = fetch_boundaries(conn, area=AreaPath.parse(area), level="community")
+        frame = fetch_boundaries(conn, scope=Scope.parse(scope), area=AreaPath.parse(area), level="community")
     return frame[frame["boundary"].fillna("").str.strip() != ""].reset_index(drop=True)
 
 
@@ -188,39 +213,52 @@ def load_community_boundaries(area: str, data_version: str) -> pd.DataFrame:
 def load_district_boundaries(data_version: str) -> pd.DataFrame:
     """Every district with its GeoJSON boundary (the map's base). Columns: path, name, lon, lat, boundary."""
     with engine().connect() as conn:
-        return fetch_boundaries(conn, area=AreaPath(), level="district")
+        # District outlines are public geography, drawn as the base of every viewer's map: read for the city.
+        return fetch_boundaries(conn, scope=CITY_SCOPE, area=AreaPath(), level="district")
 
 
 @_cached
-def load_member_density(week: str, area: str, data_version: str) -> pd.DataFrame:
+def load_member_density(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """Active members of `area` at the week's end per grid cell of DENSITY_CELL_M[level] metres (never one row
     per member). Columns: lon, lat (cell centre), members."""
     shown = AreaPath.parse(area)
     with engine().connect() as conn:
-        located = fetch_member_locations(conn, area=shown, end=Week.parse(week).end)
+        located = fetch_member_locations(conn, scope=Scope.parse(scope), area=shown, end=Week.parse(week).end)
     return compute_density_grid(located, cell_m=DENSITY_CELL_M[shown.level])
 
 
 @_cached
-def load_open_stations(week: str, data_version: str) -> pd.DataFrame:
+def load_open_stations(week: str, data_version: str, scope: str) -> pd.DataFrame:
     """Every station open by the week's end, wherever it is (a station across a boundary still serves).
     Columns: name, lon, lat."""
     with engine().connect() as conn:
-        stations = fetch_stations(conn)
+        stations = fetch_stations(conn, scope=Scope.parse(scope))
     return compute_open_station_points(stations, end=Week.parse(week).end)
 
 
 # 区域下钻
 @_cached
-def load_member_list(week: str, area: str, data_version: str) -> pd.DataFrame:
+def load_member_list(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """Every active member of `area` at the week's end, with last contact, days since and the overdue and
     lost-contact flags (metrics.member_lists). Name, phone and liaison are masked here, before anything is
     cached: the unmasked rows never leave this function. Meant for a street or a community."""
     end = Week.parse(week).end
     with engine().connect() as conn:
-        fetched = fetch_member_list(conn, area=AreaPath.parse(area), end=end)
+        fetched = fetch_member_list(conn, scope=Scope.parse(scope), area=AreaPath.parse(area), end=end)
     masked = mask_member_frame(fetched, liaison_roles=labels.LIAISON_ROLES)
     thresholds = SETTINGS.thresholds
     return compute_member_list(
         masked, end=end, overdue_days=thresholds.overdue_days, lost_contact_days=thresholds.lost_contact_days
     )
+
+
+def read_member_record(member_id: int, scope: str) -> dict | None:
+    """One member's full record for an explicit reveal: never cached, None outside the viewer's scope."""
+    with engine().connect() as conn:
+        return fetch_member_record(conn, scope=Scope.parse(scope), member_id=member_id)
+
+
+def read_audit() -> pd.DataFrame:
+    """The latest audit rows, newest first (never cached: the trail must be current)."""
+    with engine().connect() as conn:
+        return fetch_audit(conn)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import streamlit as st
 
-from metrics.periods import last_complete_week, today_in_china
+from metrics.periods import TIMEZONE, last_complete_week, today_in_china
+from services.accounts import create_demo_accounts, has_accounts
 from services.sample import build_sample
 from settings import Settings
 from ui import labels
@@ -12,8 +15,12 @@ from ui.data import SETTINGS, engine, load_meta
 
 
 def ensure_demo_city() -> None:
-    """Build the synthetic demo city when the default database holds no data yet."""
-    if Settings.from_env().database_url or "data_kind" in load_meta():
+    """Build the synthetic demo city when the default database holds no data yet; give a synthetic city built
+    before accounts existed its demo accounts."""
+    meta = load_meta()
+    if meta.get("data_kind") == "synthetic" and not has_accounts(engine()):
+        create_demo_accounts(engine(), now=datetime.now(TIMEZONE).replace(tzinfo=None))
+    if Settings.from_env().database_url or "data_kind" in meta:
         return
     bar = st.progress(0.0, text=labels.FIRST_RUN_BUILDING)
 

@@ -83,6 +83,7 @@ ACCOUNT_ERRORS = {
 }
 
 # Sign-in (every page)
+SIGN_IN_TITLE = "登录"
 SIGN_IN_NAME = "用户名"
 SIGN_IN_PASSWORD = "密码"
 SIGN_IN_BUTTON = "登录"
@@ -175,6 +176,11 @@ PAGE_AREAS = "区域下钻"
 PAGE_REVIEW = "周例会"
 NAV_SECTION_ANALYSIS = "分析"
 NAV_SECTION_MEETING = "会议与数据"
+PAGE_AUDIT = "审计日志"
+AUDIT_INTRO = "导出名单和查看党员完整信息的记录：谁、何时、哪个区域、多少条（不记录个人信息本身）。"
+AUDIT_EMPTY = "还没有导出或查看个人信息的记录。"
+AUDIT_ACTIONS = {"export": "导出名单", "reveal": "查看完整信息"}
+AUDIT_COLUMNS = {"at": "时间", "account": "账号", "action": "操作", "area": "区域", "rows": "条数", "detail": "说明"}
 
 # Sidebar pickers (every page)
 PICK_WEEK = "周次"
@@ -187,6 +193,9 @@ BAD_WEEK_IN_URL = "链接中的周次“{value}”无法识别或不在数据范
 BAD_AREA_IN_URL = "链接中的区域“{value}”不存在，已显示{default}。"
 AREA_EMPTY = "{area}暂无在册流动党员。可在侧栏选择其他区域，或在“数据导入”页导入台账。"
 BREADCRUMB_SEPARATOR = " › "
+OWN_AREA = "本账号区域：{area}"
+AREA_NOT_YOURS = "抱歉，您的账号只能查看{own}的数据，链接中的“{value}”不在范围内，已显示{own}。"
+OUT_OF_SCOPE = "抱歉，您的账号无权查看这部分数据。如需查看，请联系管理员调整账号范围。"
 
 # Charts: axis titles shared by several charts
 AXIS_WEEK = "周次"
@@ -350,7 +359,26 @@ AREAS_LIST_EMPTY = {
     "all": "{area}暂无在册流动党员。",
 }
 AREAS_NO_MEMBERS = "{area}在 {end} 暂无在册流动党员。"
-AREAS_DOWNLOAD = "导出名单（Excel）"
+AREAS_DOWNLOAD = "导出名单（Excel，导出将记入审计日志）"
+AREAS_LEADER_NOTE = "本账号只看汇总指标，不显示党员个人信息（名单由街道、社区账号查看）。"
+AREAS_REVEAL = "查看一名党员的完整信息"
+AREAS_REVEAL_PICK = "选择党员（仅在工作需要时查看）"
+AREAS_REVEAL_BUTTON = "显示完整信息（将记入审计日志）"
+AREAS_REVEAL_GONE = "该党员不在本账号范围内，或已不在册。"
+AREAS_REVEAL_VALUE = "内容"
+AREAS_REVEAL_FIELDS = {
+    "name": "姓名",
+    "phone": "手机号",
+    "community_path": "所在社区",
+    "flow_type": "流动类型",
+    "gender": "性别",
+    "birth_date": "出生日期",
+    "home_org": "党组织关系所在地",
+    "employer": "工作单位",
+    "occupation": "职业类别",
+    "liaison": "联系人",
+    "registered_on": "报到日期",
+}
 AREAS_EXPORT_TITLE = "{title}名单"
 AREAS_EXPORT_AREA = "区域：{area}"
 AREAS_EXPORT_WEEK = "周次：{week}（{start} 至 {end}）"

@@ -10,12 +10,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_access.areas import AreaPath
+from data_access.areas import AreaPath, OutOfScopeError, Scope
 from data_access.engine import DataAccessError
 from metrics.columns import LOWER_IS_BETTER
 from metrics.periods import Week, last_complete_week, today_in_china
 from metrics.report import Figure
 from ui import labels
+from ui.auth import current_scope
 from ui.data import load_areas, load_meta
 from ui.formatting import change_of, format_change, format_figure
 
@@ -48,11 +49,14 @@ def render_error(exc: Exception) -> None:
 
 @contextmanager
 def friendly_errors() -> Iterator[None]:
-    """Show database problems inside the block as one Chinese message and stop the page."""
+    """Show database problems, or a request outside the viewer's scope, as one Chinese message and stop."""
     try:
         yield
     except DataAccessError as exc:
         render_error(exc)
+    except OutOfScopeError:
+        st.error(labels.OUT_OF_SCOPE)
+        st.stop()
 
 
 @dataclass(frozen=True)
@@ -63,11 +67,13 @@ class View:
     area: AreaPath
     data_version: str
     synthetic: bool
+    scope: Scope
 
     @property
-    def args(self) -> tuple[str, str, str]:
-        """(week, area, data_version) as the cached loaders take them."""
-        return str(self.week), str(self.area), self.data_version
+    def args(self) -> tuple[str, str, str, str]:
+        """(week, area, data_version, scope) as the cached loaders take them: the viewer's scope is part of
+        every cache key, since caches are shared by all users."""
+        return str(self.week), str(self.area), self.data_version, str(self.scope)
 
     @property
     def area_name(self) -> str:
@@ -95,8 +101,9 @@ def _children(areas: pd.DataFrame, parent: AreaPath) -> list[str]:
     return rows[level].tolist()
 
 
-def _init_from_url(options: list[Week], areas: pd.DataFrame) -> None:
-    """On a session's first run, take week and area from the URL; a bad value gets a message and the default."""
+def _init_from_url(options: list[Week], areas: pd.DataFrame, scope: Scope) -> None:
+    """On a session's first run, take week and area from the URL; a bad value gets a message and the default,
+    an area outside the viewer's scope a polite refusal and the viewer's own area."""
     raw_week = st.query_params.get("week", "")
     try:
         week = Week.parse(raw_week) if raw_week else options[0]
@@ -110,9 +117,15 @@ def _init_from_url(options: list[Week], areas: pd.DataFrame) -> None:
         area = AreaPath.parse(raw_area)
     except ValueError:
         area = None
+    own = labels.BREADCRUMB_SEPARATOR.join((labels.CITY, *scope.area.parts))
     if area is None or (area.parts and str(area) not in set(areas["path"])):
-        st.warning(labels.BAD_AREA_IN_URL.format(value=raw_area, default=labels.CITY))
-        area = AreaPath()
+        st.warning(labels.BAD_AREA_IN_URL.format(value=raw_area, default=own))
+        area = scope.area
+    elif not scope.allows(area):
+        st.error(labels.AREA_NOT_YOURS.format(value=raw_area, own=own))
+        area = scope.area
+    elif not raw_area:
+        area = scope.area
     st.session_state[_WEEK] = str(week)
     st.session_state[_AREA] = str(area)
 
@@ -132,10 +145,16 @@ def _take_area(level: int) -> None:
     set_area(AreaPath(tuple(p for p in parts if p)))
 
 
-def _area_pickers(areas: pd.DataFrame, current: AreaPath) -> AreaPath:
-    area = AreaPath()
+def _area_pickers(areas: pd.DataFrame, current: AreaPath, scope: Scope) -> AreaPath:
+    """One picker per level below the viewer's own area (the levels above are fixed by the account)."""
+    area = scope.area
+    if area.parts:
+        st.sidebar.caption(labels.OWN_AREA.format(area=labels.BREADCRUMB_SEPARATOR.join(area.parts)))
     titles = (labels.PICK_DISTRICT, labels.PICK_STREET, labels.PICK_COMMUNITY)
     for level, (key, title) in enumerate(zip(_AREA_WIDGETS, titles, strict=True)):
+        if level < len(scope.area.parts):
+            st.session_state[key] = scope.area.parts[level]  # fixed: the picker callbacks read the levels above
+            continue
         names = _children(areas, area)
         if not names:
             break
@@ -155,8 +174,10 @@ def _area_pickers(areas: pd.DataFrame, current: AreaPath) -> AreaPath:
     return area
 
 
-def render_sidebar() -> View:
-    """The banner, the week and area pickers (mirrored in the URL), or the empty state; returns the view."""
+def render_sidebar(scope: Scope | None = None) -> View:
+    """The banner, the week and area pickers (mirrored in the URL, kept within the viewer's scope: the signed-in
+    account's unless given), or the empty state; returns the view."""
+    scope = scope or current_scope()
     with friendly_errors():
         meta = load_meta()
         synthetic = meta.get("data_kind") == "synthetic"
@@ -170,7 +191,7 @@ def render_sidebar() -> View:
     options = week_options(meta, today_in_china())
     by_name = {str(w): w for w in options}
     if st.session_state.get(_WEEK) not in by_name:
-        _init_from_url(options, areas)
+        _init_from_url(options, areas, scope)
     st.session_state["pick_week"] = st.session_state[_WEEK]
     week = by_name[
         st.sidebar.selectbox(
@@ -183,10 +204,11 @@ def render_sidebar() -> View:
             ),
         )
     ]
-    area = _area_pickers(areas, AreaPath.parse(st.session_state[_AREA]))
+    wanted = AreaPath.parse(st.session_state[_AREA])
+    area = _area_pickers(areas, wanted if scope.allows(wanted) else scope.area, scope)
     st.session_state[_AREA] = str(area)
     st.query_params.update({"week": str(week), "area": str(area)})
-    return View(week=week, area=area, data_version=data_version, synthetic=synthetic)
+    return View(week=week, area=area, data_version=data_version, synthetic=synthetic, scope=scope)
 
 
 def stop_if_area_empty(view: View, report: dict[str, dict[str, Figure]]) -> None:

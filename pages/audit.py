@@ -1,0 +1,27 @@
+"""审计日志: who exported or revealed personal data, when, for which area and how many rows (city accounts only)."""
+
+import streamlit as st
+
+from ui import labels
+from ui.auth import current_account
+from ui.data import read_audit
+from ui.widgets import friendly_errors, require_app_frame
+
+require_app_frame()
+st.title(labels.PAGE_AUDIT)
+if current_account() is None or current_account().role != "city":
+    st.error(labels.OUT_OF_SCOPE)
+    st.stop()
+st.caption(labels.AUDIT_INTRO)
+with friendly_errors():
+    log = read_audit()
+if log.empty:
+    st.info(labels.AUDIT_EMPTY)
+    st.stop()
+st.dataframe(
+    log.assign(action=log["action"].map(labels.AUDIT_ACTIONS).fillna(log["action"])).rename(
+        columns=labels.AUDIT_COLUMNS
+    ),
+    hide_index=True,
+    column_config={labels.AUDIT_COLUMNS["at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+)
