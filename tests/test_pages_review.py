@@ -170,3 +170,13 @@ def test_another_area_starts_at_the_title_slide(monkeypatch, demo):
     app.switch_page("pages/review.py").run()
     assert not app.exception
     assert f"1 / {SLIDES}" in slide_html(app) and f">{AREA}<" in slide_html(app)
+
+
+def test_sign_out_is_on_the_slides_too(monkeypatch, demo):
+    url, _ = demo
+    monkeypatch.setenv("DATABASE_URL", url)
+    app = app_test()
+    app.switch_page("pages/review.py")
+    app.run()
+    app.button(key="review_sign_out").click().run()
+    assert [i.value for i in app.info] == [labels.SIGNED_OUT]
