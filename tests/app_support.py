@@ -6,14 +6,41 @@ through its form in test_pages_auth.py.
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from typing import Any
 
+import numpy as np
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from data_access.areas import AreaPath
 from services.accounts import Account
+
+
+def open_page(page: str, *, week: str = "", area: str = "", role: str = "city", scope_area: str = "") -> AppTest:
+    """A page of the app, run once, signed in as `role` (for `scope_area`), with week and area in its URL."""
+    app = app_test(role, scope_area)
+    app.switch_page(page)
+    if week:
+        app.query_params["week"] = week
+    if area:
+        app.query_params["area"] = area
+    return app.run()
+
+
+def plotly_values(array: object) -> list:
+    """A plotly JSON array, plain or base64-packed ({"dtype", "bdata"})."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def plotly_charts(app: AppTest) -> dict[str, dict]:
+    """The page's plotly figures by title."""
+    figures = [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
+    return {figure["layout"]["title"]["text"]: figure for figure in figures}
 
 
 def app_test(role: str = "city", area: str = "", *, timeout: float = 60) -> AppTest:

@@ -88,3 +88,26 @@ def sqlite_url(tmp_path: Path) -> Iterator[str]:
     """An empty SQLite database, for tests about behaviour that does not depend on the engine."""
     with _sqlite_database(tmp_path) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seeded demo city (seed 3, data to 2026-11-22) on SQLite, built once for every page test."""
+    from datetime import date
+
+    from data_access.engine import get_engine
+    from metrics.thresholds import Thresholds
+    from services.sample import build_sample
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
+    build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
+    return url
+
+
+@pytest.fixture
+def clear_caches() -> None:
+    """Streamlit's caches live in the process: a page test starts from none."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()

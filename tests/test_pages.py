@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from app_support import app_test
 from streamlit.testing.v1 import AppTest
 
@@ -12,22 +11,10 @@ from data_access.engine import get_engine
 from metrics.periods import Week, last_complete_week, today_in_china
 from metrics.thresholds import Thresholds
 from services.report import weekly_report
-from services.sample import build_sample
 from ui import labels
 from ui.formatting import format_figure
 
-
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'demo.sqlite'}"
-    build_sample(get_engine(url), seed=3, until=today_in_china(), size="demo", thresholds=Thresholds())
-    return url
+pytestmark = pytest.mark.usefixtures("clear_caches")
 
 
 def run_app(monkeypatch, url: str) -> AppTest:

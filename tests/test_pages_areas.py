@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
-import streamlit as st
 from app_support import app_test, page_strings
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
@@ -25,7 +24,6 @@ from metrics.privacy import mask_member_frame
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_tables
 from services.report import weekly_report
-from services.sample import build_sample
 from ui import labels
 from ui.areas import build_list_workbook
 from ui.widgets import View
@@ -34,17 +32,7 @@ WEEK = Week.parse("2026-W46")
 THRESHOLDS = Thresholds()
 
 
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('areas') / 'demo.sqlite'}"
-    build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=THRESHOLDS)
-    return url
+pytestmark = pytest.mark.usefixtures("clear_caches")
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ attempts through the URL), masking for leaders, and an audit row for every expor
 from __future__ import annotations
 
 import time
-from datetime import date
 
 import pytest
 from app_support import app_test, page_strings
@@ -14,9 +13,7 @@ from streamlit.testing.v1 import AppTest
 from data_access.accounts import fetch_audit
 from data_access.engine import get_engine
 from metrics.privacy import mask_phone
-from metrics.thresholds import Thresholds
 from services.accounts import DEMO_PASSWORD
-from services.sample import build_sample
 from ui import labels
 from ui.data import SETTINGS
 
@@ -25,18 +22,7 @@ PAGES = ["pages/overview.py", "pages/map.py", "pages/contacts.py", "pages/statio
          "pages/areas.py", "pages/review.py"]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('auth') / 'demo.sqlite'}"
-    build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
-    return url
-
-
-@pytest.fixture(autouse=True)
-def clear_caches():
-    import streamlit as st
-
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("clear_caches")
 
 
 def members_by_community(url: str) -> dict[str, set[str]]:

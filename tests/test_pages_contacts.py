@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from datetime import date, timedelta
+from datetime import timedelta
 
-import numpy as np
 import pytest
-import streamlit as st
-from app_support import app_test
+from app_support import open_page, plotly_charts, plotly_values
 from streamlit.testing.v1 import AppTest
 
 from data_access.activity import fetch_contact_count_distribution
@@ -21,7 +17,6 @@ from metrics.activity import compute_contact_histogram, compute_mean_contacts
 from metrics.periods import Week
 from metrics.thresholds import Thresholds
 from services.report import weekly_report
-from services.sample import build_sample
 from ui import labels
 from ui.contacts import HEADLINE_KEYS
 from ui.formatting import format_figure
@@ -29,40 +24,12 @@ from ui.formatting import format_figure
 WEEK = Week.parse("2026-W47")
 
 
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('contacts') / 'demo.sqlite'}"
-    build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
-    return url
+pytestmark = pytest.mark.usefixtures("clear_caches")
 
 
 def run_page(monkeypatch, url: str, area: str = "") -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
-    app = app_test()
-    app.switch_page("pages/contacts.py")
-    app.query_params["week"] = str(WEEK)
-    if area:
-        app.query_params["area"] = area
-    return app.run()
-
-
-def values(array: object) -> list:
-    """A plotly JSON array, plain or base64-packed ({"dtype", "bdata"})."""
-    if isinstance(array, dict) and "bdata" in array:
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return list(array)
-
-
-def charts(app: AppTest) -> dict[str, dict]:
-    """The page's plotly figures by title."""
-    figures = [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
-    return {figure["layout"]["title"]["text"]: figure for figure in figures}
+    return open_page("pages/contacts.py", week=str(WEEK), area=area)
 
 
 def check_headline(app: AppTest, url: str, area: AreaPath) -> dict:
@@ -80,12 +47,12 @@ def test_contacts_page_shows_the_report_figures(monkeypatch, demo_url, area):
     assert not app.exception
     assert labels.SYNTHETIC_BANNER in [w.value for w in app.warning]
     report = check_headline(app, demo_url, AreaPath.parse(area))
-    figures = charts(app)
+    figures = plotly_charts(app)
 
     mean = format_figure("contacts_per_member_30d", report["contacts_per_member_30d"]["value"])
     histogram = figures[labels.CONTACTS_HISTOGRAM_TITLE.format(days=30, mean=mean)]["data"][0]
-    assert values(histogram["x"]) == ["0", "1", "2", "3", "4", "5+"]
-    assert sum(values(histogram["y"])) == report["active_members"]["value"]
+    assert plotly_values(histogram["x"]) == ["0", "1", "2", "3", "4", "5+"]
+    assert sum(plotly_values(histogram["y"])) == report["active_members"]["value"]
 
     with get_engine(demo_url).connect() as conn:
         distribution = fetch_contact_count_distribution(
@@ -101,10 +68,10 @@ def test_contacts_page_shows_the_report_figures(monkeypatch, demo_url, area):
     ):
         traces = figures[title]["data"]
         assert {trace["name"] for trace in traces} <= set(codes.values())
-        assert values(traces[0]["x"])[-1] == str(WEEK) and len(values(traces[0]["x"])) == 12
-        assert sum(sum(values(trace["y"])) for trace in traces) == len(raw)
-        assert sum(values(trace["y"])[-1] for trace in traces) == len(this_week)
-    by_side = {t["name"]: values(t["y"])[-1] for t in figures[labels.CONTACTS_BY_SIDE_TITLE]["data"]}
+        assert plotly_values(traces[0]["x"])[-1] == str(WEEK) and len(plotly_values(traces[0]["x"])) == 12
+        assert sum(sum(plotly_values(trace["y"])) for trace in traces) == len(raw)
+        assert sum(plotly_values(trace["y"])[-1] for trace in traces) == len(this_week)
+    by_side = {t["name"]: plotly_values(t["y"])[-1] for t in figures[labels.CONTACTS_BY_SIDE_TITLE]["data"]}
     assert by_side[labels.SIDE_LABELS["member"]] == int((this_week["side"] == "member").sum())
 
     active = report["active_members"]["value"]
@@ -112,18 +79,18 @@ def test_contacts_page_shows_the_report_figures(monkeypatch, demo_url, area):
         report["contacts_per_member_30d"]["value"]
     )
     assert (
-        values(histogram["y"])[1:]
+        plotly_values(histogram["y"])[1:]
         == compute_contact_histogram(distribution, active_members=active)["members"].tolist()[1:]
     )
 
     trend = figures[labels.CONTACTS_THREE_WAY_TITLE]["data"]
-    assert values(trend[0]["y"])[-1] == pytest.approx(report["three_way_complete"]["value"])
+    assert plotly_values(trend[0]["y"])[-1] == pytest.approx(report["three_way_complete"]["value"])
 
     level = labels.LEVEL_NAMES["district" if not area else "street"]
     children = figures[labels.CONTACTS_CHILDREN_TITLE.format(level=level)]["data"]
     overdue = next(t for t in children if t["name"] == labels.INDICATOR_LABELS["overdue"])
-    assert sum(values(overdue["x"])) == report["overdue"]["value"]
-    assert values(overdue["x"]) == sorted(values(overdue["x"]))  # largest drawn last, on top
+    assert sum(plotly_values(overdue["x"])) == report["overdue"]["value"]
+    assert plotly_values(overdue["x"]) == sorted(plotly_values(overdue["x"]))  # largest drawn last, on top
 
 
 def test_a_community_shows_no_child_chart_but_says_where_to_look(monkeypatch, demo_url):
@@ -134,7 +101,7 @@ def test_a_community_shows_no_child_chart_but_says_where_to_look(monkeypatch, de
     assert not app.exception
     check_headline(app, demo_url, AreaPath.parse(community))
     assert labels.CONTACTS_NO_CHILDREN in [i.value for i in app.info]
-    assert len(charts(app)) == 4
+    assert len(plotly_charts(app)) == 4
 
 
 def test_empty_database_shows_what_to_do(monkeypatch, sqlite_url):

@@ -7,7 +7,6 @@ import json
 from datetime import date
 
 import pytest
-import streamlit as st
 from app_support import app_test
 from streamlit.testing.v1 import AppTest
 
@@ -20,23 +19,11 @@ from metrics.periods import last_complete_week, today_in_china
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_tables
 from services.report import weekly_report
-from services.sample import build_sample
 from ui import labels
 from ui.formatting import format_figure
 from ui.maps import COMMUNITY_LAYER
 
-
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('map') / 'demo.sqlite'}"
-    build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
-    return url
+pytestmark = pytest.mark.usefixtures("clear_caches")
 
 
 def run_page(monkeypatch, url: str, area: str = "") -> AppTest:

@@ -6,7 +6,6 @@ import dataclasses
 import re
 
 import pytest
-import streamlit as st
 from app_support import app_test
 from google.protobuf import text_format
 from sqlalchemy import select
@@ -30,10 +29,7 @@ AREA = "江岸区"
 SLIDES = len(REPORT_KEYS) + 2
 
 
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("clear_caches")
 
 
 @pytest.fixture(scope="module")

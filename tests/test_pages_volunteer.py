@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import date
 
-import numpy as np
 import pytest
-import streamlit as st
-from app_support import app_test
+from app_support import open_page, plotly_charts, plotly_values
 from streamlit.testing.v1 import AppTest
 
 import tiny_city
@@ -21,7 +17,6 @@ from metrics.periods import Week
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_tables
 from services.report import weekly_report
-from services.sample import build_sample
 from ui import labels
 from ui.formatting import format_figure
 from ui.volunteer import HEADLINE_KEYS, year_weeks
@@ -29,17 +24,7 @@ from ui.volunteer import HEADLINE_KEYS, year_weeks
 WEEK = Week.parse("2026-W47")
 
 
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('volunteer') / 'demo.sqlite'}"
-    build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
-    return url
+pytestmark = pytest.mark.usefixtures("clear_caches")
 
 
 @pytest.fixture(scope="module")
@@ -53,24 +38,7 @@ def tiny_url(tmp_path_factory):
 
 def run_page(monkeypatch, url: str, area: str = "") -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
-    app = app_test()
-    app.switch_page("pages/volunteer.py")
-    app.query_params["week"] = str(WEEK)
-    if area:
-        app.query_params["area"] = area
-    return app.run()
-
-
-def values(array: object) -> list:
-    """A plotly JSON array, plain or base64-packed ({"dtype", "bdata"})."""
-    if isinstance(array, dict) and "bdata" in array:
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return list(array)
-
-
-def charts(app: AppTest) -> dict[str, dict]:
-    figures = [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
-    return {figure["layout"]["title"]["text"]: figure for figure in figures}
+    return open_page("pages/volunteer.py", week=str(WEEK), area=area)
 
 
 def check_headline(app: AppTest, url: str, area: AreaPath) -> dict:
@@ -91,24 +59,24 @@ def test_volunteer_page_shows_the_report_figures(monkeypatch, demo_url, area):
     assert labels.SYNTHETIC_BANNER in [w.value for w in app.warning]
     report = check_headline(app, demo_url, AreaPath.parse(area))
     hours = report["volunteer_hours"]["value"]
-    figures = charts(app)
+    figures = plotly_charts(app)
 
     year = figures[labels.VOLUNTEER_YEAR_TITLE.format(weeks=52)]
-    weeks, weekly = values(year["data"][0]["x"]), values(year["data"][0]["y"])
+    weeks, weekly = plotly_values(year["data"][0]["x"]), plotly_values(year["data"][0]["y"])
     assert len(weeks) == 52 and weeks[-1] == str(WEEK)
     assert weekly[-1] == pytest.approx(hours) and weekly[-2] == pytest.approx(report["volunteer_hours"]["previous"])
     (peak,) = year["layout"]["annotations"]
     assert peak["x"] in {"2026-W25", "2026-W26", "2026-W27"}  # 党员义务奉献日 at the end of June
 
     categories = figures[labels.VOLUNTEER_CATEGORY_TITLE]["data"][0]
-    assert sum(values(categories["x"])) == pytest.approx(hours)
-    assert set(values(categories["y"])) <= set(labels.VOLUNTEER_CATEGORY_LABELS.values())
+    assert sum(plotly_values(categories["x"])) == pytest.approx(hours)
+    assert set(plotly_values(categories["y"])) <= set(labels.VOLUNTEER_CATEGORY_LABELS.values())
     with get_engine(demo_url).connect() as conn:
         records = fetch_volunteer(conn, scope=CITY_SCOPE, area=AreaPath.parse(area), start=WEEK.start, end=WEEK.end)
     assert records["hours"].sum() == pytest.approx(hours)
 
     leaders = figures[labels.VOLUNTEER_LEADERS_TITLE]["data"][0]
-    top = values(leaders["x"])[::-1]  # drawn bottom-up
+    top = plotly_values(leaders["x"])[::-1]  # drawn bottom-up
     assert 0 < len(top) <= 10 and top == sorted(top, reverse=True)
     assert top[0] <= hours
 
@@ -118,7 +86,7 @@ def test_a_community_has_no_leader_ranking(monkeypatch, demo_url):
     app = run_page(monkeypatch, demo_url, community)
     assert not app.exception
     check_headline(app, demo_url, AreaPath.parse(community))
-    assert labels.VOLUNTEER_LEADERS_TITLE not in charts(app)
+    assert labels.VOLUNTEER_LEADERS_TITLE not in plotly_charts(app)
 
 
 def test_a_week_without_hours_says_so(monkeypatch, tiny_url):
@@ -129,7 +97,7 @@ def test_a_week_without_hours_says_so(monkeypatch, tiny_url):
     assert report["volunteer_hours"]["value"] == 0
     assert [i.value for i in app.info] == [labels.VOLUNTEER_NO_HOURS, labels.VOLUNTEER_NO_LEADERS]
     # The tiny city's figures start in September: the year chart keeps to the precomputed weeks (12 at least).
-    assert list(charts(app)) == [labels.VOLUNTEER_YEAR_TITLE.format(weeks=12)]
+    assert list(plotly_charts(app)) == [labels.VOLUNTEER_YEAR_TITLE.format(weeks=12)]
 
 
 def test_empty_database_shows_what_to_do(monkeypatch, sqlite_url):
