@@ -60,6 +60,7 @@ def fetch_totals_by_area(
         result = conn.execute(filter_by_area(statement, area, scope))
         frame = frame_from_rows(list(result.keys()), result.all())
     paths = frame[list(_LEVEL_COLUMNS[level])].astype(str).agg("/".join, axis=1) if len(frame) else []
+    paths = pd.Series(paths, index=frame.index, dtype=object)  # text even when there are no rows
     return frame.assign(**{c.PATH: paths})[[c.WEEK_START, c.PATH, *c.SUMMARY_COUNTS]]
 
 

@@ -15,9 +15,8 @@ from ui.widgets import (
     stop_if_area_empty,
 )
 
-LIST_LEVELS = ("street", "community")  # where the member lists are shown
-
 require_app_frame()
+LIST_LEVELS = ("street", "community")  # where the member lists are shown
 st.title(labels.PAGE_AREAS)
 view = render_sidebar()
 with friendly_errors():

@@ -27,6 +27,7 @@ from data_access.lookups import area_exists
 
 log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
+_UNKNOWN_HASH = _hasher.hash("no such account")  # checked against when the name is unknown
 
 DEMO_PASSWORD = "synthetic-demo"  # documented in the README beside the word synthetic; only for the sample city
 DEMO_ACCOUNTS = (
@@ -121,30 +122,26 @@ def sign_in(
     """
     with engine.begin() as conn:  # refusals are raised after the commit, so failure counts persist
         row = fetch_account(conn, name.strip())
-        refusal = _refusal(row, now)
-        if refusal is None and not _password_matches(row["password_hash"], password):
+        # Always one hash check, whether or not the name exists, so neither answer nor timing tells names apart.
+        matches = _password_matches(row["password_hash"] if row else _UNKNOWN_HASH, password)
+        if row is None or (row["disabled"] and not matches):
+            refusal = AccountError("denied")
+        elif row["locked_until"] and row["locked_until"] > now:
+            refusal = AccountError("locked", row["locked_until"].strftime("%H:%M"))
+        elif not matches:
             failures = row["failed_attempts"] + 1
             locked = now + timedelta(minutes=lock_minutes) if failures >= max_failures else None
             update_account(conn, row["name"], failed_attempts=0 if locked else failures, locked_until=locked)
             log.info("sign-in refused (%d failures)", failures)
             refusal = AccountError("locked", locked.strftime("%H:%M")) if locked else AccountError("denied")
-        elif refusal is None:
+        elif row["disabled"]:
+            refusal = AccountError("disabled")  # only someone who knows the password learns this
+        else:
+            refusal = None
             update_account(conn, row["name"], failed_attempts=0, locked_until=None)
     if refusal is not None:
         raise refusal
     return Account(row["name"], row["role"], AreaPath.parse(row["area"]))
-
-
-def _refusal(row: dict | None, now: datetime) -> AccountError | None:
-    """Why an account may not sign in whatever the password, or None."""
-    if row is None:
-        _hasher.hash("timing")  # take as long as a real check, so timing does not tell names apart
-        return AccountError("denied")
-    if row["disabled"]:
-        return AccountError("disabled")
-    if row["locked_until"] and row["locked_until"] > now:
-        return AccountError("locked", row["locked_until"].strftime("%H:%M"))
-    return None
 
 
 def _password_matches(password_hash: str, password: str) -> bool:
@@ -152,6 +149,13 @@ def _password_matches(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def is_enabled(engine: Engine, name: str) -> bool:
+    """Whether the account still exists and is not disabled (checked on every page, so a disabling takes effect)."""
+    with engine.connect() as conn:
+        row = fetch_account(conn, name)
+    return row is not None and not row["disabled"]
 
 
 def create_demo_accounts(engine: Engine, *, now: datetime) -> None:

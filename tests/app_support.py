@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 import time
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -43,10 +45,30 @@ def plotly_charts(app: AppTest) -> dict[str, dict]:
     return {figure["layout"]["title"]["text"]: figure for figure in figures}
 
 
+def _ensure_account(name: str, role: str, area: str) -> None:
+    """The account in DATABASE_URL's database (every page checks it still exists and is enabled)."""
+    from data_access.engine import DataAccessError, get_engine
+    from services.accounts import AccountError, create_account
+    from settings import Settings
+
+    try:
+        engine = get_engine(Settings.from_env().resolved_database_url)
+        create_account(engine, name=name, role=role, area=AreaPath.parse(area), password=secrets.token_hex(8),
+                       now=datetime.now())  # fmt: skip
+    except AccountError as exc:
+        if exc.code != "exists":
+            raise
+    except DataAccessError:
+        pass  # an unreachable database: the page shows that before anything else
+
+
 def app_test(role: str = "city", area: str = "", *, timeout: float = 60) -> AppTest:
-    """The app, not yet run, signed in as an account of `role` for `area`."""
+    """The app, not yet run, signed in as an account of `role` for `area` (created in DATABASE_URL's database:
+    set it first)."""
+    name = f"test-{role}-{area}" if area else f"test-{role}"
+    _ensure_account(name, role, area)
     app = AppTest.from_file("../app.py", default_timeout=timeout)
-    app.session_state["account"] = Account(f"test-{role}", role, AreaPath.parse(area))
+    app.session_state["account"] = Account(name, role, AreaPath.parse(area))
     app.session_state["account_last_seen"] = time.monotonic()
     return app
 

@@ -59,3 +59,14 @@ def test_layers(path: Path) -> None:
 def test_every_source_file_is_checked() -> None:
     assert any(package_of(p) == "metrics" for p in SOURCES)
     assert any(package_of(p) == "data_access" for p in SOURCES)
+
+
+@pytest.mark.parametrize("page", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_every_page_first_asks_for_the_app_frame(page: Path) -> None:
+    """After a server start Streamlit serves pages/ scripts directly until app.py has run once; a page that
+    did not first hand over to app.py would skip sign-in."""
+    tree = ast.parse(page.read_text(encoding="utf-8"))
+    statements = [node for node in tree.body if not isinstance(node, (ast.Import, ast.ImportFrom))]
+    first = statements[1] if ast.get_docstring(tree) else statements[0]
+    call = first.value if isinstance(first, ast.Expr) else None
+    assert isinstance(call, ast.Call) and getattr(call.func, "id", "") == "require_app_frame", page.name

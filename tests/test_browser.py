@@ -119,6 +119,14 @@ def test_a_community_account_sees_only_its_own_members(app_url, tmp_path_factory
                 options = " ".join(page.get_by_role("option").all_inner_texts())
                 page.keyboard.press("Escape")
                 screenshot_whole(page, ARTIFACTS / "page_areas_community_account.png")
+                with page.expect_download() as download:  # the export, as a grid worker takes it
+                    page.get_by_role("button", name="导出名单（Excel，导出将记入审计日志）").first.click()
+                assert download.value.suggested_filename.endswith(".xlsx")
+                with sqlite3.connect(database) as db:
+                    exported = db.execute(
+                        "select account, area, rows from audit_log where action = 'export'"
+                    ).fetchall()
+                assert exported and exported[-1][:2] == ("demo-community", own)
                 assert not {phone for phone in others if phone in options}
                 seen_mine = bool({phone for phone in mine if phone in options})
     assert seen_mine  # the list is there, masked: the checks above could have failed

@@ -159,3 +159,13 @@ def test_auto_advance_from_the_url(demo):
             arg=labels.REVIEW_SLIDE_NUMBER.format(number=4, total=SLIDES),
             timeout=15_000,
         )
+
+
+def test_signing_out_leaves_the_slides(demo):
+    base, _ = demo
+    with chromium_page() as (page, _requested):
+        open_signed_in(page, f"{base}/review?auto=5", "demo-city", DEMO_PASSWORD)
+        page.get_by_role("button", name=labels.SIGN_OUT).click()
+        page.get_by_label(labels.SIGN_IN_NAME).wait_for()  # the sign-in form, in place of the slides
+        assert labels.SIGNED_OUT in page.inner_text("body")
+        assert not page.locator(".review-slide").count()

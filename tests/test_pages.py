@@ -102,3 +102,12 @@ def test_picking_a_district_narrows_the_view(monkeypatch, demo_url):
     assert not app.exception
     assert any("武汉市 › 江汉区" in c.value for c in app.caption)
     assert app.sidebar.selectbox(key="pick_street").value == ""
+
+
+def test_markdown_in_a_link_stays_text(monkeypatch, demo_url):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    app = app_test()
+    app.query_params["area"] = "[请重新登录](https://evil.example) ![x](https://evil.example/x.png)"
+    app.run()
+    message = app.warning[-1].value
+    assert message.count("`") == 2 and "…" in message  # one code span, cut short

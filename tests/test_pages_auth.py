@@ -3,6 +3,7 @@ attempts through the URL), masking for leaders, and an audit row for every expor
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -110,7 +111,7 @@ def test_a_community_account_never_sees_another_community_s_member(monkeypatch, 
     app.run()
     assert not app.exception
     assert labels.AREA_NOT_YOURS.format(
-        value="江汉区/北湖街道/康居社区", own="武汉市 › 江汉区 › 北湖街道 › 环保社区"
+        value="`江汉区/北湖街道/康居社区`", own="武汉市 › 江汉区 › 北湖街道 › 环保社区"
     ) in [e.value for e in app.error]
     texts, cells = page_strings(app)
     assert not {phone for phone in others if phone in texts or phone in cells}
@@ -161,36 +162,45 @@ def test_revealing_a_record_takes_a_click_and_is_audited(monkeypatch, demo_url):
     assert phone in app.table[0].value.iloc[:, 0].tolist()  # the full number, on request
     with get_engine(demo_url).connect() as conn:
         audit = fetch_audit(conn)
-    assert audit.iloc[0][["account", "action", "area", "rows"]].tolist() == ["test-community", "reveal", OWN, 1]
+    assert audit.iloc[0][["account", "action", "area", "rows"]].tolist() == [f"test-community-{OWN}", "reveal", OWN, 1]
 
 
-def test_an_export_is_audited(monkeypatch, demo_url):
-    def export_once():
+def test_an_export_is_audited_when_built_outside_the_script_run(monkeypatch, demo_url):
+    """Streamlit builds a download's data later, in a worker thread with no session: the recorder is bound
+    during the run and called from such a thread here."""
+
+    def draw_the_button():
         import streamlit as st
 
-        from data_access.areas import AreaPath, Scope
-        from metrics.periods import Week
+        from data_access.areas import AreaPath
         from services.accounts import Account
-        from ui.areas import _audited_workbook
-        from ui.data import load_member_list
+        from ui.auth import audit_later
 
-        area, week = AreaPath.parse("江汉区/北湖街道/环保社区"), Week.parse("2026-W46")
-        st.session_state["account"] = Account("grid-export", "community", area)
-        scope = Scope("community", area)
-        rows = load_member_list(str(week), str(area), "1", str(scope))
-        from ui.widgets import View
-
-        view = View(week=week, area=area, data_version="1", synthetic=True, scope=scope)
-        st.write(len(_audited_workbook(view, "all", rows)), len(rows))
+        st.session_state["account"] = Account("grid-export", "community", AreaPath.parse("江汉区/北湖街道/环保社区"))
+        st.session_state["recorder"] = audit_later()
 
     monkeypatch.setenv("DATABASE_URL", demo_url)
-    app = AppTest.from_function(export_once, default_timeout=60).run()
+    app = AppTest.from_function(draw_the_button, default_timeout=60).run()
     assert not app.exception
+    from data_access.areas import AreaPath
+
+    worker = threading.Thread(
+        target=app.session_state["recorder"], args=("export",), kwargs={"area": AreaPath.parse(OWN), "rows": 7}
+    )
+    worker.start()
+    worker.join()
     with get_engine(demo_url).connect() as conn:
         audit = fetch_audit(conn)
     exported = audit[audit["account"] == "grid-export"]
-    assert exported[["action", "area", "detail"]].values.tolist() == [["export", OWN, "all"]]
-    assert exported["rows"].iloc[0] > 0
+    assert exported[["action", "area", "rows"]].values.tolist() == [["export", OWN, 7]]
+
+
+def test_personal_data_without_an_account_is_refused(monkeypatch, demo_url):
+    from ui.auth import audit_later
+
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    with pytest.raises(PermissionError):
+        audit_later()  # no account in this (bare) session
 
 
 def test_a_clerk_gets_the_import_page_only(monkeypatch, demo_url):

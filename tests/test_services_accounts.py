@@ -138,3 +138,17 @@ def test_cli_user_commands_read_the_password_from_stdin(engine, db_url, monkeypa
     assert "层级不对" in capsys.readouterr().err
     assert cli.main(["user", "disable", "李四", "--db", db_url]) == 0
     assert cli.main(["user", "disable", "nobody", "--db", db_url]) == 2
+
+
+def test_a_disabled_account_with_a_wrong_password_looks_like_any_wrong_password(engine):
+    accounts.create_account(engine, name="a", role="city", area=AreaPath(), password="password1", now=NOW)
+    accounts.disable_account(engine, "a")
+    with pytest.raises(AccountError) as refused:
+        accounts.sign_in(engine, "a", "wrong-one", now=NOW, **POLICY)
+    assert refused.value.code == "denied"
+    assert not accounts.is_enabled(engine, "a") and not accounts.is_enabled(engine, "nobody")
+
+
+def test_a_clerk_reads_no_records():
+    with pytest.raises(OutOfScopeError):
+        Scope("clerk").check(AreaPath())

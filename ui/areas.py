@@ -5,6 +5,7 @@ The table and workbook builders are pure (no st. calls) so they can be unit-test
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import pandas as pd
@@ -18,9 +19,9 @@ from metrics import member_lists as ml
 from metrics.periods import TIMEZONE, Week
 from metrics.tables import PREVIOUS, compute_lagging
 from ui import labels
-from ui.auth import audit
+from ui.auth import audit, audit_later
 from ui.data import read_member_record
-from ui.widgets import View, friendly_errors, set_area
+from ui.widgets import View, escape_markdown, friendly_errors, set_area
 
 LAGGING_STYLE = "background-color: #FBE3E1; color: #8B1A1A; font-weight: 600"
 PREVIOUS_STYLE = "color: #7B8794"  # last week's figures, quieter than this week's
@@ -41,7 +42,7 @@ def render_breadcrumb(view: View) -> None:
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         for depth, name in enumerate(names):
             if depth == len(names) - 1:
-                st.markdown(f"**{name}**")
+                st.markdown(f"**{escape_markdown(name)}**")
                 break
             st.button(
                 name,
@@ -54,13 +55,6 @@ def render_breadcrumb(view: View) -> None:
             st.markdown(labels.BREADCRUMB_SEPARATOR.strip())
 
 
-def _lagging(children: pd.DataFrame, key: str) -> pd.Series:
-    """compute_lagging's rows, less those level with the best (when all are 0 idle stations, none lags)."""
-    values = pd.to_numeric(children[key], errors="coerce")
-    best = values.min() if key in c.LOWER_IS_BETTER else values.max()
-    return compute_lagging(children, key) & (values != best)
-
-
 def build_children_styler(children: pd.DataFrame, *, show_previous: bool = False) -> Styler:
     """The child table for display: name, the 14 indicators (optionally last week's beside each), rates in
     percent (0-100), and each judged indicator's lagging quarter highlighted (metrics.tables.compute_lagging)."""
@@ -70,7 +64,7 @@ def build_children_styler(children: pd.DataFrame, *, show_previous: bool = False
     table = children[[c.PATH, c.NAME, *shown]].assign(
         **{k: pd.to_numeric(children[k], errors="coerce") * 100 for k in rates}
     )
-    lagging = {key: _lagging(children, key) for key in JUDGED_INDICATORS}
+    lagging = {key: compute_lagging(children, key) for key in JUDGED_INDICATORS}
 
     def highlight(frame: pd.DataFrame) -> pd.DataFrame:
         styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
@@ -153,9 +147,9 @@ def build_list_workbook(view: View, kind: str, members: pd.DataFrame, *, now: da
     return list_xlsx_bytes(heading, build_member_table(members), sheet=title)
 
 
-def _audited_workbook(view: View, kind: str, rows: pd.DataFrame) -> bytes:
+def _audited_workbook(view: View, kind: str, rows: pd.DataFrame, record: Callable[..., None]) -> bytes:
     """Built when the button is clicked, and recorded in the audit trail: who exported which list, how many rows."""
-    audit("export", area=view.area, rows=len(rows), detail=kind)
+    record("export", area=view.area, rows=len(rows), detail=kind)
     return build_list_workbook(view, kind, rows, now=datetime.now(TIMEZONE))
 
 
@@ -211,6 +205,7 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
         ]
     )
     days = {"overdue": overdue_days, "lost_contact": lost_contact_days, "all": None}
+    record = audit_later()  # bound now: the workbook is built later, outside this script run
     for tab, (kind, rows) in zip(tabs, lists.items(), strict=True):
         with tab:
             if rows.empty:
@@ -225,7 +220,7 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
             )
             st.download_button(
                 labels.AREAS_DOWNLOAD,
-                data=lambda kind=kind, rows=rows: _audited_workbook(view, kind, rows),
+                data=lambda kind=kind, rows=rows: _audited_workbook(view, kind, rows, record),
                 file_name=labels.AREAS_EXPORT_FILE.format(
                     area=view.area_name, title=labels.AREAS_LIST_TITLES[kind], week=view.week
                 ),

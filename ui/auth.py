@@ -6,13 +6,14 @@ The signed-in account lives in st.session_state (server side; a browser cannot s
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
 
 from data_access.areas import AreaPath, Scope
 from metrics.periods import TIMEZONE
-from services.accounts import Account, AccountError, has_accounts, record_audit, sign_in
+from services.accounts import Account, AccountError, has_accounts, is_enabled, record_audit, sign_in
 from ui import labels
 from ui.data import SETTINGS, engine
 
@@ -83,6 +84,9 @@ def signed_in_account() -> Account | None:
     if time.monotonic() - st.session_state.get(_LAST_SEEN, 0.0) > SETTINGS.session_idle_minutes * 60:
         sign_out(labels.SIGN_IN_EXPIRED)
         return None
+    if not is_enabled(engine(), account.name):
+        sign_out(labels.ACCOUNT_ERRORS["disabled"])
+        return None
     st.session_state[_LAST_SEEN] = time.monotonic()
     return account
 
@@ -95,7 +99,18 @@ def render_account_box(account: Account) -> None:
 
 
 def audit(action: str, *, area: AreaPath, rows: int, detail: str = "") -> None:
-    """Record that the signed-in viewer exported or revealed personal data (never the data itself)."""
-    account = current_account()
-    if account is not None:
-        record_audit(engine(), account, action=action, area=area, rows=rows, now=now_local(), detail=detail)
+    """Record that the signed-in viewer revealed personal data (never the data itself); call it in a script run."""
+    audit_later()(action, area=area, rows=rows, detail=detail)
+
+
+def audit_later() -> Callable[..., None]:
+    """An audit recorder bound to this viewer, for work that runs later outside the script: Streamlit builds a
+    download's data in a worker thread, where the session state (and so the viewer) is out of reach."""
+    account, bound_engine = current_account(), engine()
+    if account is None:
+        raise PermissionError("personal data used without a signed-in account")
+
+    def record(action: str, *, area: AreaPath, rows: int, detail: str = "") -> None:
+        record_audit(bound_engine, account, action=action, area=area, rows=rows, now=now_local(), detail=detail)
+
+    return record

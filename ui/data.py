@@ -1,7 +1,8 @@
 """The only place that caches: the engine per URL, and small results keyed by small values.
 
-Every loader takes the week and area as text and the database's data_version, so an import
-(which bumps data_version) invalidates what was cached before it.
+Every loader takes the week and area as text, the database's data_version (an import bumps it, so
+what was cached before goes stale) and the viewer's scope: caches are shared by all users, so the
+scope is part of every key of scoped data.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from data_access.members import fetch_member_list, fetch_member_record
 from data_access.records import fetch_stations
 from data_access.stations import fetch_station_visit_counts, fetch_visit_times
 from metrics import columns as c
-from metrics.density import compute_density_grid, compute_open_station_points
+from metrics.density import MEMBERS, compute_density_grid, compute_open_station_points
 from metrics.member_lists import compute_member_list
 from metrics.periods import Week
 from metrics.privacy import mask_member_frame
@@ -92,13 +93,18 @@ def load_children(week: str, area: str, data_version: str, scope: str) -> pd.Dat
     parent = AreaPath.parse(area)
     if parent.child_level is None:
         return pd.DataFrame()
+    return _area_table(week, parent, scope, parent.child_level)
+
+
+def _area_table(week: str, area: AreaPath, scope: str, level: str) -> pd.DataFrame:
+    """The areas of `level` under `area`, each with the week's indicators and last week's."""
     current = Week.parse(week)
     totals = totals_by_area(
         engine(),
         scope=Scope.parse(scope),
-        area=parent,
+        area=area,
         weeks=[current, current.previous],
-        level=parent.child_level,
+        level=level,
         thresholds=SETTINGS.thresholds,
     )
     table = compute_child_table(totals, week_start=current.start, previous_start=current.previous.start)
@@ -157,17 +163,7 @@ def load_volunteer_by_category(week: str, area: str, data_version: str, scope: s
 def load_community_figures(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """One row per community under `area` (the community itself at community level): path, name, the 14
     indicators for the week and, prefixed `previous_`, for the week before."""
-    current = Week.parse(week)
-    totals = totals_by_area(
-        engine(),
-        scope=Scope.parse(scope),
-        area=AreaPath.parse(area),
-        weeks=[current, current.previous],
-        level="community",
-        thresholds=SETTINGS.thresholds,
-    )
-    table = compute_child_table(totals, week_start=current.start, previous_start=current.previous.start)
-    return table.assign(**{c.NAME: table[c.PATH].str.rsplit("/", n=1).str[-1]})
+    return _area_table(week, AreaPath.parse(area), scope, "community")
 
 
 # 驿站服务
@@ -198,6 +194,7 @@ def load_visit_patterns(week: str, area: str, data_version: str, scope: str) -> 
 # level a payload the browser draws quickly (500 m cells over the whole city were 20,000 cells, 1.5 MB).
 # A display choice, not a threshold.
 DENSITY_CELL_M = {"city": 1500, "district": 800, "street": 400, "community": 250}
+DENSITY_MIN_MEMBERS = 3  # a cell with fewer is not drawn: at 250 m one member's cell would all but locate them
 
 
 @_cached
@@ -224,7 +221,8 @@ def load_member_density(week: str, area: str, data_version: str, scope: str) -> 
     shown = AreaPath.parse(area)
     with engine().connect() as conn:
         located = fetch_member_locations(conn, scope=Scope.parse(scope), area=shown, end=Week.parse(week).end)
-    return compute_density_grid(located, cell_m=DENSITY_CELL_M[shown.level])
+    grid = compute_density_grid(located, cell_m=DENSITY_CELL_M[shown.level])
+    return grid[grid[MEMBERS] >= DENSITY_MIN_MEMBERS].reset_index(drop=True)
 
 
 @_cached

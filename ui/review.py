@@ -16,7 +16,7 @@ import streamlit as st
 
 from metrics.report import Figure
 from ui import labels
-from ui.auth import sign_out
+from ui.auth import current_account, sign_out
 from ui.charts import BAD, GOOD, PRIMARY, apply_theme, number_format
 from ui.data import load_meta
 from ui.slides import Deck, IndicatorSlide, Slide, TitleSlide
@@ -263,5 +263,7 @@ def render_review(deck: Deck, *, pptx: Callable[[], bytes], file_name: str, auto
             st.button(
                 labels.SIGN_OUT, key="review_sign_out", on_click=sign_out, args=(labels.SIGNED_OUT,), type="tertiary"
             )
+        if current_account() is None:  # signed out here: leave the slides for the sign-in page, not just this part
+            st.rerun(scope="app")
 
     show()

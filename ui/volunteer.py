@@ -35,8 +35,8 @@ def render_headline(report: dict[str, dict[str, Figure]], trend: pd.DataFrame) -
         for when in ("value", "previous")
     )
     change = change_of(HOURS, value, previous)
-    weekly = [
-        compute_hours_per_participant(hours, participants) or 0.0
+    weekly = [  # a week without participants has no figure (NaN, as the other sparklines), never 0
+        float("nan") if (figure := compute_hours_per_participant(hours, participants)) is None else figure
         for hours, participants in zip(trend[HOURS], trend["volunteer_participants"], strict=True)
     ]
     columns[-1].metric(

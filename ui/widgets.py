@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -101,6 +102,17 @@ def _children(areas: pd.DataFrame, parent: AreaPath) -> list[str]:
     return rows[level].tolist()
 
 
+def escape_markdown(text: str) -> str:
+    """Text (an area name from a ledger, say) shown literally where Streamlit renders Markdown."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)
+
+
+def as_code(text: str, *, limit: int = 40) -> str:
+    """Text from a URL, shown as a short inline code span: Markdown inside it (links, images) stays text."""
+    cleaned = " ".join(text.replace("`", "").split())
+    return f"`{cleaned[:limit]}{'…' if len(cleaned) > limit else ''}`"
+
+
 def _init_from_url(options: list[Week], areas: pd.DataFrame, scope: Scope) -> None:
     """On a session's first run, take week and area from the URL; a bad value gets a message and the default,
     an area outside the viewer's scope a polite refusal and the viewer's own area."""
@@ -110,7 +122,7 @@ def _init_from_url(options: list[Week], areas: pd.DataFrame, scope: Scope) -> No
     except ValueError:
         week = None
     if week not in options:
-        st.warning(labels.BAD_WEEK_IN_URL.format(value=raw_week, default=options[0]))
+        st.warning(labels.BAD_WEEK_IN_URL.format(value=as_code(raw_week), default=options[0]))
         week = options[0]
     raw_area = st.query_params.get("area", "")
     try:
@@ -119,10 +131,10 @@ def _init_from_url(options: list[Week], areas: pd.DataFrame, scope: Scope) -> No
         area = None
     own = labels.BREADCRUMB_SEPARATOR.join((labels.CITY, *scope.area.parts))
     if area is None or (area.parts and str(area) not in set(areas["path"])):
-        st.warning(labels.BAD_AREA_IN_URL.format(value=raw_area, default=own))
+        st.warning(labels.BAD_AREA_IN_URL.format(value=as_code(raw_area), default=own))
         area = scope.area
     elif not scope.allows(area):
-        st.error(labels.AREA_NOT_YOURS.format(value=raw_area, own=own))
+        st.error(labels.AREA_NOT_YOURS.format(value=as_code(raw_area), own=own))
         area = scope.area
     elif not raw_area:
         area = scope.area
@@ -174,10 +186,10 @@ def _area_pickers(areas: pd.DataFrame, current: AreaPath, scope: Scope) -> AreaP
     return area
 
 
-def render_sidebar(scope: Scope | None = None) -> View:
-    """The banner, the week and area pickers (mirrored in the URL, kept within the viewer's scope: the signed-in
-    account's unless given), or the empty state; returns the view."""
-    scope = scope or current_scope()
+def render_sidebar() -> View:
+    """The banner, the week and area pickers (mirrored in the URL, kept within the signed-in viewer's scope), or
+    the empty state; returns the view."""
+    scope = current_scope()
     with friendly_errors():
         meta = load_meta()
         synthetic = meta.get("data_kind") == "synthetic"
