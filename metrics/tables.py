@@ -49,3 +49,13 @@ def compute_lagging(table: pd.DataFrame, key: str, *, share: float = 0.25) -> pd
     worst = known.nlargest(count) if lower_is_better else known.nsmallest(count)
     worst = worst[worst != (known.min() if lower_is_better else known.max())]
     return table.index.to_series().isin(worst.index)
+
+
+def compute_display_names(paths: pd.Series) -> pd.Series:
+    """Each area's own name from its path (区/街道/社区), with its parent beside it where the name repeats:
+    community names repeat across streets, and a chart that shows two as one would add them up."""
+    parts = paths.astype(str).str.split("/")
+    names = parts.str[-1]
+    parents = parts.map(lambda path: path[-2] if len(path) > 1 else "")
+    repeated = names.duplicated(keep=False) & (parents != "")
+    return names.where(~repeated, names + "（" + parents + "）")

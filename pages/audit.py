@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import labels
 from ui.auth import current_account
-from ui.data import read_audit
+from ui.data import load_meta, read_audit
 from ui.widgets import friendly_errors, require_app_frame
 
 require_app_frame()
@@ -12,9 +12,12 @@ st.title(labels.PAGE_AUDIT)
 if current_account() is None or current_account().role != "city":
     st.error(labels.OUT_OF_SCOPE)
     st.stop()
-st.caption(labels.AUDIT_INTRO)
 with friendly_errors():
+    synthetic = load_meta().get("data_kind") == "synthetic"
     log = read_audit()
+if synthetic:
+    st.warning(labels.SYNTHETIC_BANNER)
+st.caption(labels.AUDIT_INTRO)
 if log.empty:
     st.info(labels.AUDIT_EMPTY)
     st.stop()

@@ -54,3 +54,10 @@ def test_nobody_lags_when_all_are_level():
     table = pd.DataFrame({"idle_stations": [0, 0, 0, 0], "contact_coverage": [0.5, 0.5, 0.5, 0.5]})
     assert not compute_lagging(table, "idle_stations").any()
     assert not compute_lagging(table, "contact_coverage").any()
+
+
+def test_a_repeated_name_gets_its_parent_beside_it():
+    from metrics.tables import compute_display_names
+
+    paths = pd.Series(["武昌区/甲街/龟山社区", "汉阳区/乙街/龟山社区", "汉阳区/乙街/环保社区", "江汉区"])
+    assert compute_display_names(paths).tolist() == ["龟山社区（甲街）", "龟山社区（乙街）", "环保社区", "江汉区"]

@@ -29,7 +29,7 @@ from metrics.periods import Week
 from metrics.privacy import mask_member_frame
 from metrics.report import Figure
 from metrics.stations import VisitPatterns, compute_visit_patterns
-from metrics.tables import compute_child_table, compute_indicator_table
+from metrics.tables import compute_child_table, compute_display_names, compute_indicator_table
 from services.figures import totals_by_area, week_totals
 from services.report import weekly_report
 from settings import Settings
@@ -108,7 +108,7 @@ def _area_table(week: str, area: AreaPath, scope: str, level: str) -> pd.DataFra
         thresholds=SETTINGS.thresholds,
     )
     table = compute_child_table(totals, week_start=current.start, previous_start=current.previous.start)
-    return table.assign(**{c.NAME: table[c.PATH].str.rsplit("/", n=1).str[-1]})
+    return table.assign(**{c.NAME: compute_display_names(table[c.PATH])})
 
 
 @_cached
