@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Connection, delete, func, select
 
 from data_access.engine import timed
-from data_access.records import frame_from_rows
+from data_access.records import query_frame
 from data_access.schema import accounts_table, audit_log_table
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,4 @@ def fetch_audit(conn: Connection, *, limit: int = 1000) -> pd.DataFrame:
     """The latest audit rows, newest first. Columns: at, account, action, area, rows, detail."""
     t = audit_log_table.c
     statement = select(t.at, t.account, t.action, t.area, t.rows, t.detail).order_by(t.at.desc(), t.id.desc())
-    with timed("fetch_audit"):
-        result = conn.execute(statement.limit(limit))
-        return frame_from_rows(list(result.keys()), result.all())
+    return query_frame(conn, statement.limit(limit), "fetch_audit")

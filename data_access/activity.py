@@ -10,12 +10,11 @@ import logging
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, func, select
 
 from data_access.areas import AreaPath, Scope
-from data_access.engine import timed
 from data_access.lookups import filter_by_area
-from data_access.records import frame_from_rows
+from data_access.records import query_frame
 from data_access.schema import areas_table, contacts_table, members_table, volunteer_records_table
 from metrics import columns as c
 
@@ -24,14 +23,6 @@ log = logging.getLogger(__name__)
 CONTACTS = "contacts"
 MEMBERS = "members"
 RECORDS = "records"
-
-
-def _run(conn: Connection, statement: Select, name: str) -> pd.DataFrame:
-    with timed(name):
-        result = conn.execute(statement)
-        frame = frame_from_rows(list(result.keys()), result.all())
-    log.info("%s: %d rows", name, len(frame))
-    return frame
 
 
 def _of_members(table) -> object:
@@ -69,7 +60,7 @@ def fetch_contact_count_distribution(
         .group_by(per_member.c[CONTACTS])
         .order_by(per_member.c[CONTACTS])
     )
-    frame = _run(conn, statement, "fetch_contact_count_distribution")
+    frame = query_frame(conn, statement, "fetch_contact_count_distribution")
     return frame.astype({CONTACTS: "int64", MEMBERS: "int64"})
 
 
@@ -87,7 +78,7 @@ def fetch_daily_contacts(conn: Connection, *, scope: Scope, area: AreaPath, star
         area,
         scope,
     )
-    frame = _run(conn, statement, "fetch_daily_contacts")
+    frame = query_frame(conn, statement, "fetch_daily_contacts")
     return frame.astype({CONTACTS: "int64"})
 
 
@@ -112,5 +103,5 @@ def fetch_volunteer_by_category(
         area,
         scope,
     )
-    frame = _run(conn, statement, "fetch_volunteer_by_category")
+    frame = query_frame(conn, statement, "fetch_volunteer_by_category")
     return frame.astype({c.HOURS: "float64", RECORDS: "int64", MEMBERS: "int64"})

@@ -9,9 +9,8 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from data_access.areas import LEVELS, AreaPath, Scope
-from data_access.engine import timed
 from data_access.lookups import filter_by_area
-from data_access.records import frame_from_rows
+from data_access.records import query_frame
 from data_access.schema import areas_table, members_table, weekly_stats_table
 from metrics import columns as c
 
@@ -26,18 +25,14 @@ def fetch_areas(conn: Connection) -> pd.DataFrame:
     statement = select(
         a.id.label(c.AREA_ID), a.level, a.path, a.district, a.street, a.community, a.lon, a.lat
     ).order_by(a.path)
-    with timed("fetch_areas"):
-        result = conn.execute(statement)
-        return frame_from_rows(list(result.keys()), result.all())
+    return query_frame(conn, statement, "fetch_areas")
 
 
 def fetch_boundaries(conn: Connection, *, scope: Scope, area: AreaPath, level: str) -> pd.DataFrame:
     """The areas of `level` under `area` with their GeoJSON boundary. Columns: path, name, lon, lat, boundary."""
     a = areas_table.c
     statement = select(a.path, a[level].label(c.NAME), a.lon, a.lat, a.boundary).where(a.level == level)
-    with timed("fetch_boundaries"):
-        result = conn.execute(filter_by_area(statement, area, scope).order_by(a.path))
-        return frame_from_rows(list(result.keys()), result.all())
+    return query_frame(conn, filter_by_area(statement, area, scope).order_by(a.path), "fetch_boundaries")
 
 
 def fetch_totals_by_area(
@@ -56,9 +51,7 @@ def fetch_totals_by_area(
         .where(weekly_stats_table.c.week_start.in_(week_starts))
         .group_by(weekly_stats_table.c.week_start, *group)
     )
-    with timed("fetch_totals_by_area"):
-        result = conn.execute(filter_by_area(statement, area, scope))
-        frame = frame_from_rows(list(result.keys()), result.all())
+    frame = query_frame(conn, filter_by_area(statement, area, scope), "fetch_totals_by_area")
     paths = frame[list(_LEVEL_COLUMNS[level])].astype(str).agg("/".join, axis=1) if len(frame) else []
     paths = pd.Series(paths, index=frame.index, dtype=object)  # text even when there are no rows
     return frame.assign(**{c.PATH: paths})[[c.WEEK_START, c.PATH, *c.SUMMARY_COUNTS]]
@@ -75,6 +68,4 @@ def fetch_registrations_by_channel(
         .where(m.registered_on >= start, m.registered_on <= end)
         .group_by(m.channel)
     )
-    with timed("fetch_registrations_by_channel"):
-        result = conn.execute(filter_by_area(statement, area, scope))
-        return frame_from_rows(list(result.keys()), result.all())
+    return query_frame(conn, filter_by_area(statement, area, scope), "fetch_registrations_by_channel")

@@ -12,8 +12,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, Date, DateTime, Engine, Integer, Table, delete, func, select
 
+from data_access.accounts import delete_demo_accounts
 from data_access.engine import timed
-from data_access.schema import DATA_TABLES, accounts_table, meta_table, weekly_stats_table
+from data_access.schema import DATA_TABLES, meta_table, weekly_stats_table
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ def clear_data(engine: Engine) -> None:
         conn.execute(
             delete(meta_table).where(meta_table.c.key != "schema_version").where(meta_table.c.key != "data_version")
         )
-        conn.execute(delete(accounts_table).where(accounts_table.c.demo.is_(True)))  # demo accounts go with the sample
+        delete_demo_accounts(conn)  # demo accounts go with the sample
         bump_data_version(conn)
 
 

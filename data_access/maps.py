@@ -9,9 +9,8 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from data_access.areas import AreaPath, Scope
-from data_access.engine import timed
 from data_access.lookups import filter_by_area
-from data_access.records import frame_from_rows
+from data_access.records import query_frame
 from data_access.schema import areas_table, members_table
 from metrics import columns as c
 
@@ -34,8 +33,4 @@ def fetch_member_locations(conn: Connection, *, scope: Scope, area: AreaPath, en
             m.lat.is_not(None),
         )
     )
-    with timed("fetch_member_locations"):
-        result = conn.execute(filter_by_area(statement, area, scope))
-        frame = frame_from_rows(list(result.keys()), result.all())
-    log.info("fetch_member_locations: %d rows", len(frame))
-    return frame
+    return query_frame(conn, filter_by_area(statement, area, scope), "fetch_member_locations")

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, select
 from data_access.areas import AreaPath, OutOfScopeError, Scope
 from data_access.engine import timed
 from data_access.lookups import filter_by_area
-from data_access.records import frame_from_rows
+from data_access.records import query_frame
 from data_access.schema import areas_table, contacts_table, members_table
 from metrics import columns as c
 from metrics import member_lists as ml
@@ -65,11 +65,7 @@ def fetch_member_list(conn: Connection, *, scope: Scope, area: AreaPath, end: da
         area,
         scope,
     ).order_by(m.id)
-    with timed("fetch_member_list"):
-        result = conn.execute(statement)
-        frame = frame_from_rows(list(result.keys()), result.all())
-    log.info("fetch_member_list: %d rows", len(frame))  # counts only, never names
-    return frame
+    return query_frame(conn, statement, "fetch_member_list")
 
 
 def fetch_member_record(conn: Connection, *, scope: Scope, member_id: int) -> dict | None:

@@ -30,7 +30,8 @@ def frame_from_rows(columns: list[str], rows: Sequence[Sequence[object]]) -> pd.
     return pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)) if rows else None, columns=columns)
 
 
-def _frame(conn: Connection, statement: Select, name: str) -> pd.DataFrame:
+def query_frame(conn: Connection, statement: Select, name: str) -> pd.DataFrame:
+    """Run a query as a DataFrame: the one place that times it, logs its row count and wraps driver errors."""
     with timed(name):
         result = conn.execute(statement)
         frame = frame_from_rows(list(result.keys()), result.all())
@@ -54,7 +55,7 @@ def fetch_members(conn: Connection, *, scope: Scope, area: AreaPath) -> pd.DataF
     statement = select(
         m.id.label(c.MEMBER_ID), m.community_id, m.status, m.registered_on, m.channel, m.liaison, m.lon, m.lat
     ).select_from(members_table.join(areas_table, areas_table.c.id == m.community_id))
-    return _frame(conn, filter_by_area(statement, area, scope).order_by(m.id), "fetch_members")
+    return query_frame(conn, filter_by_area(statement, area, scope).order_by(m.id), "fetch_members")
 
 
 def _member_records(
@@ -80,7 +81,7 @@ def fetch_contacts(
     statement = _member_records(
         contacts_table, [t.member_id, t.contacted_on, t.side, t.method], t.contacted_on, scope, area, start, end
     )
-    return _frame(conn, statement, "fetch_contacts")
+    return query_frame(conn, statement, "fetch_contacts")
 
 
 def fetch_volunteer(
@@ -97,7 +98,7 @@ def fetch_volunteer(
         start,
         end,
     )
-    return _frame(conn, statement, "fetch_volunteer")
+    return query_frame(conn, statement, "fetch_volunteer")
 
 
 def fetch_stations(conn: Connection, *, scope: Scope, area: AreaPath | None = None) -> pd.DataFrame:
@@ -112,7 +113,7 @@ def fetch_stations(conn: Connection, *, scope: Scope, area: AreaPath | None = No
     )
     if area is not None:
         statement = filter_by_area(statement, area, scope)
-    return _frame(conn, statement.order_by(s.id), "fetch_stations")
+    return query_frame(conn, statement.order_by(s.id), "fetch_stations")
 
 
 def fetch_visits(
@@ -129,4 +130,4 @@ def fetch_visits(
         statement = statement.where(v.visited_at >= datetime.combine(start, time.min))
     if end is not None:
         statement = statement.where(v.visited_at < datetime.combine(end + timedelta(days=1), time.min))
-    return _frame(conn, filter_by_area(statement, area, scope), "fetch_visits")
+    return query_frame(conn, filter_by_area(statement, area, scope), "fetch_visits")

@@ -13,9 +13,8 @@ import pandas as pd
 from sqlalchemy import Connection, and_, func, select
 
 from data_access.areas import AreaPath, Scope
-from data_access.engine import timed
 from data_access.lookups import filter_by_area
-from data_access.records import frame_from_rows
+from data_access.records import query_frame
 from data_access.schema import areas_table, station_visits_table, stations_table
 from metrics import columns as c
 from metrics.stations import VISITS
@@ -54,10 +53,7 @@ def fetch_station_visit_counts(
         )
         .group_by(s.id, s.name, a.path, a.community, s.kind, s.opened_on)
     )
-    with timed("fetch_station_visit_counts"):
-        result = conn.execute(filter_by_area(statement, area, scope).order_by(s.id))
-        frame = frame_from_rows(list(result.keys()), result.all())
-    log.info("fetch_station_visit_counts: %d stations", len(frame))
+    frame = query_frame(conn, filter_by_area(statement, area, scope).order_by(s.id), "fetch_station_visit_counts")
     return frame.astype({VISITS: "int64"})
 
 
@@ -74,8 +70,4 @@ def fetch_visit_times(conn: Connection, *, scope: Scope, area: AreaPath, start: 
         )
         .where(v.visited_at >= low, v.visited_at < high)
     )
-    with timed("fetch_visit_times"):
-        result = conn.execute(filter_by_area(statement, area, scope))
-        frame = frame_from_rows(list(result.keys()), result.all())
-    log.info("fetch_visit_times: %d rows", len(frame))
-    return frame
+    return query_frame(conn, filter_by_area(statement, area, scope), "fetch_visit_times")

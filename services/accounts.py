@@ -167,11 +167,6 @@ def create_demo_accounts(engine: Engine, *, now: datetime) -> None:
                        demo=True)  # fmt: skip
 
 
-def remove_demo_accounts(engine: Engine) -> None:
-    with engine.begin() as conn:
-        delete_demo_accounts(conn)
-
-
 def record_audit(
     engine: Engine, account: Account, *, action: str, area: AreaPath, rows: int, now: datetime, detail: str = ""
 ) -> None:

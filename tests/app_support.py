@@ -91,3 +91,19 @@ def page_strings(app: AppTest) -> tuple[str, set[str]]:
         if type(node).__name__ == "Dataframe":
             cells |= {str(v) for v in node.value.astype(str).to_numpy().ravel()}
     return "\n".join(texts), cells
+
+
+def assert_shows_report(app: AppTest, url: str, *, week, area, keys) -> tuple[dict, dict[str, str]]:
+    """Assert the page's metrics for `keys` read as `cli.py report` gives them; returns (report, shown metrics)."""
+    from data_access.areas import CITY_SCOPE
+    from data_access.engine import get_engine
+    from metrics.thresholds import Thresholds
+    from services.report import weekly_report
+    from ui import labels
+    from ui.formatting import format_figure
+
+    report = weekly_report(get_engine(url), scope=CITY_SCOPE, week=week, area=area, thresholds=Thresholds())
+    shown = {m.label: m.value for m in app.metric}
+    for key in keys:
+        assert shown[labels.INDICATOR_LABELS[key]] == format_figure(key, report[key]["value"])
+    return report, shown

@@ -11,13 +11,12 @@ from browser_support import (
     chromium_page,
     exception_texts,
     foreign_requests,
-    missing_browser,
     open_signed_in,
+    require_browser,
     running_app,
     screenshot_whole,
     wait_until_settled,
 )
-from conftest import IN_CI
 
 from data_access.engine import get_engine
 from metrics.thresholds import Thresholds
@@ -41,11 +40,7 @@ CITY_ONLY = {"import", "audit"}
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    reason = missing_browser()
-    if reason:
-        if IN_CI:
-            pytest.fail(reason + " (mandatory with CI=true)")
-        pytest.skip(reason)
+    require_browser()
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.sqlite'}"
     build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
     with running_app(url) as base:

@@ -13,12 +13,11 @@ from browser_support import (
     chromium_page,
     exception_texts,
     foreign_requests,
-    missing_browser,
     open_signed_in,
+    require_browser,
     running_app,
     wait_until_settled,
 )
-from conftest import IN_CI
 from pptx import Presentation
 from sqlalchemy import select
 
@@ -54,11 +53,7 @@ MEASURE = """() => {
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    reason = missing_browser()
-    if reason:
-        if IN_CI:
-            pytest.fail(reason + " (mandatory with CI=true)")
-        pytest.skip(reason)
+    require_browser()
     url = f"sqlite:///{tmp_path_factory.mktemp('browser_review') / 'demo.sqlite'}"
     engine = get_engine(url)
     build_sample(engine, seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())

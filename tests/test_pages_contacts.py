@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from app_support import open_page, plotly_charts, plotly_values
+from app_support import assert_shows_report, open_page, plotly_charts, plotly_values
 from streamlit.testing.v1 import AppTest
 
 from data_access.activity import fetch_contact_count_distribution
@@ -15,8 +15,6 @@ from data_access.figures import fetch_areas
 from data_access.records import fetch_contacts
 from metrics.activity import compute_contact_histogram, compute_mean_contacts
 from metrics.periods import Week
-from metrics.thresholds import Thresholds
-from services.report import weekly_report
 from ui import labels
 from ui.contacts import HEADLINE_KEYS
 from ui.formatting import format_figure
@@ -33,11 +31,8 @@ def run_page(monkeypatch, url: str, area: str = "") -> AppTest:
 
 
 def check_headline(app: AppTest, url: str, area: AreaPath) -> dict:
-    report = weekly_report(get_engine(url), scope=CITY_SCOPE, week=WEEK, area=area, thresholds=Thresholds())
-    shown = {m.label: m.value for m in app.metric}
+    report, shown = assert_shows_report(app, url, week=WEEK, area=area, keys=HEADLINE_KEYS)
     assert len(shown) == len(HEADLINE_KEYS)
-    for key in HEADLINE_KEYS:
-        assert shown[labels.INDICATOR_LABELS[key]] == format_figure(key, report[key]["value"])
     return report
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from app_support import app_test
+from app_support import app_test, assert_shows_report
 from streamlit.testing.v1 import AppTest
 
 import tiny_city
@@ -16,9 +16,7 @@ from data_access.stations import fetch_visit_times
 from metrics.periods import last_complete_week, today_in_china
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_tables
-from services.report import weekly_report
 from ui import labels
-from ui.formatting import format_figure
 
 HEADLINE = ("station_coverage", "station_visits", "idle_stations")
 
@@ -37,10 +35,7 @@ def run_page(monkeypatch, url: str, area: str = "") -> AppTest:
 
 def check_headline(app: AppTest, url: str, area: AreaPath) -> dict:
     week = last_complete_week(today_in_china())
-    report = weekly_report(get_engine(url), scope=CITY_SCOPE, week=week, area=area, thresholds=Thresholds())
-    shown = {m.label: m.value for m in app.metric}
-    for key in HEADLINE:
-        assert shown[labels.INDICATOR_LABELS[key]] == format_figure(key, report[key]["value"])
+    report, shown = assert_shows_report(app, url, week=week, area=area, keys=HEADLINE)
     with get_engine(url).connect() as conn:
         times = fetch_visit_times(conn, scope=CITY_SCOPE, area=area, start=week.start, end=week.end)
         before = fetch_visit_times(conn, scope=CITY_SCOPE, area=area, start=week.previous.start, end=week.previous.end)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from app_support import open_page, plotly_charts, plotly_values
+from app_support import assert_shows_report, open_page, plotly_charts, plotly_values
 from streamlit.testing.v1 import AppTest
 
 import tiny_city
@@ -16,7 +16,6 @@ from data_access.records import fetch_volunteer
 from metrics.periods import Week
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_tables
-from services.report import weekly_report
 from ui import labels
 from ui.formatting import format_figure
 from ui.volunteer import HEADLINE_KEYS, year_weeks
@@ -42,10 +41,7 @@ def run_page(monkeypatch, url: str, area: str = "") -> AppTest:
 
 
 def check_headline(app: AppTest, url: str, area: AreaPath) -> dict:
-    report = weekly_report(get_engine(url), scope=CITY_SCOPE, week=WEEK, area=area, thresholds=Thresholds())
-    shown = {m.label: m.value for m in app.metric}
-    for key in HEADLINE_KEYS:
-        assert shown[labels.INDICATOR_LABELS[key]] == format_figure(key, report[key]["value"])
+    report, shown = assert_shows_report(app, url, week=WEEK, area=area, keys=HEADLINE_KEYS)
     hours, participants = report["volunteer_hours"]["value"], report["volunteer_participants"]["value"]
     expected = format_figure("volunteer_hours", hours / participants if participants else None)
     assert shown[labels.VOLUNTEER_HOURS_PER_PARTICIPANT] == expected

@@ -7,6 +7,7 @@ scope is part of every key of scoped data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pandas as pd
@@ -54,6 +55,13 @@ def load_meta() -> dict[str, str]:
     """Read on every run (one tiny query): its data_version keys the cached results below."""
     with engine().connect() as conn:
         return fetch_meta(conn)
+
+
+def _fetch_week(fetch: Callable[..., pd.DataFrame], week: str, area: str, scope: str) -> pd.DataFrame:
+    """A data_access query for the week's Monday to Sunday, the area and the viewer's scope."""
+    current = Week.parse(week)
+    with engine().connect() as conn:
+        return fetch(conn, scope=Scope.parse(scope), area=AreaPath.parse(area), start=current.start, end=current.end)
 
 
 @_cached
@@ -114,11 +122,7 @@ def _area_table(week: str, area: AreaPath, scope: str, level: str) -> pd.DataFra
 @_cached
 def load_registrations_by_channel(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """New registrations of the week per channel code. Columns: channel, registrations."""
-    current = Week.parse(week)
-    with engine().connect() as conn:
-        return fetch_registrations_by_channel(
-            conn, scope=Scope.parse(scope), area=AreaPath.parse(area), start=current.start, end=current.end
-        )
+    return _fetch_week(fetch_registrations_by_channel, week, area, scope)
 
 
 # 联系情况 and 志愿服务
@@ -152,11 +156,7 @@ def load_daily_contacts(week: str, area: str, data_version: str, scope: str, wee
 @_cached
 def load_volunteer_by_category(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """Volunteer hours of the week per category code. Columns: category, hours, records, members."""
-    current = Week.parse(week)
-    with engine().connect() as conn:
-        return fetch_volunteer_by_category(
-            conn, scope=Scope.parse(scope), area=AreaPath.parse(area), start=current.start, end=current.end
-        )
+    return _fetch_week(fetch_volunteer_by_category, week, area, scope)
 
 
 @_cached
@@ -171,21 +171,13 @@ def load_community_figures(week: str, area: str, data_version: str, scope: str) 
 def load_station_visit_counts(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """Every station of the area with its visits in the week (0 for none).
     Columns: station_id, name, path, community, kind, opened_on, visits."""
-    current = Week.parse(week)
-    with engine().connect() as conn:
-        return fetch_station_visit_counts(
-            conn, scope=Scope.parse(scope), area=AreaPath.parse(area), start=current.start, end=current.end
-        )
+    return _fetch_week(fetch_station_visit_counts, week, area, scope)
 
 
 @_cached
 def load_visit_patterns(week: str, area: str, data_version: str, scope: str) -> VisitPatterns:
     """The week's visits to the area's stations by weekday x hour and by service, and the demands collected."""
-    current = Week.parse(week)
-    with engine().connect() as conn:
-        times = fetch_visit_times(
-            conn, scope=Scope.parse(scope), area=AreaPath.parse(area), start=current.start, end=current.end
-        )
+    times = _fetch_week(fetch_visit_times, week, area, scope)
     return compute_visit_patterns(times)
 
 
