@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Engine, Select, select
 
 from data_access.areas import AreaPath, Scope
+from data_access.arrow import read_frame
 from data_access.engine import timed
 from data_access.lookups import filter_by_area
 from data_access.schema import (
@@ -46,16 +47,20 @@ def fetch_community_ids(conn: Connection, *, scope: Scope, area: AreaPath) -> li
         return list(conn.execute(statement.order_by(areas_table.c.id)).scalars())
 
 
+def _members(scope: Scope, area: AreaPath) -> Select:
+    m = members_table.c
+    statement = select(
+        m.id.label(c.MEMBER_ID), m.community_id, m.status, m.registered_on, m.channel, m.liaison, m.lon, m.lat
+    ).select_from(members_table.join(areas_table, areas_table.c.id == m.community_id))
+    return filter_by_area(statement, area, scope).order_by(m.id)
+
+
 def fetch_members(conn: Connection, *, scope: Scope, area: AreaPath) -> pd.DataFrame:
     """Members of the area's communities, any status.
 
     Columns: member_id, community_id, status, registered_on, channel, liaison, lon, lat.
     """
-    m = members_table.c
-    statement = select(
-        m.id.label(c.MEMBER_ID), m.community_id, m.status, m.registered_on, m.channel, m.liaison, m.lon, m.lat
-    ).select_from(members_table.join(areas_table, areas_table.c.id == m.community_id))
-    return query_frame(conn, filter_by_area(statement, area, scope).order_by(m.id), "fetch_members")
+    return query_frame(conn, _members(scope, area), "fetch_members")
 
 
 def _member_records(
@@ -77,28 +82,27 @@ def fetch_contacts(
     conn: Connection, *, scope: Scope, area: AreaPath, start: date | None = None, end: date | None = None
 ) -> pd.DataFrame:
     """Contacts of the area's members (any status) dated start..end. Columns: member_id, contacted_on, side, method."""
+    return query_frame(conn, _contacts(scope, area, start, end), "fetch_contacts")
+
+
+def _contacts(scope: Scope, area: AreaPath, start: date | None = None, end: date | None = None) -> Select:
     t = contacts_table.c
-    statement = _member_records(
+    return _member_records(
         contacts_table, [t.member_id, t.contacted_on, t.side, t.method], t.contacted_on, scope, area, start, end
     )
-    return query_frame(conn, statement, "fetch_contacts")
 
 
 def fetch_volunteer(
     conn: Connection, *, scope: Scope, area: AreaPath, start: date | None = None, end: date | None = None
 ) -> pd.DataFrame:
     """Volunteer records of the area's members dated start..end. Columns: member_id, activity_on, hours, category."""
+    return query_frame(conn, _volunteer(scope, area, start, end), "fetch_volunteer")
+
+
+def _volunteer(scope: Scope, area: AreaPath, start: date | None = None, end: date | None = None) -> Select:
     t = volunteer_records_table.c
-    statement = _member_records(
-        volunteer_records_table,
-        [t.member_id, t.activity_on, t.hours, t.category],
-        t.activity_on,
-        scope,
-        area,
-        start,
-        end,
-    )
-    return query_frame(conn, statement, "fetch_volunteer")
+    columns = [t.member_id, t.activity_on, t.hours, t.category]
+    return _member_records(volunteer_records_table, columns, t.activity_on, scope, area, start, end)
 
 
 def fetch_stations(conn: Connection, *, scope: Scope, area: AreaPath | None = None) -> pd.DataFrame:
@@ -107,19 +111,27 @@ def fetch_stations(conn: Connection, *, scope: Scope, area: AreaPath | None = No
     Without an area every station is returned, whatever the scope: stations are public service points, and a
     station across the boundary still serves the viewer's members (station coverage counts it).
     """
+    return query_frame(conn, _stations(scope, area), "fetch_stations")
+
+
+def _stations(scope: Scope, area: AreaPath | None = None) -> Select:
     s = stations_table.c
     statement = select(s.id.label(c.STATION_ID), s.name, s.community_id, s.lon, s.lat, s.kind, s.opened_on).select_from(
         stations_table.join(areas_table, areas_table.c.id == s.community_id)
     )
     if area is not None:
         statement = filter_by_area(statement, area, scope)
-    return query_frame(conn, statement.order_by(s.id), "fetch_stations")
+    return statement.order_by(s.id)
 
 
 def fetch_visits(
     conn: Connection, *, scope: Scope, area: AreaPath, start: date | None = None, end: date | None = None
 ) -> pd.DataFrame:
     """Visits to the area's stations dated start..end. Columns: station_id, visited_at, service, member_id."""
+    return query_frame(conn, _visits(scope, area, start, end), "fetch_visits")
+
+
+def _visits(scope: Scope, area: AreaPath, start: date | None = None, end: date | None = None) -> Select:
     v = station_visits_table.c
     statement = select(v.station_id, v.visited_at, v.service, v.member_id).select_from(
         station_visits_table.join(stations_table, stations_table.c.id == v.station_id).join(
@@ -130,4 +142,26 @@ def fetch_visits(
         statement = statement.where(v.visited_at >= datetime.combine(start, time.min))
     if end is not None:
         statement = statement.where(v.visited_at < datetime.combine(end + timedelta(days=1), time.min))
-    return query_frame(conn, filter_by_area(statement, area, scope), "fetch_visits")
+    return filter_by_area(statement, area, scope)
+
+
+def fetch_city_records(engine: Engine) -> dict[str, pd.DataFrame]:
+    """Every member, contact, station, visit and volunteer record, with the columns the fetch_ functions above
+    return, read as Arrow columns: for the refresh after a load, seconds instead of a minute.
+
+    Whole tables without joins: the indicators ignore records of members or stations they are not given.
+    """
+    m, t, s, v, w = (
+        table.c
+        for table in (members_table, contacts_table, stations_table, station_visits_table, volunteer_records_table)
+    )
+    statements = {
+        "members": select(
+            m.id.label(c.MEMBER_ID), m.community_id, m.status, m.registered_on, m.channel, m.liaison, m.lon, m.lat
+        ),
+        "contacts": select(t.member_id, t.contacted_on, t.side, t.method),
+        "stations": select(s.id.label(c.STATION_ID), s.name, s.community_id, s.lon, s.lat, s.kind, s.opened_on),
+        "visits": select(v.station_id, v.visited_at, v.service, v.member_id),
+        "volunteer": select(w.member_id, w.activity_on, w.hours, w.category),
+    }
+    return {name: read_frame(engine, statement, f"fetch_city_{name}") for name, statement in statements.items()}

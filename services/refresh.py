@@ -13,6 +13,7 @@ from data_access.areas import CITY_SCOPE, AreaPath, Scope
 from data_access.engine import Engine
 from data_access.loading import Progress, replace_weekly_stats
 from data_access.records import (
+    fetch_city_records,
     fetch_community_ids,
     fetch_contacts,
     fetch_members,
@@ -92,17 +93,18 @@ def refresh_from_tables(
 
 def refresh_from_database(engine: Engine, *, thresholds: Thresholds, progress: Progress | None = None) -> int:
     """Recompute and store the weekly figures from every record in the database (after an import)."""
-    city_wide = AreaPath()
+    records = fetch_city_records(engine)
     with engine.connect() as conn:
-        city = prepare_city(
-            fetch_members(conn, scope=CITY_SCOPE, area=city_wide),
-            fetch_contacts(conn, scope=CITY_SCOPE, area=city_wide),
-            fetch_stations(conn, scope=CITY_SCOPE),
-            fetch_visits(conn, scope=CITY_SCOPE, area=city_wide),
-            fetch_volunteer(conn, scope=CITY_SCOPE, area=city_wide),
-            station_radius_m=thresholds.station_radius_m,
-            community_ids=fetch_community_ids(conn, scope=CITY_SCOPE, area=city_wide),
-        )
+        community_ids = fetch_community_ids(conn, scope=CITY_SCOPE, area=AreaPath())
+    city = prepare_city(
+        records.pop("members"),
+        records.pop("contacts"),
+        records.pop("stations"),
+        records.pop("visits"),
+        records.pop("volunteer"),
+        station_radius_m=thresholds.station_radius_m,
+        community_ids=community_ids,
+    )
     until = last_complete_week(today_in_china()).end
     return _store_summary(engine, city, thresholds=thresholds, until=until, progress=progress)
 
