@@ -1,24 +1,35 @@
 """Whole columns through ADBC, as Arrow: for millions of rows, reads and bulk writes at C speed.
 
 SQLAlchemy builds Python objects row by row: reading the city's ten million records that way took 40 s
-and 2.7 GB. ADBC moves the same columns in a few seconds. It opens its own connection, so it serves
+and 2.7 GB; ADBC moves the same columns in a few seconds. It opens its own connection, so it serves
 reads of committed data and writes that are one transaction of their own.
+
+The ADBC SQLite driver carries its own copy of SQLite. Two copies in one process break each other's
+file locks (closing one copy's file drops the other's locks: a disk I/O error was seen here), so on SQLite
+the ADBC work runs in a child process (`data_access.sqlite_child`) and Arrow streams cross a pipe.
 """
 
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Boolean, Date, DateTime, Engine, Float, Integer, Select, String
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Engine, Float, Integer, Select, String
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
-from data_access.engine import timed
+from data_access.engine import DataAccessError, timed
 
 log = logging.getLogger(__name__)
+
+_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _arrow_type(column_type: TypeEngine) -> pa.DataType:
@@ -38,33 +49,63 @@ _ARROW_TYPES = (
 )
 
 
-def connect(engine: Engine) -> Any:
-    """An ADBC DB-API connection to the engine's database (autocommit off: one transaction until commit)."""
-    url = engine.url
-    if url.get_backend_name() == "sqlite":
-        import adbc_driver_sqlite.dbapi
-
-        return adbc_driver_sqlite.dbapi.connect(url.database)
+def connect_postgres(engine: Engine) -> Any:
+    """An ADBC DB-API connection to the engine's PostgreSQL database (autocommit off: one transaction)."""
     import adbc_driver_postgresql.dbapi
 
-    return adbc_driver_postgresql.dbapi.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
+    return adbc_driver_postgresql.dbapi.connect(
+        engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    )
 
 
-def sql_text(engine: Engine, statement: Any) -> str:
-    """A statement as SQL for the engine's dialect; it must carry no values (ADBC gets no bound parameters here)."""
-    compiled = statement.compile(dialect=engine.dialect)
-    if compiled.params:
+def connect_sqlite(path: str) -> Any:
+    """An ADBC connection to a SQLite file: only ever inside `data_access.sqlite_child` (see above)."""
+    import adbc_driver_sqlite.dbapi
+
+    return adbc_driver_sqlite.dbapi.connect(path)
+
+
+def sql_text(dialect: Dialect, statement: Any) -> str:
+    """A statement as SQL for a dialect; it must carry no values (ADBC gets no bound parameters here)."""
+    compiled = statement.compile(dialect=dialect)
+    if getattr(compiled, "params", None):
         raise ValueError("ADBC statements here take no values")
     return str(compiled)
 
 
-def read_table(engine: Engine, statement: Select, name: str) -> pa.Table:
-    """Run a query without values and return its result as one Arrow table, dates typed as the schema says."""
-    with timed(name), connect(engine) as conn, conn.cursor() as cursor:
-        if engine.dialect.name == "sqlite":  # it types columns by the first batch: make that batch everything
-            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(2**30)})
-        cursor.execute(sql_text(engine, statement))
-        table = cursor.fetch_arrow_table()
+def sqlite_child(engine: Engine, *args: str, stdin: int | None = None) -> subprocess.Popen:
+    """Start `python -m data_access.sqlite_child ARGS DATABASE`, Arrow IPC on its stdout (and stdin)."""
+    command = [sys.executable, "-m", "data_access.sqlite_child", *args, engine.url.database]
+    return subprocess.Popen(command, cwd=_ROOT, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def finish_child(child: subprocess.Popen, name: str) -> None:
+    """Wait for a child; its failure becomes a DataAccessError with its last error line."""
+    error = child.stderr.read().decode(errors="replace").strip()
+    if child.wait() != 0:
+        raise DataAccessError("query_failed", f"{name}: {error.splitlines()[-1] if error else child.returncode}")
+
+
+def read_tables(engine: Engine, statements: dict[str, Select]) -> Iterator[tuple[str, pa.Table]]:
+    """Run queries without values; yield each result as one Arrow table, dates typed as the schema says."""
+    queries = [sql_text(engine.dialect, statement) for statement in statements.values()]
+    if engine.dialect.name == "sqlite":
+        child = sqlite_child(engine, "read", *queries)
+        for name, statement in statements.items():
+            with timed(name):
+                table = pa.ipc.open_stream(child.stdout).read_all()
+            yield name, _typed(table, statement)
+        finish_child(child, ", ".join(statements))
+        return
+    with connect_postgres(engine) as conn, conn.cursor() as cursor:
+        for (name, statement), query in zip(statements.items(), queries, strict=True):
+            with timed(name):
+                cursor.execute(query)
+                table = cursor.fetch_arrow_table()
+            yield name, _typed(table, statement)
+
+
+def _typed(table: pa.Table, statement: Select) -> pa.Table:
     for position, column in enumerate(statement.selected_columns):
         values, arrow_type = table.column(position), _arrow_type(column.type)
         if values.type != arrow_type:  # SQLite: dates as ISO text, and a column of NULLs typed int64
@@ -72,10 +113,26 @@ def read_table(engine: Engine, statement: Select, name: str) -> pa.Table:
                 pa.nulls(len(values), arrow_type) if values.null_count == len(values) else pc.cast(values, arrow_type)
             )
             table = table.set_column(position, column.name, values)
-    log.info("%s: %d rows through ADBC", name, table.num_rows)
+    log.info("%d rows through ADBC", table.num_rows)
     return table
 
 
-def read_frame(engine: Engine, statement: Select, name: str) -> pd.DataFrame:
-    """`read_table` as a DataFrame, with dates and times as datetime64."""
-    return read_table(engine, statement, name).to_pandas(date_as_object=False)
+def read_frames(engine: Engine, statements: dict[str, Select]) -> dict[str, pd.DataFrame]:
+    """`read_tables` as DataFrames, with dates and times as datetime64."""
+    return {name: table.to_pandas(date_as_object=False) for name, table in read_tables(engine, statements)}
+
+
+def ingest_type(column_type: TypeEngine) -> pa.DataType:
+    """The Arrow type a bulk write sends for a column: PostgreSQL's binary COPY wants a column's exact width."""
+    if isinstance(column_type, Integer) and not isinstance(column_type, BigInteger):
+        return pa.int32()
+    return _arrow_type(column_type)
+
+
+def ingest(cursor: Any, table_name: str, rows: pa.Table, *, staging: bool = False) -> None:
+    """Append Arrow rows to a table (binary COPY on PostgreSQL); a staging table is temporary and made on first use."""
+    with timed(f"ingest {table_name}"):
+        if staging:
+            cursor.adbc_ingest(table_name, rows, mode="create_append", temporary=True)
+        else:
+            cursor.adbc_ingest(table_name, rows, mode="append")

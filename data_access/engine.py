@@ -9,10 +9,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access.schema import SCHEMA_VERSION, accounts_table, audit_log_table, meta_table, metadata
+from data_access.schema import (
+    ACTIVITY_TABLES,
+    SCHEMA_VERSION,
+    accounts_table,
+    audit_log_table,
+    meta_table,
+    metadata,
+    natural_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +42,26 @@ def _add_accounts_and_audit(conn: Connection) -> None:
     audit_log_table.create(conn)
 
 
+_OLD_ACTIVITY_INDEXES = {
+    "contacts": "ix_contacts_member_date",
+    "station_visits": "ix_station_visits_station_time",
+    "volunteer_records": "ix_volunteer_member_date",
+}
+
+
+def _unique_natural_keys(conn: Connection) -> None:
+    """Version 2 to 3: each activity table's natural key becomes a unique index, replacing its (member or
+    station, day) index, which the new one leads with. A repeated record, if any, keeps its first row."""
+    for name, table in ACTIVITY_TABLES.items():
+        first = select(func.min(table.c.id)).group_by(*natural_key(table))
+        conn.execute(delete(table).where(table.c.id.not_in(first)))
+        conn.execute(text(f"DROP INDEX IF EXISTS {_OLD_ACTIVITY_INDEXES[name]}"))  # our own constant names
+        for index in table.indexes:
+            index.create(conn)
+
+
 # Upgrades from version N to N+1, keyed by N.
-UPGRADES: dict[int, Callable[[Connection], None]] = {1: _add_accounts_and_audit}
+UPGRADES: dict[int, Callable[[Connection], None]] = {1: _add_accounts_and_audit, 2: _unique_natural_keys}
 
 
 def get_engine(url: str) -> Engine:

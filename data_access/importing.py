@@ -5,43 +5,53 @@ inserted unless their natural key is already there, so importing the same file t
 from __future__ import annotations
 
 import logging
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
+import adbc_driver_manager.dbapi as adbc_errors
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import (
-    Column,
     Connection,
-    MetaData,
-    String,
+    Date,
+    DateTime,
+    Engine,
     Table,
-    and_,
     bindparam,
+    column,
+    delete,
     exists,
     func,
     insert,
-    literal,
+    literal_column,
     select,
+    text,
+    true,
     update,
 )
+from sqlalchemy import (
+    table as table_clause,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
+from data_access.arrow import connect_postgres, finish_child, ingest, ingest_type, sql_text, sqlite_child
 from data_access.engine import timed
-from data_access.loading import Progress, bulk_insert
 from data_access.schema import (
+    ACTIVITY_TABLES,
     areas_table,
-    contacts_table,
     members_table,
-    station_visits_table,
+    natural_key,
     stations_table,
-    volunteer_records_table,
 )
 
 log = logging.getLogger(__name__)
 
-# The natural key of each activity table; nullable parts are compared through coalesce.
-NATURAL_KEYS = {
-    "contacts": (contacts_table, ("member_id", "contacted_on", "side", "method")),
-    "station_visits": (station_visits_table, ("station_id", "visited_at", "service", "member_id")),
-    "volunteer_records": (volunteer_records_table, ("activity", "activity_on", "member_id")),
-}
+STAGING = "staging_rows"  # a temporary table, one per connection
 
 
 def fetch_references(conn: Connection) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
@@ -110,28 +120,132 @@ def write_members(conn: Connection, frame: pd.DataFrame) -> int:
     return _upsert(conn, members_table, frame, "phone", known)
 
 
-def _null_safe(column: Column, nullable: bool) -> object:
-    """Compare NULLs as equal: a missing method or visitor is part of the key like any value."""
-    if not nullable:
-        return column
-    return func.coalesce(column, literal("" if isinstance(column.type, String) else 0))
+def arrow_rows(frame: pd.DataFrame, table: Table, dialect: str) -> pa.Table:
+    """Checked rows as Arrow columns of the table's types; SQLite gets dates as the text SQLAlchemy writes."""
+    columns = {}
+    for name in frame.columns:
+        if name not in table.c or name == "id":
+            continue
+        sql_type = table.c[name].type
+        values = pa.array(frame[name], from_pandas=True)
+        target = ingest_type(sql_type)
+        values = pa.nulls(len(values), target) if values.null_count == len(values) else pc.cast(values, target)
+        if dialect == "sqlite" and isinstance(sql_type, (Date, DateTime)):
+            values = pc.cast(values, pa.string())  # 2026-11-09 and 2026-11-09 12:30:05.000000
+        columns[name] = values
+    return pa.table(columns)
 
 
-def write_activity(conn: Connection, kind: str, frame: pd.DataFrame, progress: Progress | None = None) -> int:
-    """Insert activity rows whose natural key is not in the table yet; returns how many were new."""
-    table, key = NATURAL_KEYS[kind]
-    columns = [name for name in frame.columns if name in table.c and name != "id"]
-    staging = Table(
-        f"staging_{kind}", MetaData(), *(Column(name, table.c[name].type) for name in columns), prefixes=["TEMPORARY"]
-    )
-    staging.create(conn)  # inside the file's transaction: a failure rolls it back with everything else
-    bulk_insert(conn, staging, frame[columns], progress)
-    match = and_(
-        *(_null_safe(table.c[n], table.c[n].nullable) == _null_safe(staging.c[n], table.c[n].nullable) for n in key)
-    )
-    fresh = select(*(staging.c[name] for name in columns)).distinct().where(~exists().where(match))
-    with timed(f"write_activity {kind}"):
-        inserted = conn.execute(insert(table).from_select(columns, fresh)).rowcount
-    staging.drop(conn)
-    log.info("%s: %d rows read, %d new", kind, len(frame), inserted)
-    return inserted
+class ActivityLoad:
+    """Activity rows into their table within the caller's transaction, on an ADBC cursor.
+
+    Rows whose natural key is already in the table, or earlier in the file, are not inserted, so
+    importing the same file twice changes nothing. Into an empty table (a first load, a restore) the
+    rows go straight in without indexes, which are built once at the end; otherwise each chunk goes
+    through a staging table and `INSERT … ON CONFLICT DO NOTHING` against the natural-key index.
+    """
+
+    def __init__(self, cursor: Any, kind: str, dialect: Dialect) -> None:
+        self.cursor, self.table, self.dialect = cursor, ACTIVITY_TABLES[kind], dialect
+        self.execute(select(exists().select_from(self.table)))
+        self.bulk = not self.cursor.fetchone()[0]
+        if self.bulk:
+            for index in self.table.indexes:
+                self.execute(DropIndex(index))
+            for constraint in self.foreign_keys():
+                self.execute(DropConstraint(constraint))
+
+    def execute(self, statement: Any) -> None:
+        self.cursor.execute(sql_text(self.dialect, statement))
+
+    def foreign_keys(self) -> list:
+        """Lifted during a bulk load: PostgreSQL checks each row's references one by one, while the ledger check
+        has already resolved every reference against the database. SQLite's ADBC connections don't check."""
+        return [] if self.dialect.name == "sqlite" else sorted(self.table.foreign_key_constraints, key=lambda k: k.name)
+
+    def write(self, rows: pa.Table) -> None:
+        if self.bulk:
+            ingest(self.cursor, self.table.name, rows)
+            return
+        ingest(self.cursor, STAGING, rows, staging=True)
+        fresh = select(*(column(name) for name in rows.column_names)).select_from(text(STAGING)).where(true())
+        insert = (postgresql.insert if self.dialect.name == "postgresql" else sqlite.insert)(self.table)
+        self.execute(insert.from_select(rows.column_names, fresh).on_conflict_do_nothing())
+        self.execute(delete(table_clause(STAGING)))
+
+    def finish(self) -> None:
+        """After the last rows: a bulk load builds its indexes and restores its constraints.
+
+        Should the file repeat a record, the unique index refuses; then the first of each key is kept and
+        the index built again. SQLite tries the index first (a savepoint undoes the refusal); ADBC's
+        PostgreSQL driver can't continue after an error, so there the repeats are looked for first.
+        """
+        if not self.bulk:
+            return
+        if self.dialect.name == "postgresql":
+            key = natural_key(self.table)
+            repeated = select(literal_column("1")).select_from(self.table).group_by(*key)
+            self.execute(select(exists(repeated.having(func.count() > literal_column("1")))))
+            if self.cursor.fetchone()[0]:
+                self.keep_first_of_each_key()
+            for index in self.table.indexes:
+                self.execute(CreateIndex(index))
+        else:
+            self.cursor.execute("SAVEPOINT build_indexes")
+            try:
+                for index in self.table.indexes:
+                    self.execute(CreateIndex(index))
+            except adbc_errors.IntegrityError:
+                self.cursor.execute("ROLLBACK TO SAVEPOINT build_indexes")
+                self.keep_first_of_each_key()
+                for index in self.table.indexes:
+                    self.execute(CreateIndex(index))
+            self.cursor.execute("RELEASE SAVEPOINT build_indexes")
+        for constraint in self.foreign_keys():
+            # isolate_from_table=False: by default SQLAlchemy would leave the constraint out of later CREATE TABLEs
+            self.execute(AddConstraint(constraint, isolate_from_table=False))
+
+    def keep_first_of_each_key(self) -> None:
+        first = select(func.min(self.table.c.id)).group_by(*natural_key(self.table))
+        self.execute(delete(self.table).where(self.table.c.id.not_in(first)))
+
+
+COMMIT = {"commit": "1"}  # the metadata of the empty batch that ends a file sent to the SQLite child
+
+
+@contextmanager
+def activity_writer(engine: Engine, kind: str) -> Iterator[Callable[[pd.DataFrame], None]]:
+    """A file of activity rows in one transaction: yields `write(frame)`; commits when the block ends, rolls back
+    when it raises. On SQLite the rows stream to a child process (see data_access.arrow)."""
+    table = ACTIVITY_TABLES[kind]
+    if engine.dialect.name == "postgresql":
+        with connect_postgres(engine) as conn, conn.cursor() as cursor:
+            try:
+                load = ActivityLoad(cursor, kind, engine.dialect)
+                yield lambda frame: load.write(arrow_rows(frame, table, "postgresql"))
+                load.finish()
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        return
+    child = sqlite_child(engine, "write", kind, stdin=subprocess.PIPE)
+    schemas: list[pa.Schema] = []
+    stream: list[pa.RecordBatchStreamWriter] = []
+
+    def write(frame: pd.DataFrame) -> None:
+        rows = arrow_rows(frame, table, "sqlite")
+        if not stream:
+            schemas.append(rows.schema)
+            stream.append(pa.ipc.new_stream(child.stdin, rows.schema))
+        stream[0].write_table(rows)
+
+    try:
+        yield write
+        if stream:
+            end = pa.record_batch([pa.array([], field.type) for field in schemas[0]], schema=schemas[0])
+            stream[0].write_batch(end, custom_metadata=COMMIT)
+            stream[0].close()
+    finally:
+        child.stdin.close()  # without the commit batch, the child rolls back
+        finish_child(child, f"write {kind}")

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Select, select
 
 from data_access.areas import AreaPath, Scope
-from data_access.arrow import read_frame
+from data_access.arrow import read_frames
 from data_access.engine import timed
 from data_access.lookups import filter_by_area
 from data_access.schema import (
@@ -164,4 +164,4 @@ def fetch_city_records(engine: Engine) -> dict[str, pd.DataFrame]:
         "visits": select(v.station_id, v.visited_at, v.service, v.member_id),
         "volunteer": select(w.member_id, w.activity_on, w.hours, w.category),
     }
-    return {name: read_frame(engine, statement, f"fetch_city_{name}") for name, statement in statements.items()}
+    return read_frames(engine, statements)

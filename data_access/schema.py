@@ -20,11 +20,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
+    literal_column,
 )
 
-SCHEMA_VERSION = 2  # 2: accounts and audit_log
+SCHEMA_VERSION = 3  # 2: accounts and audit_log; 3: unique natural keys of activity records
 
-metadata = MetaData()
+# PostgreSQL's own names for foreign keys, named so that a bulk load can lift and restore them.
+metadata = MetaData(naming_convention={"fk": "%(table_name)s_%(column_0_name)s_fkey"})
 
 meta_table = Table(
     "meta",
@@ -81,7 +84,6 @@ contacts_table = Table(
     Column("side", String(16), nullable=False),
     Column("method", String(16)),
     Column("liaison", String(50)),
-    Index("ix_contacts_member_date", "member_id", "contacted_on"),
 )
 
 stations_table = Table(
@@ -106,7 +108,6 @@ station_visits_table = Table(
     Column("visited_at", DateTime, nullable=False),
     Column("service", String(32)),
     Column("member_id", Integer, ForeignKey("members.id")),
-    Index("ix_station_visits_station_time", "station_id", "visited_at"),
 )
 
 volunteer_records_table = Table(
@@ -119,8 +120,30 @@ volunteer_records_table = Table(
     Column("hours", Float, nullable=False),
     Column("category", String(32)),
     Column("community_id", Integer, ForeignKey("areas.id")),  # where the activity took place
-    Index("ix_volunteer_member_date", "member_id", "activity_on"),
 )
+
+# The natural key of each activity table: a record is one row, however often its ledger is imported.
+# The unique indexes lead with member (or station) and day, so they also serve the queries by those.
+ACTIVITY_KEYS = {
+    "contacts": ("member_id", "contacted_on", "side", "method"),
+    "station_visits": ("station_id", "visited_at", "service", "member_id"),
+    "volunteer_records": ("member_id", "activity_on", "activity"),
+}
+
+
+def natural_key(table: Table) -> list:
+    """The key's expressions, nullable parts through coalesce: a missing method or visitor is part of the key."""
+    return [
+        func.coalesce(table.c[name], literal_column("''" if isinstance(table.c[name].type, String) else "0"))
+        if table.c[name].nullable
+        else table.c[name]
+        for name in ACTIVITY_KEYS[table.name]
+    ]
+
+
+ACTIVITY_TABLES = {table.name: table for table in (contacts_table, station_visits_table, volunteer_records_table)}
+for _table in ACTIVITY_TABLES.values():
+    Index(f"ux_{_table.name}_natural_key", *natural_key(_table), unique=True)
 
 # Precomputed: every indicator's additive parts, per community and ISO week (refreshed on load).
 weekly_stats_table = Table(

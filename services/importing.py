@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -11,9 +11,10 @@ from typing import BinaryIO
 import pandas as pd
 
 from data_access.engine import Engine
-from data_access.importing import fetch_references, write_activity, write_areas, write_members, write_stations
+from data_access.importing import activity_writer, fetch_references, write_areas, write_members, write_stations
 from data_access.loading import bump_data_version, clear_data, write_meta
 from data_access.lookups import fetch_meta
+from data_access.schema import ACTIVITY_TABLES
 from ledgers.formats import LEDGERS
 from ledgers.reading import LedgerFile, LedgerFileError, open_ledger
 from ledgers.validation import Checked, References, Rejection, check_chunk
@@ -52,34 +53,36 @@ class FileReport:
         }
 
 
-def _write(conn, kind: str, frame: pd.DataFrame) -> None:
-    if kind == "areas":
-        write_areas(conn, frame)
-    elif kind == "stations":
-        write_stations(conn, frame)
-    elif kind == "members":
-        write_members(conn, frame)
-    else:
-        write_activity(conn, kind, frame)
-
-
 def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None) -> FileReport:
     """One file, one transaction: if anything fails midway, the database is as before the file."""
-    report = FileReport(file=opened.name, ledger=opened.ledger.kind)
+    kind = opened.ledger.kind
+    report = FileReport(file=opened.name, ledger=kind)
     rejected_parts = []
-    with engine.begin() as conn:
-        refs = References(*fetch_references(conn))
+
+    def checked_chunks(refs: References) -> Iterator[pd.DataFrame]:
         seen: dict[str, int] = {}
         for chunk in opened.chunks:
             checked: Checked = check_chunk(opened.ledger, chunk, refs, seen)
-            _write(conn, opened.ledger.kind, checked.frame)
             report.accepted += len(checked.frame)
             report.rejected += len(checked.rejected_rows)
             report.rejections += checked.rejections
             report.warnings += checked.warnings
             rejected_parts.append(checked.rejected_rows)
+            yield checked.frame.drop(columns="row")
             if progress:
                 progress(opened.name, int(chunk.index[-1]) if len(chunk) else 0, 0)
+
+    if kind in ACTIVITY_TABLES:  # rows that only refer to what the database holds: written in bulk
+        with engine.connect() as conn:
+            refs = References(*fetch_references(conn))
+        with activity_writer(engine, kind) as write:
+            for frame in checked_chunks(refs):
+                write(frame)
+    else:
+        with engine.begin() as conn:
+            write = {"areas": write_areas, "stations": write_stations, "members": write_members}[kind]
+            for frame in checked_chunks(References(*fetch_references(conn))):
+                write(conn, frame)
     report.rejected_rows = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else None
     return report
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 
 import ledger_files as lf
 import pytest
 from sqlalchemy import func, select
 
-import data_access.importing as importing
+import services.importing as services_importing
 from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.lookups import fetch_meta
@@ -88,20 +89,45 @@ def test_a_known_phone_updates_the_member(db_url):
     assert counts(engine)["members"] == 3
 
 
-def test_a_failure_midway_leaves_the_database_as_before_that_file(db_url, monkeypatch):
+@pytest.mark.parametrize("contacts_before", [0, 1], ids=["into an empty table", "into a filled table"])
+def test_a_failure_midway_leaves_the_database_as_before_that_file(db_url, monkeypatch, contacts_before):
     engine = get_engine(db_url)
     import_files(engine, sources(["区划.csv", "服务站点.csv", "台账.csv"]), thresholds=THRESHOLDS)
+    if contacts_before:  # the bulk path (no indexes until the end) or the staging path
+        import_files(engine, [("联系记录.csv", lf.csv_bytes(lf.CONTACTS[:2]))], thresholds=THRESHOLDS)
     before = counts(engine)
-    real_write = importing.bulk_insert
+    assert before["contacts"] == contacts_before
+    real_writer = services_importing.activity_writer
 
-    def write_then_fail(conn, table, frame, progress=None):
-        real_write(conn, table, frame, progress)
-        raise RuntimeError("power cut")
+    @contextmanager
+    def write_then_fail(engine, kind):
+        with real_writer(engine, kind) as write:
 
-    monkeypatch.setattr(importing, "bulk_insert", write_then_fail)
+            def failing(frame):
+                write(frame)  # the rows are in the file's transaction, then:
+                raise RuntimeError("power cut")
+
+            yield failing
+
+    monkeypatch.setattr(services_importing, "activity_writer", write_then_fail)
     with pytest.raises(RuntimeError):
         import_files(engine, sources(["联系记录.csv"]), thresholds=THRESHOLDS)
     assert counts(engine) == before
+    monkeypatch.undo()
+    import_files(engine, sources(["联系记录.csv"]), thresholds=THRESHOLDS)  # indexes and constraints are intact
+    assert counts(engine)["contacts"] == 3
+
+
+@pytest.mark.parametrize("contacts_before", [0, 1], ids=["into an empty table", "into a filled table"])
+def test_a_record_repeated_within_a_file_is_written_once(db_url, contacts_before):
+    engine = get_engine(db_url)
+    import_files(engine, sources(["区划.csv", "服务站点.csv", "台账.csv"]), thresholds=THRESHOLDS)
+    if contacts_before:
+        import_files(engine, [("联系记录.csv", lf.csv_bytes(lf.CONTACTS[:2]))], thresholds=THRESHOLDS)
+    repeated = lf.CONTACTS + lf.CONTACTS[1:] + [lf.CONTACTS[2]]
+    (report,) = import_files(engine, [("联系记录.csv", lf.csv_bytes(repeated))], thresholds=THRESHOLDS)
+    assert report.rejected == 0
+    assert counts(engine)["contacts"] == 3
 
 
 def test_the_synthetic_city_refuses_real_ledgers_unless_replaced(db_url):
