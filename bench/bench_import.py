@@ -12,13 +12,43 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_build_and_report import recreate_postgres, run  # noqa: E402
+from bench_build_and_report import ROOT, recreate_postgres, run  # noqa: E402
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (the SQLite child included), in MB."""
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
+def run_import(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and the peak of the summed memory of the import and its child processes (sampled 20/s)."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], cwd=ROOT, stdout=subprocess.DEVNULL)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss_mb(process.pid))
+        time.sleep(0.05)
+    if process.returncode != 0:
+        raise SystemExit(f"cli.py {' '.join(args)} failed with status {process.returncode}")
+    return time.perf_counter() - started, peak
 
 
 def main() -> None:
@@ -43,14 +73,15 @@ def main() -> None:
                 if args.engine == "postgres"
                 else f"sqlite:///{Path(folder) / f'i{number}.sqlite'}"
             )
-            elapsed, peak = run(["import", *files, "--db", url])
+            elapsed, peak = run_import(["import", *files, "--db", url])
             seconds.append(elapsed)
             memory.append(peak)
         median = statistics.median(seconds)
         print(
             f"import {args.size} ({rows:,} rows) into {args.engine}: median {median:.1f} s, "
             f"{rows / median:,.0f} rows/s (runs: {', '.join(f'{s:.1f}' for s in seconds)}), "
-            f"peak RSS median {statistics.median(memory):,.0f} MB"
+            f"peak memory (import and child processes) median {statistics.median(memory):,.0f} MB "
+            f"(runs: {', '.join(f'{m:,.0f}' for m in memory)})"
         )
 
 

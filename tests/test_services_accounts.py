@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 import cli
 import tiny_city
@@ -112,19 +113,51 @@ def test_audit_rows_say_who_what_where_and_how_many(engine):
                      "detail": "overdue"}]  # fmt: skip
 
 
+def _version_2_indexes(conn) -> None:
+    """The activity indexes as versions 1 and 2 had them: by member (or station) and day, not unique."""
+    for table, index, columns in [
+        ("contacts", "ix_contacts_member_date", "member_id, contacted_on"),
+        ("station_visits", "ix_station_visits_station_time", "station_id, visited_at"),
+        ("volunteer_records", "ix_volunteer_member_date", "member_id, activity_on"),
+    ]:
+        conn.execute(text(f"DROP INDEX ux_{table}_natural_key"))
+        conn.execute(text(f"CREATE INDEX {index} ON {table} ({columns})"))
+
+
 def test_a_version_1_database_is_upgraded_in_place(db_url):
     engine = get_engine(db_url)
     replace_all_data(engine, tiny_city.tables(), meta={"data_kind": "real"})
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE audit_log"))
         conn.execute(text("DROP TABLE accounts"))
+        _version_2_indexes(conn)
         conn.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
     dispose_engine(db_url)
     upgraded = get_engine(db_url)
     with upgraded.connect() as conn:
         assert {"accounts", "audit_log"} <= set(inspect(conn).get_table_names())
-        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "2"
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "3"
         assert conn.execute(text("SELECT count(*) FROM members")).scalar() == 9  # data kept
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+def test_a_version_2_database_gets_unique_natural_keys_and_keeps_the_first_of_a_repeat(db_url):
+    engine = get_engine(db_url)
+    replace_all_data(engine, tiny_city.tables(), meta={"data_kind": "real"})
+    with engine.begin() as conn:
+        _version_2_indexes(conn)
+        original = conn.execute(text("SELECT count(*) FROM contacts")).scalar()
+        conn.execute(text("INSERT INTO contacts (member_id, contacted_on, side, method) "
+                          "SELECT member_id, contacted_on, side, method FROM contacts"))  # fmt: skip
+        conn.execute(text("UPDATE meta SET value = '2' WHERE key = 'schema_version'"))
+    dispose_engine(db_url)
+    with get_engine(db_url).connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM contacts")).scalar() == original
+        assert conn.execute(text("SELECT max(id) FROM contacts")).scalar() == original  # the first of each kept
+        assert "ix_contacts_member_date" not in {index["name"] for index in inspect(conn).get_indexes("contacts")}
+        with pytest.raises(IntegrityError):  # the natural key is unique now
+            conn.execute(text("INSERT INTO contacts (member_id, contacted_on, side, method) "
+                              "SELECT member_id, contacted_on, side, method FROM contacts WHERE id = 1"))  # fmt: skip
 
 
 def test_cli_user_commands_read_the_password_from_stdin(engine, db_url, monkeypatch, capsys):
