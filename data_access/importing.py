@@ -41,6 +41,7 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIn
 
 from data_access.arrow import connect_postgres, finish_child, ingest, ingest_type, sql_text, sqlite_child
 from data_access.engine import timed
+from data_access.loading import bulk_insert
 from data_access.schema import (
     ACTIVITY_TABLES,
     areas_table,
@@ -96,17 +97,15 @@ def write_areas(conn: Connection, frame: pd.DataFrame) -> int:
 
 
 def _upsert(conn: Connection, table: Table, frame: pd.DataFrame, key: str, known: dict[str, int]) -> int:
-    """Update the rows whose `key` is known, insert the others."""
+    """Update the rows whose `key` is known, insert the others (in bulk: a first ledger of members is all new)."""
     columns = [name for name in frame.columns if name in table.c and name != "id"]
-    rows = _records(frame, columns)
-    updates = [row | {"row_id": known[row[key]]} for row in rows if row[key] in known]
-    inserts = [row for row in rows if row[key] not in known]
+    is_known = frame[key].isin(list(known))
+    updates = [row | {"row_id": known[row[key]]} for row in _records(frame[is_known], columns)]
     if updates:
         statement = update(table).where(table.c.id == bindparam("row_id")).values({c: bindparam(c) for c in columns})
         conn.execute(statement, updates)
-    if inserts:
-        conn.execute(insert(table), inserts)
-    return len(rows)
+    bulk_insert(conn, table, frame.loc[~is_known, columns])
+    return len(frame)
 
 
 def write_stations(conn: Connection, frame: pd.DataFrame) -> int:

@@ -73,9 +73,11 @@ def _text(cells: pd.Series) -> pd.Series:
 
 
 def _is_text(cells: pd.Series) -> bool:
-    return pd.api.types.is_string_dtype(cells.dtype) and cells.dtype != object or pd.api.types.infer_dtype(
-        cells, skipna=True
-    ) in ("string", "empty")
+    return (
+        pd.api.types.is_string_dtype(cells.dtype)
+        and cells.dtype != object
+        or pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty")
+    )
 
 
 def normalise_phone(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -119,7 +121,11 @@ def _parse_other_spellings(text: pd.Series, with_time: bool) -> pd.Series:
     parts = text.str.extract("^" + _DATE + (_TIME if with_time else "") + "$")
     stamp_parts = {"year": parts["y"], "month": parts["m"].fillna(parts["m8"]), "day": parts["d"].fillna(parts["d8"])}
     if with_time:
-        stamp_parts |= {"hour": parts["H"].fillna("0"), "minute": parts["M"].fillna("0"), "second": parts["S"].fillna("0")}
+        stamp_parts |= {
+            "hour": parts["H"].fillna("0"),
+            "minute": parts["M"].fillna("0"),
+            "second": parts["S"].fillna("0"),
+        }
     numeric = pd.DataFrame(stamp_parts).apply(pd.to_numeric, errors="coerce")
     if with_time:  # to_datetime would roll 25:00 over into the next day
         numeric[(numeric["hour"] > 23) | (numeric["minute"] > 59) | (numeric["second"] > 59)] = np.nan

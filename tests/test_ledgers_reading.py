@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import ledger_files as lf
+import pandas as pd
 import pytest
 
 from ledgers.reading import LedgerFileError, open_ledger
@@ -70,3 +71,21 @@ def test_unreadable_or_empty_files_are_reported(content):
     with pytest.raises(LedgerFileError) as caught:
         open_ledger(content, "bad.csv")
     assert caught.value.code in {"empty", "unreadable"}
+
+
+def test_a_short_row_is_read_by_the_forgiving_reader_and_nothing_is_lost(caplog):
+    text = "\n".join(",".join(row) for row in lf.CONTACTS) + "\n13800000003,2026-11-12\n"
+    with caplog.at_level("INFO", logger="ledgers.reading"):
+        opened = open_ledger(text.encode("utf-8"), "联系记录.csv")
+        frame = pd.concat(list(opened.chunks))
+    assert "pandas" in caplog.text  # Arrow's reader refused the short row
+    assert list(frame.index) == [2, 3, 4, 5]
+    assert frame.loc[5, "手机号"] == "13800000003" and not frame.loc[5, "联系方"]  # missing, left to the checks
+
+
+def test_a_well_formed_csv_is_read_by_arrow_as_text(caplog):
+    with caplog.at_level("INFO", logger="ledgers.reading"):
+        frame = pd.concat(list(open_ledger(lf.csv_bytes(lf.MEMBERS, "utf-8-sig"), "台账.csv").chunks))
+    assert "pandas" not in caplog.text
+    assert frame["手机号"].tolist() == [row[1] for row in lf.MEMBERS[1:]]  # phones stay text, not numbers
+    assert list(frame.index) == list(range(2, len(lf.MEMBERS) + 1))
