@@ -7,7 +7,8 @@ from __future__ import annotations
 import logging
 import subprocess
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import adbc_driver_manager.dbapi as adbc_errors
@@ -212,39 +213,70 @@ class ActivityLoad:
 COMMIT = {"commit": "1"}  # the metadata of the empty batch that ends a file sent to the SQLite child
 
 
+class _Overlapped:
+    """Hands each chunk to one background thread, so checking the next chunk overlaps writing this one
+    (ADBC and pipe writes release the GIL). At most one chunk waits; a failed write surfaces on the next call."""
+
+    def __init__(self, send: Callable[[pa.Table], None]) -> None:
+        self.send, self.pool, self.pending = send, ThreadPoolExecutor(max_workers=1), None
+
+    def __call__(self, rows: pa.Table) -> None:
+        self.wait()
+        self.pending = self.pool.submit(self.send, rows)
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Wait for the last write (never leave it running on a connection about to roll back)."""
+        try:
+            self.wait()
+        finally:
+            self.pool.shutdown(wait=True)
+
+
 @contextmanager
 def activity_writer(engine: Engine, kind: str) -> Iterator[Callable[[pd.DataFrame], None]]:
     """A file of activity rows in one transaction: yields `write(frame)`; commits when the block ends, rolls back
     when it raises. On SQLite the rows stream to a child process (see data_access.arrow)."""
     table = ACTIVITY_TABLES[kind]
-    if engine.dialect.name == "postgresql":
+    dialect = engine.dialect.name
+    if dialect == "postgresql":
         with connect_postgres(engine) as conn, conn.cursor() as cursor:
+            load = ActivityLoad(cursor, kind, engine.dialect)
+            background = _Overlapped(load.write)
             try:
-                load = ActivityLoad(cursor, kind, engine.dialect)
-                yield lambda frame: load.write(arrow_rows(frame, table, "postgresql"))
+                yield lambda frame: background(arrow_rows(frame, table, dialect))
+                background.close()
                 load.finish()
                 conn.commit()
             except BaseException:
+                with suppress(Exception):
+                    background.close()
                 conn.rollback()
                 raise
         return
     child = sqlite_child(engine, "write", kind, stdin=subprocess.PIPE)
-    schemas: list[pa.Schema] = []
-    stream: list[pa.RecordBatchStreamWriter] = []
+    stream: list[tuple[pa.RecordBatchStreamWriter, pa.Schema]] = []
 
-    def write(frame: pd.DataFrame) -> None:
-        rows = arrow_rows(frame, table, "sqlite")
+    def send(rows: pa.Table) -> None:
         if not stream:
-            schemas.append(rows.schema)
-            stream.append(pa.ipc.new_stream(child.stdin, rows.schema))
-        stream[0].write_table(rows)
+            stream.append((pa.ipc.new_stream(child.stdin, rows.schema), rows.schema))
+        stream[0][0].write_table(rows)
 
+    background = _Overlapped(send)
     try:
-        yield write
+        yield lambda frame: background(arrow_rows(frame, table, dialect))
+        background.close()
         if stream:
-            end = pa.record_batch([pa.array([], field.type) for field in schemas[0]], schema=schemas[0])
-            stream[0].write_batch(end, custom_metadata=COMMIT)
-            stream[0].close()
+            writer, schema = stream[0]
+            end = pa.record_batch([pa.array([], field.type) for field in schema], schema=schema)
+            writer.write_batch(end, custom_metadata=COMMIT)
+            writer.close()
     finally:
+        with suppress(Exception):
+            background.close()
         child.stdin.close()  # without the commit batch, the child rolls back
         finish_child(child, f"write {kind}")
