@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.schema import (
@@ -17,9 +17,9 @@ from data_access.schema import (
     SCHEMA_VERSION,
     accounts_table,
     audit_log_table,
+    delete_repeats,
     meta_table,
     metadata,
-    natural_key,
 )
 
 log = logging.getLogger(__name__)
@@ -53,8 +53,7 @@ def _unique_natural_keys(conn: Connection) -> None:
     """Version 2 to 3: each activity table's natural key becomes a unique index, replacing its (member or
     station, day) index, which the new one leads with. A repeated record, if any, keeps its first row."""
     for name, table in ACTIVITY_TABLES.items():
-        first = select(func.min(table.c.id)).group_by(*natural_key(table))
-        conn.execute(delete(table).where(table.c.id.not_in(first)))
+        conn.execute(delete_repeats(table))
         conn.execute(text(f"DROP INDEX IF EXISTS {_OLD_ACTIVITY_INDEXES[name]}"))  # our own constant names
         for index in table.indexes:
             index.create(conn)

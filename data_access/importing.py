@@ -46,6 +46,7 @@ from data_access.loading import bulk_insert
 from data_access.schema import (
     ACTIVITY_TABLES,
     areas_table,
+    delete_repeats,
     members_table,
     natural_key,
     stations_table,
@@ -206,8 +207,7 @@ class ActivityLoad:
             self.execute(AddConstraint(constraint, isolate_from_table=False))
 
     def keep_first_of_each_key(self) -> None:
-        first = select(func.min(self.table.c.id)).group_by(*natural_key(self.table))
-        self.execute(delete(self.table).where(self.table.c.id.not_in(first)))
+        self.execute(delete_repeats(self.table))
 
 
 COMMIT = {"commit": "1"}  # the metadata of the empty batch that ends a file sent to the SQLite child

@@ -20,9 +20,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
     func,
     literal_column,
+    select,
 )
+from sqlalchemy.sql.dml import Delete
 
 SCHEMA_VERSION = 3  # 2: accounts and audit_log; 3: unique natural keys of activity records
 
@@ -139,6 +142,12 @@ def natural_key(table: Table) -> list:
         else table.c[name]
         for name in ACTIVITY_KEYS[table.name]
     ]
+
+
+def delete_repeats(table: Table) -> Delete:
+    """Delete every row but the first (lowest id) of each natural key."""
+    first = select(func.min(table.c.id)).group_by(*natural_key(table))
+    return delete(table).where(table.c.id.not_in(first))
 
 
 ACTIVITY_TABLES = {table.name: table for table in (contacts_table, station_visits_table, volunteer_records_table)}

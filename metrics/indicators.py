@@ -12,9 +12,7 @@ weeks for the whole city. Definitions, to the day:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -342,16 +340,10 @@ def compute_weekly_summary(
     """
     if not week_ends:
         return pd.DataFrame(columns=[c.WEEK_START, c.COMMUNITY_ID, *c.SUMMARY_COUNTS])
-
-    def one_week(end: date) -> pd.DataFrame:
+    frames = []
+    for done, end in enumerate(week_ends, start=1):
         week = compute_community_week(city, end=end, thresholds=thresholds)
-        return week.assign(**{c.WEEK_START: end - timedelta(days=6)})
-
-    # Weeks are independent and numpy releases the GIL in its searches and sorts: one thread per core.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        frames = []
-        for done, frame in enumerate(pool.map(one_week, week_ends), start=1):
-            frames.append(frame)
-            if on_week:
-                on_week(done, len(week_ends))
+        frames.append(week.assign(**{c.WEEK_START: end - timedelta(days=6)}))
+        if on_week:
+            on_week(done, len(week_ends))
     return pd.concat(frames, ignore_index=True)[[c.WEEK_START, c.COMMUNITY_ID, *c.SUMMARY_COUNTS]]

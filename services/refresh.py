@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pandas as pd
@@ -59,17 +61,33 @@ def summary_weeks(city: CityArrays, until: date | None) -> list[Week]:
     return [first.shifted(i) for i in range((last.start - first.start).days // 7 + 1)]
 
 
+def _summary_on_every_core(
+    city: CityArrays, week_ends: list[date], thresholds: Thresholds, progress: Progress | None
+) -> pd.DataFrame:
+    """compute_weekly_summary a week per task on a thread per core: weeks are independent, and numpy releases
+    the GIL in its searches and sorts (104 city weeks: 12 s on one core, 8 s on two). Progress is reported
+    from the calling thread, where Streamlit's progress bar lives."""
+    if not week_ends:
+        return compute_weekly_summary(city, week_ends=[], thresholds=thresholds)
+
+    def one_week(end: date) -> pd.DataFrame:
+        return compute_weekly_summary(city, week_ends=[end], thresholds=thresholds)
+
+    frames = []
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for done, frame in enumerate(pool.map(one_week, week_ends), start=1):
+            frames.append(frame)
+            if progress:
+                progress("weekly_stats", done, len(week_ends))
+    return pd.concat(frames, ignore_index=True)
+
+
 def _store_summary(
     engine: Engine, city: CityArrays, *, thresholds: Thresholds, until: date | None, progress: Progress | None
 ) -> int:
     started = time.perf_counter()
     weeks = summary_weeks(city, until)
-    summary = compute_weekly_summary(
-        city,
-        week_ends=[w.end for w in weeks],
-        thresholds=thresholds,
-        on_week=(lambda done, total: progress("weekly_stats", done, total)) if progress else None,
-    )
+    summary = _summary_on_every_core(city, [w.end for w in weeks], thresholds, progress)
     meta = {"summary_thresholds": thresholds.as_text()}
     if weeks:
         meta |= {"summary_first_week": weeks[0].start.isoformat(), "summary_last_week": weeks[-1].start.isoformat()}
