@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -51,13 +52,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(database_url: str, *, timeout: float = 60.0, port: int | None = None) -> Iterator[str]:
-    """A Streamlit server for app.py on a local port (a free one by default), serving `database_url`;
-    yields its base URL."""
+def running_app(
+    database_url: str, *, timeout: float = 60.0, port: int | None = None, frozen_at: datetime | None = None
+) -> Iterator[str]:
+    """A Streamlit server for app.py on a local port (a free one by default), serving `database_url`, its
+    clock frozen at `frozen_at` if given (tests); yields its base URL."""
     port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
+    launcher = ["-m", "streamlit"]
+    if frozen_at is not None:
+        launcher = [str(ROOT / "tests" / "frozen_streamlit.py")]
+        env["TEST_FROZEN_NOW"] = frozen_at.isoformat()
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, *launcher, "run", "app.py",
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip

@@ -13,10 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from clock import FROZEN_NOW  # noqa: E402
 
 from data_access.engine import dispose_engine  # noqa: E402
 
@@ -67,6 +70,13 @@ def empty_database(kind: str, folder: Path) -> Iterator[str]:
     """The URL of an empty database of `kind` (sqlite or postgresql)."""
     with _postgres_database() if kind == "postgresql" else _sqlite_database(folder) as url:
         yield url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock() -> Iterator[None]:
+    """Every test runs on 2026-11-25 (tests/clock.py), whatever day the suite runs."""
+    with time_machine.travel(FROZEN_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -17,6 +17,7 @@ from browser_support import (
     screenshot_whole,
     wait_until_settled,
 )
+from clock import FROZEN_NOW
 
 from data_access.engine import get_engine
 from metrics.thresholds import Thresholds
@@ -43,7 +44,7 @@ def app_url(tmp_path_factory):
     require_browser()
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.sqlite'}"
     build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
-    with running_app(url) as base:
+    with running_app(url, frozen_at=FROZEN_NOW) as base:
         yield base
 
 

@@ -23,6 +23,7 @@ from browser_support import (
     sign_in,
     wait_until_settled,
 )
+from clock import FROZEN_NOW
 
 from data_access.engine import dispose_engine, get_engine
 from metrics.thresholds import Thresholds
@@ -77,7 +78,7 @@ def _hover_a_community(page, deck) -> str:
 def test_map_page_asks_no_host_but_the_apps_own(demo_db: str) -> None:
     requested: list[str] = []
     failed: list[str] = []
-    with running_app(demo_db, timeout=90) as base, chromium() as browser:
+    with running_app(demo_db, timeout=90, frozen_at=FROZEN_NOW) as base, chromium() as browser:
         context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
         context.on("request", lambda request: requested.append(request.url))
         context.on("requestfailed", lambda request: failed.append(request.url))

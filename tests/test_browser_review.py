@@ -18,6 +18,7 @@ from browser_support import (
     running_app,
     wait_until_settled,
 )
+from clock import FROZEN_NOW
 from pptx import Presentation
 from sqlalchemy import select
 
@@ -60,7 +61,7 @@ def demo(tmp_path_factory):
     with engine.connect() as conn:
         people = conn.execute(select(members_table.c.name, members_table.c.phone)).all()
     forbidden = {v for name, phone in people for v in (name, phone, mask_name(name), mask_phone(phone)) if v}
-    with running_app(url) as base:
+    with running_app(url, frozen_at=FROZEN_NOW) as base:
         yield base, forbidden
 
 
