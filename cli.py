@@ -128,7 +128,7 @@ def _confirmed(args: argparse.Namespace) -> bool:
 def command_import(args: argparse.Namespace) -> int:
     from data_access.lookups import fetch_meta
     from services.importing import SyntheticDataError, import_files
-    from ui.formatting import file_error_message
+    from ui.formatting import file_summary
 
     engine, settings = _engine(args)
     if args.replace_sample:
@@ -154,27 +154,39 @@ def command_import(args: argparse.Namespace) -> int:
     except SyntheticDataError as exc:
         raise UsageError(labels.IMPORT_SYNTHETIC) from exc
     if args.json:
-        print(json.dumps({"files": [r.as_json() for r in reports if r.error is None]}, ensure_ascii=False))
+        files = [
+            r.as_json() | ({"message": _file_error(r)} if r.error is not None else {}) for r in reports
+        ]
+        print(json.dumps({"files": files}, ensure_ascii=False))
     else:
-        for report in (r for r in reports if r.error is None):
-            title = labels.LEDGER_TITLES[report.ledger]
-            print(
-                labels.IMPORT_FILE_SUMMARY.format(
-                    file=report.file, ledger=title, accepted=report.accepted, rejected=report.rejected
-                )
-            )
+        for report in reports:
+            if report.skipped:
+                print(labels.IMPORT_SKIPPED_SHEET.format(file=report.file))
+            if report.ledger is None or report.error is not None:
+                continue
+            print(file_summary(report))
+            for written, column in report.renamed.items():
+                print(labels.IMPORT_READ_AS.format(written=written, column=column))
             for rejection in report.rejections[:20]:
                 print(
                     labels.IMPORT_REJECTION.format(row=rejection.row, column=rejection.column, reason=rejection.reason)
                 )
             if len(report.rejections) > 20:
                 print(labels.IMPORT_MORE.format(count=len(report.rejections) - 20))
+            for repeat in report.repeats[:5]:
+                print(labels.IMPORT_REPEAT.format(row=repeat.row, same_as=repeat.same_as))
             for warning in report.warnings[:5]:
                 print(labels.IMPORT_WARNING.format(row=warning.row, column=warning.column, reason=warning.reason))
     failed = [r for r in reports if r.error is not None]
     for report in failed:
-        print(file_error_message(report.error.code, report.error.name, report.error.detail), file=sys.stderr)
+        print(_file_error(report), file=sys.stderr)
     return EXIT_USAGE if failed else EXIT_OK
+
+
+def _file_error(report) -> str:
+    from ui.formatting import file_error_message
+
+    return file_error_message(report.error.code, report.error.name, report.error.detail)
 
 
 def command_export(args: argparse.Namespace) -> int:

@@ -9,17 +9,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, Index, Table, create_engine, event, inspect, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.schema import (
+    ACTIVITY_KEYS,
     ACTIVITY_TABLES,
     SCHEMA_VERSION,
     accounts_table,
     audit_log_table,
     delete_repeats,
+    members_table,
     meta_table,
     metadata,
+    natural_key,
 )
 
 log = logging.getLogger(__name__)
@@ -49,18 +52,53 @@ _OLD_ACTIVITY_INDEXES = {
 }
 
 
+_VERSION_3_KEYS = {
+    "contacts": ("member_id", "contacted_on", "side", "method"),
+    "station_visits": ("station_id", "visited_at", "service", "member_id"),
+    "volunteer_records": ("member_id", "activity_on", "activity"),
+}
+
+
+def _create_natural_key_index(conn: Connection, table: Table, keys: dict[str, tuple[str, ...]]) -> None:
+    """The unique index on a key, as of some schema version; it is not left in the table's metadata."""
+    index = Index(f"ux_{table.name}_natural_key", *natural_key(table, keys), unique=True)
+    try:
+        index.create(conn)
+    finally:
+        table.indexes.discard(index)
+
+
 def _unique_natural_keys(conn: Connection) -> None:
     """Version 2 to 3: each activity table's natural key becomes a unique index, replacing its (member or
     station, day) index, which the new one leads with. A repeated record, if any, keeps its first row."""
     for name, table in ACTIVITY_TABLES.items():
-        conn.execute(delete_repeats(table))
+        conn.execute(delete_repeats(table, _VERSION_3_KEYS))
         conn.execute(text(f"DROP INDEX IF EXISTS {_OLD_ACTIVITY_INDEXES[name]}"))  # our own constant names
-        for index in table.indexes:
-            index.create(conn)
+        _create_natural_key_index(conn, table, _VERSION_3_KEYS)
+
+
+def _keys_of_every_column(conn: Connection) -> None:
+    """Version 3 to 4: a contact's key takes its liaison and a visit's the visitor's phone (kept for non-members
+    too), so that records the ledger keeps apart stay apart; a volunteer category may be the ledger's own words.
+    The new keys are finer than the old, so no existing row repeats another."""
+    visits = ACTIVITY_TABLES["station_visits"]
+    conn.execute(text("DROP INDEX IF EXISTS ux_contacts_natural_key"))
+    conn.execute(text("DROP INDEX IF EXISTS ux_station_visits_natural_key"))
+    conn.execute(text("ALTER TABLE station_visits ADD COLUMN visitor_phone VARCHAR(11)"))
+    phone = select(members_table.c.phone).where(members_table.c.id == visits.c.member_id).scalar_subquery()
+    conn.execute(update(visits).where(visits.c.member_id.is_not(None)).values(visitor_phone=phone))
+    if conn.dialect.name == "postgresql":  # SQLite does not hold text to a length
+        conn.execute(text("ALTER TABLE volunteer_records ALTER COLUMN category TYPE VARCHAR(100)"))
+    for name in ("contacts", "station_visits"):
+        _create_natural_key_index(conn, ACTIVITY_TABLES[name], ACTIVITY_KEYS)
 
 
 # Upgrades from version N to N+1, keyed by N.
-UPGRADES: dict[int, Callable[[Connection], None]] = {1: _add_accounts_and_audit, 2: _unique_natural_keys}
+UPGRADES: dict[int, Callable[[Connection], None]] = {
+    1: _add_accounts_and_audit,
+    2: _unique_natural_keys,
+    3: _keys_of_every_column,
+}
 
 
 def get_engine(url: str) -> Engine:

@@ -64,9 +64,8 @@ def _statement(kind: str) -> Select:
     if kind == "station_visits":
         t = station_visits_table.c
         return (
-            select(s.name.label("station_id"), t.visited_at, t.service, m.phone.label("member_id"))
+            select(s.name.label("station_id"), t.visited_at, t.service, t.visitor_phone)
             .join_from(station_visits_table, stations_table, s.id == t.station_id)
-            .outerjoin(members_table, m.id == t.member_id)
             .order_by(t.id)
         )
     t = volunteer_records_table.c

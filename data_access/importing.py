@@ -4,14 +4,15 @@ inserted unless their natural key is already there, so importing the same file t
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import Any
 
-import adbc_driver_manager.dbapi as adbc_errors
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,16 +21,16 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Float,
     Table,
+    and_,
     bindparam,
     column,
     delete,
-    exists,
     func,
     insert,
-    literal_column,
+    or_,
     select,
-    text,
     true,
     update,
 )
@@ -43,12 +44,12 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIn
 from data_access.arrow import connect_postgres, finish_child, ingest, ingest_type, sql_text, sqlite_child
 from data_access.engine import timed
 from data_access.loading import bulk_insert
+from data_access.records import frame_from_rows
 from data_access.schema import (
+    ACTIVITY_KEYS,
     ACTIVITY_TABLES,
     areas_table,
-    delete_repeats,
     members_table,
-    natural_key,
     stations_table,
 )
 
@@ -74,9 +75,27 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     return part.where(part.notna(), None).to_dict("records")
 
 
-def write_areas(conn: Connection, frame: pd.DataFrame) -> int:
+@dataclass
+class Written:
+    """Of the rows written: how many were new, and how many changed a known record (the rest were as stored)."""
+
+    new: int = 0
+    updated: int = 0
+
+    def __iadd__(self, other: Written) -> Written:
+        self.new += other.new
+        self.updated += other.updated
+        return self
+
+
+def write_areas(conn: Connection, frame: pd.DataFrame, columns: list[str]) -> Written:
     """Create the districts, streets and communities named; set community centres where given."""
     known = dict(conn.execute(select(areas_table.c.path, areas_table.c.id)).all())
+    centres = {
+        row.id: (row.lon, row.lat)
+        for row in conn.execute(select(areas_table.c.id, areas_table.c.lon, areas_table.c.lat))
+    }
+    written = Written()
 
     def ensure(level: str, district: str, street: str | None, community: str | None, parent: int | None) -> int:
         path = "/".join(p for p in (district, street, community) if p)
@@ -90,35 +109,60 @@ def write_areas(conn: Connection, frame: pd.DataFrame) -> int:
     for row in _records(frame, ["district", "street", "community", "lon", "lat"]):
         district_id = ensure("district", row["district"], None, None, None)
         street_id = ensure("street", row["district"], row["street"], None, district_id)
+        path = f"{row['district']}/{row['street']}/{row['community']}"
+        is_new = path not in known
         community_id = ensure("community", row["district"], row["street"], row["community"], street_id)
-        if row["lon"] is not None and row["lat"] is not None:
+        centre = (row["lon"], row["lat"])
+        moved = None not in centre and centres.get(community_id) != centre
+        if moved:
             conn.execute(
                 update(areas_table).where(areas_table.c.id == community_id).values(lon=row["lon"], lat=row["lat"])
             )
-    return len(frame)
+        written.new += is_new
+        written.updated += moved and not is_new
+    return written
 
 
-def _upsert(conn: Connection, table: Table, frame: pd.DataFrame, key: str, known: dict[str, int]) -> int:
-    """Update the rows whose `key` is known, insert the others (in bulk: a first ledger of members is all new)."""
-    columns = [name for name in frame.columns if name in table.c and name != "id"]
-    is_known = frame[key].isin(list(known))
-    updates = [row | {"row_id": known[row[key]]} for row in _records(frame[is_known], columns)]
-    if updates:
+def _comparable(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Values as text that compares equal when the database would store the same (dates as days, None for empty)."""
+    out = {}
+    for name in frame.columns:
+        values = frame[name]
+        if isinstance(table.c[name].type, Date):
+            values = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
+        elif isinstance(table.c[name].type, Float):
+            values = pd.to_numeric(values).round(9).map(repr, na_action="ignore")
+        out[name] = values.astype(object).where(values.notna(), None).map(str, na_action="ignore")
+    return pd.DataFrame(out, index=frame.index).fillna("\0")
+
+
+def _upsert(conn: Connection, table: Table, frame: pd.DataFrame, key: str, columns: list[str]) -> Written:
+    """Update the rows whose `key` is known and differs in the file's `columns`, insert the others (in bulk: a first
+    ledger of members is all new). Only the columns the file has are updated: a ledger without 性别 keeps it."""
+    columns = [name for name in columns if name in table.c and name not in ("id", key)]
+    stored = frame_from_rows(
+        ["id", key, *columns], conn.execute(select(table.c.id, table.c[key], *(table.c[c] for c in columns))).all()
+    ).set_index(key)
+    is_known = frame[key].isin(stored.index)
+    known = frame[is_known].set_index(key)
+    differs = (_comparable(known[columns], table) != _comparable(stored.loc[known.index, columns], table)).any(axis=1)
+    changed = known[differs.to_numpy()].assign(row_id=stored.loc[known.index[differs.to_numpy()], "id"].to_numpy())
+    if len(changed):
         statement = update(table).where(table.c.id == bindparam("row_id")).values({c: bindparam(c) for c in columns})
-        conn.execute(statement, updates)
-    bulk_insert(conn, table, frame.loc[~is_known, columns])
-    return len(frame)
+        conn.execute(statement, _records(changed, [*columns, "row_id"]))
+    inserted = frame.loc[~is_known, [name for name in frame.columns if name in table.c and name != "id"]]
+    bulk_insert(conn, table, inserted)
+    return Written(new=len(inserted), updated=len(changed))
 
 
-def write_stations(conn: Connection, frame: pd.DataFrame) -> int:
-    known = dict(conn.execute(select(stations_table.c.name, stations_table.c.id)).all())
-    return _upsert(conn, stations_table, frame, "name", known)
+def write_stations(conn: Connection, frame: pd.DataFrame, columns: list[str]) -> Written:
+    """Stations matched by name: a known name updates that station."""
+    return _upsert(conn, stations_table, frame, "name", columns)
 
 
-def write_members(conn: Connection, frame: pd.DataFrame) -> int:
+def write_members(conn: Connection, frame: pd.DataFrame, columns: list[str]) -> Written:
     """Members matched by phone: a known phone updates that member."""
-    known = dict(conn.execute(select(members_table.c.phone, members_table.c.id)).all())
-    return _upsert(conn, members_table, frame, "phone", known)
+    return _upsert(conn, members_table, frame, "phone", columns)
 
 
 def arrow_rows(frame: pd.DataFrame, table: Table, dialect: str) -> pa.Table:
@@ -140,16 +184,18 @@ def arrow_rows(frame: pd.DataFrame, table: Table, dialect: str) -> pa.Table:
 class ActivityLoad:
     """Activity rows into their table within the caller's transaction, on an ADBC cursor.
 
-    Rows whose natural key is already in the table, or earlier in the file, are not inserted, so
-    importing the same file twice changes nothing. Into an empty table (a first load, a restore) the
-    rows go straight in without indexes, which are built once at the end; otherwise each chunk goes
-    through a staging table and `INSERT … ON CONFLICT DO NOTHING` against the natural-key index.
+    The ledger check has already dropped a file's repeated rows; a row whose natural key is already in the table
+    is not inserted again (a volunteer record updates its other columns), so importing the same file twice changes
+    nothing. Into an empty table (a first load, a restore) the rows go straight in without indexes, which are built
+    once at the end; otherwise each chunk goes through a staging table and `INSERT … ON CONFLICT DO NOTHING`
+    against the natural-key index. `written` counts what was new and what changed.
     """
 
     def __init__(self, cursor: Any, kind: str, dialect: Dialect) -> None:
         self.cursor, self.table, self.dialect = cursor, ACTIVITY_TABLES[kind], dialect
-        self.execute(select(exists().select_from(self.table)))
-        self.bulk = not self.cursor.fetchone()[0]
+        self.before = self.count()
+        self.written = Written()
+        self.bulk = self.before == 0
         if self.bulk:
             for index in self.table.indexes:
                 self.execute(DropIndex(index))
@@ -159,6 +205,10 @@ class ActivityLoad:
     def execute(self, statement: Any) -> None:
         self.cursor.execute(sql_text(self.dialect, statement))
 
+    def count(self, statement: Any = None) -> int:
+        self.execute(statement if statement is not None else select(func.count()).select_from(self.table))
+        return int(self.cursor.fetchone()[0])
+
     def foreign_keys(self) -> list:
         """Lifted during a bulk load: PostgreSQL checks each row's references one by one, while the ledger check
         has already resolved every reference against the database. SQLite's ADBC connections don't check."""
@@ -167,47 +217,38 @@ class ActivityLoad:
     def write(self, rows: pa.Table) -> None:
         if self.bulk:
             ingest(self.cursor, self.table.name, rows)
+            self.written.new += rows.num_rows
             return
         ingest(self.cursor, STAGING, rows, staging=True)
-        fresh = select(*(column(name) for name in rows.column_names)).select_from(text(STAGING)).where(true())
+        staging = table_clause(STAGING, *(column(name) for name in rows.column_names))
+        if self.table.name == "volunteer_records":
+            self.update_known(staging)
+        fresh = select(*staging.c).where(true())
         insert = (postgresql.insert if self.dialect.name == "postgresql" else sqlite.insert)(self.table)
         self.execute(insert.from_select(rows.column_names, fresh).on_conflict_do_nothing())
-        self.execute(delete(table_clause(STAGING)))
+        self.execute(delete(staging))
+
+    def update_known(self, staging: Any) -> None:
+        """A volunteer record imported again takes the file's hours, category and community."""
+        keys = ACTIVITY_KEYS[self.table.name]
+        same_key = and_(*(self.table.c[name] == staging.c[name] for name in keys))
+        others = [name for name in staging.c.keys() if name not in keys]
+        differs = or_(*(self.table.c[name].is_distinct_from(staging.c[name]) for name in others))
+        changed = self.count(select(func.count()).select_from(self.table.join(staging, same_key)).where(differs))
+        if changed:
+            self.execute(update(self.table).where(same_key, differs).values({n: staging.c[n] for n in others}))
+            self.written.updated += changed
 
     def finish(self) -> None:
-        """After the last rows: a bulk load builds its indexes and restores its constraints.
-
-        Should the file repeat a record, the unique index refuses; then the first of each key is kept and
-        the index built again. SQLite tries the index first (a savepoint undoes the refusal); ADBC's
-        PostgreSQL driver can't continue after an error, so there the repeats are looked for first.
-        """
+        """After the last rows: a bulk load builds its indexes and restores its constraints; the new rows counted."""
         if not self.bulk:
+            self.written.new = self.count() - self.before
             return
-        if self.dialect.name == "postgresql":
-            key = natural_key(self.table)
-            repeated = select(literal_column("1")).select_from(self.table).group_by(*key)
-            self.execute(select(exists(repeated.having(func.count() > literal_column("1")))))
-            if self.cursor.fetchone()[0]:
-                self.keep_first_of_each_key()
-            for index in self.table.indexes:
-                self.execute(CreateIndex(index))
-        else:
-            self.cursor.execute("SAVEPOINT build_indexes")
-            try:
-                for index in self.table.indexes:
-                    self.execute(CreateIndex(index))
-            except adbc_errors.IntegrityError:
-                self.cursor.execute("ROLLBACK TO SAVEPOINT build_indexes")
-                self.keep_first_of_each_key()
-                for index in self.table.indexes:
-                    self.execute(CreateIndex(index))
-            self.cursor.execute("RELEASE SAVEPOINT build_indexes")
+        for index in self.table.indexes:
+            self.execute(CreateIndex(index))
         for constraint in self.foreign_keys():
             # isolate_from_table=False: by default SQLAlchemy would leave the constraint out of later CREATE TABLEs
             self.execute(AddConstraint(constraint, isolate_from_table=False))
-
-    def keep_first_of_each_key(self) -> None:
-        self.execute(delete_repeats(self.table))
 
 
 COMMIT = {"commit": "1"}  # the metadata of the empty batch that ends a file sent to the SQLite child
@@ -238,9 +279,10 @@ class _Overlapped:
 
 
 @contextmanager
-def activity_writer(engine: Engine, kind: str) -> Iterator[Callable[[pd.DataFrame], None]]:
+def activity_writer(engine: Engine, kind: str, written: Written) -> Iterator[Callable[[pd.DataFrame], None]]:
     """A file of activity rows in one transaction: yields `write(frame)`; commits when the block ends, rolls back
-    when it raises. On SQLite the rows stream to a child process (see data_access.arrow)."""
+    when it raises; then `written` holds what was new and what changed. On SQLite the rows stream to a child
+    process (see data_access.arrow), which answers with those counts."""
     table = ACTIVITY_TABLES[kind]
     dialect = engine.dialect.name
     if dialect == "postgresql":
@@ -257,6 +299,7 @@ def activity_writer(engine: Engine, kind: str) -> Iterator[Callable[[pd.DataFram
                     background.close()
                 conn.rollback()
                 raise
+        written += load.written
         return
     child = sqlite_child(engine, "write", kind, stdin=subprocess.PIPE)
     stream: list[tuple[pa.RecordBatchStreamWriter, pa.Schema]] = []
@@ -279,4 +322,7 @@ def activity_writer(engine: Engine, kind: str) -> Iterator[Callable[[pd.DataFram
         with suppress(Exception):
             background.close()
         child.stdin.close()  # without the commit batch, the child rolls back
+        answer = child.stdout.read()
         finish_child(child, f"write {kind}")
+    if answer.strip():
+        written += Written(**json.loads(answer))

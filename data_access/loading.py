@@ -78,6 +78,15 @@ def _sqlite_foreign_keys(conn: Connection, *, enforce: bool) -> None:
         conn.commit()
 
 
+def _with_visitor_phones(name: str, frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """A visit's key holds its visitor's phone: generated visits name only the member, so it is looked up."""
+    frame = frames[name]
+    if name != "station_visits" or "visitor_phone" in frame.columns:
+        return frame
+    phones = frames["members"].set_index("id")["phone"]
+    return frame.assign(visitor_phone=frame["member_id"].map(phones))
+
+
 def replace_all_data(
     engine: Engine,
     frames: Mapping[str, pd.DataFrame],
@@ -99,7 +108,7 @@ def replace_all_data(
                 for table in DATA_TABLES:
                     for index in table.indexes:
                         index.drop(conn)
-                    bulk_insert(conn, table, frames[table.name], progress)
+                    bulk_insert(conn, table, _with_visitor_phones(table.name, frames), progress)
                     for index in table.indexes:
                         index.create(conn)
                     _reset_sequence(conn, table)

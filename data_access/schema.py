@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.dml import Delete
 
-SCHEMA_VERSION = 3  # 2: accounts and audit_log; 3: unique natural keys of activity records
+SCHEMA_VERSION = 4  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column
 
 # PostgreSQL's own names for foreign keys, named so that a bulk load can lift and restore them.
 metadata = MetaData(naming_convention={"fk": "%(table_name)s_%(column_0_name)s_fkey"})
@@ -111,6 +111,7 @@ station_visits_table = Table(
     Column("visited_at", DateTime, nullable=False),
     Column("service", String(32)),
     Column("member_id", Integer, ForeignKey("members.id")),
+    Column("visitor_phone", String(11)),  # as the ledger wrote it, member or not: part of the visit's key
 )
 
 volunteer_records_table = Table(
@@ -121,32 +122,33 @@ volunteer_records_table = Table(
     Column("activity_on", Date, nullable=False),
     Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
     Column("hours", Float, nullable=False),
-    Column("category", String(32)),
+    Column("category", String(100)),  # a known category's code, else the ledger's own words
     Column("community_id", Integer, ForeignKey("areas.id")),  # where the activity took place
 )
 
 # The natural key of each activity table: a record is one row, however often its ledger is imported.
 # The unique indexes lead with member (or station) and day, so they also serve the queries by those.
+# A contact and a visit are keyed by all their columns (PRODUCT.md), a volunteer record by activity, day and member.
 ACTIVITY_KEYS = {
-    "contacts": ("member_id", "contacted_on", "side", "method"),
-    "station_visits": ("station_id", "visited_at", "service", "member_id"),
+    "contacts": ("member_id", "contacted_on", "side", "method", "liaison"),
+    "station_visits": ("station_id", "visited_at", "service", "visitor_phone"),
     "volunteer_records": ("member_id", "activity_on", "activity"),
 }
 
 
-def natural_key(table: Table) -> list:
+def natural_key(table: Table, keys: dict[str, tuple[str, ...]] = ACTIVITY_KEYS) -> list:
     """The key's expressions, nullable parts through coalesce: a missing method or visitor is part of the key."""
     return [
         func.coalesce(table.c[name], literal_column("''" if isinstance(table.c[name].type, String) else "0"))
         if table.c[name].nullable
         else table.c[name]
-        for name in ACTIVITY_KEYS[table.name]
+        for name in keys[table.name]
     ]
 
 
-def delete_repeats(table: Table) -> Delete:
-    """Delete every row but the first (lowest id) of each natural key."""
-    first = select(func.min(table.c.id)).group_by(*natural_key(table))
+def delete_repeats(table: Table, keys: dict[str, tuple[str, ...]] = ACTIVITY_KEYS) -> Delete:
+    """Delete every row but the first (lowest id) of each natural key (schema upgrades only: slow on millions)."""
+    first = select(func.min(table.c.id)).group_by(*natural_key(table, keys))
     return delete(table).where(table.c.id.not_in(first))
 
 

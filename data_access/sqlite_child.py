@@ -7,7 +7,9 @@ python -m data_access.sqlite_child write KIND DATABASE    activity rows from an 
 
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import asdict
 
 import pyarrow as pa
 from sqlalchemy.dialects import sqlite
@@ -49,6 +51,7 @@ def write(kind: str, database: str) -> None:
                 load.finish()
                 conn.commit()
                 committed = True
+                json.dump(asdict(load.written), sys.stdout)  # the parent's report: what was new, what changed
                 break
             load.write(pa.Table.from_batches([batch]))
         if not committed:

@@ -6,6 +6,7 @@ This module is the public contract of import and export, and the templates are b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from metrics import columns as c
 
@@ -18,6 +19,9 @@ class Column:
     required: bool = False
     choices: dict[str, str] = field(default_factory=dict)  # Chinese word -> stored code
     rule: str = ""
+    aliases: tuple[str, ...] = ()  # other headers clerks write for this column
+    other: str | None = None  # optional list: an unknown value is kept as this word, with a warning
+    max_length: int | None = None  # text: the database column's width
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class Ledger:
     title: str
     columns: tuple[Column, ...]
     example: tuple[str, ...]
+    key: tuple[str, ...] = ()  # the fields that make a record: a later row of a file with the same key repeats it
+    repeat_rejected: bool = False  # a repeated key is rejected (a 手机号 or 站点名称 names one thing) not counted once
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -47,7 +53,7 @@ OCCUPATIONS = _choices(
     ("外卖骑手", "快递员", "网约车司机", "货车司机", "企业职工", "个体经营", "离退休", "其他"), c.OCCUPATIONS
 )
 SIDES = _choices(("流出地党组织", "流入地党组织", "党员主动"), c.SIDES)
-METHODS = _choices(("电话", "微信", "上门走访", "活动见面"), c.METHODS)
+METHODS = _choices(("电话", "微信", "上门走访", "活动见面", "其他"), (*c.METHODS, c.OTHER))
 STATION_KINDS = _choices(("报到服务站", "党群服务中心", "红色驿站", "7×24H驿站", "其他"), c.STATION_KINDS)
 SERVICES = _choices(("歇脚", "饮水", "充电", "阅览", "学习", "报到", "诉求反映", "其他"), c.SERVICES)
 GENDERS = {"男": "M", "女": "F"}
@@ -58,52 +64,89 @@ VOLUNTEER_CATEGORIES = _choices(
 
 DATE_RULE = "日期，可写 2026-11-05、2026/11/5、2026年11月5日、20261105，或 Excel 日期单元格"
 PHONE_RULE = "11位大陆手机号"
+OTHER = "其他"
+PHONE_ALIASES = ("手机号码", "联系电话", "电话", "手机")
+COMMUNITY_ALIASES = ("所在社区（村）", "所属社区")
 COMMUNITY_RULE = "社区名称；若社区名在多个街道重复，写成 区/街道/社区"
 
 AREAS = Ledger(
     "areas",
     "区划",
     (
-        Column("区", "district", "text", required=True, rule="区名，如 江汉区"),
-        Column("街道", "street", "text", required=True, rule="街道名，如 北湖街道"),
-        Column("社区", "community", "text", required=True, rule="社区名，如 环保社区"),
+        Column(
+            "区",
+            "district",
+            "area_name",
+            required=True,
+            rule="区名，如 江汉区",
+            aliases=("区县", "县区"),
+            max_length=50,
+        ),
+        Column(
+            "街道",
+            "street",
+            "area_name",
+            required=True,
+            rule="街道名，如 北湖街道",
+            aliases=("街道（乡镇）", "乡镇"),
+            max_length=50,
+        ),
+        Column(
+            "社区",
+            "community",
+            "area_name",
+            required=True,
+            rule="社区名，如 环保社区",
+            aliases=("社区（村）",),
+            max_length=50,
+        ),
         Column("经度", "lon", "number", rule="社区中心经度（WGS-84），73–136"),
         Column("纬度", "lat", "number", rule="社区中心纬度（WGS-84），3–54"),
     ),
     ("江汉区", "北湖街道", "环保社区", "114.2671", "30.6032"),
+    key=("district", "street", "community"),
 )
 
 STATIONS = Ledger(
     "stations",
     "服务站点",
     (
-        Column("站点名称", "name", "text", required=True, rule="站点全称，不可重复"),
-        Column("所在社区", "community_id", "community", required=True, rule=COMMUNITY_RULE),
+        Column("站点名称", "name", "text", required=True, rule="站点全称，不可重复", aliases=("站点",), max_length=100),
+        Column("所在社区", "community_id", "community", required=True, rule=COMMUNITY_RULE, aliases=COMMUNITY_ALIASES),
         Column("经度", "lon", "number", required=True, rule="经度（WGS-84）"),
         Column("纬度", "lat", "number", required=True, rule="纬度（WGS-84）"),
-        Column("站点类型", "kind", "choice", choices=STATION_KINDS),
-        Column("启用日期", "opened_on", "date", rule=DATE_RULE),
-        Column("服务项目", "services", "services", rule="用顿号“、”分隔：" + "、".join(SERVICES)),
+        Column("站点类型", "kind", "choice", choices=STATION_KINDS, other=OTHER),
+        Column("启用日期", "opened_on", "date", rule=DATE_RULE, aliases=("启用时间",)),
+        Column("服务项目", "services", "services", rule="用顿号“、”分隔：" + "、".join(SERVICES), other=OTHER),
     ),
     ("环保社区党群服务中心", "环保社区", "114.2671", "30.6032", "党群服务中心", "2024-03-01", "歇脚、饮水、充电"),
+    key=("name",),
+    repeat_rejected=True,
 )
 
 MEMBERS = Ledger(
     "members",
     "流动党员台账",
     (
-        Column("姓名", "name", "text", required=True),
-        Column("手机号", "phone", "phone", required=True, rule=PHONE_RULE + "；同一手机号视为同一人，再次导入即更新"),
+        Column("姓名", "name", "text", required=True, aliases=("党员姓名",), max_length=50),
+        Column(
+            "手机号",
+            "phone",
+            "phone",
+            required=True,
+            rule=PHONE_RULE + "；同一手机号视为同一人，再次导入即更新",
+            aliases=PHONE_ALIASES,
+        ),
         Column("流动类型", "flow_type", "choice", required=True, choices=FLOW_TYPES),
-        Column("所在社区", "community_id", "community", required=True, rule=COMMUNITY_RULE),
-        Column("报到日期", "registered_on", "date", required=True, rule=DATE_RULE),
+        Column("所在社区", "community_id", "community", required=True, rule=COMMUNITY_RULE, aliases=COMMUNITY_ALIASES),
+        Column("报到日期", "registered_on", "date", required=True, rule=DATE_RULE, aliases=("报到时间", "登记日期")),
         Column("性别", "gender", "choice", choices=GENDERS),
         Column("出生日期", "birth_date", "date", rule=DATE_RULE),
-        Column("党组织关系所在地", "home_org", "text"),
-        Column("工作单位", "employer", "text"),
-        Column("职业类别", "occupation", "choice", choices=OCCUPATIONS),
-        Column("报到方式", "channel", "choice", choices=CHANNELS),
-        Column("联系人", "liaison", "text", rule="专属联系人姓名"),
+        Column("党组织关系所在地", "home_org", "text", max_length=200),
+        Column("工作单位", "employer", "text", max_length=200),
+        Column("职业类别", "occupation", "choice", choices=OCCUPATIONS, other=OTHER, aliases=("职业",)),
+        Column("报到方式", "channel", "choice", choices=CHANNELS, other=OTHER),
+        Column("联系人", "liaison", "text", rule="专属联系人姓名", aliases=("专属联系人",), max_length=50),
         Column("状态", "status", "choice", choices=STATUSES, rule="不填视为 在册"),
         Column("经度", "lon", "number", rule="居住地经度（WGS-84）"),
         Column("纬度", "lat", "number", rule="居住地纬度（WGS-84）"),
@@ -125,19 +168,24 @@ MEMBERS = Ledger(
         "114.2671",
         "30.6032",
     ),
+    key=("phone",),
+    repeat_rejected=True,
 )
 
 CONTACTS = Ledger(
     "contacts",
     "联系记录",
     (
-        Column("手机号", "member_id", "member", required=True, rule=PHONE_RULE + "，须已在台账中"),
-        Column("联系日期", "contacted_on", "date", required=True, rule=DATE_RULE),
+        Column(
+            "手机号", "member_id", "member", required=True, rule=PHONE_RULE + "，须已在台账中", aliases=PHONE_ALIASES
+        ),
+        Column("联系日期", "contacted_on", "date", required=True, rule=DATE_RULE, aliases=("联系时间",)),
         Column("联系方", "side", "choice", required=True, choices=SIDES),
-        Column("联系方式", "method", "choice", choices=METHODS),
-        Column("联系人", "liaison", "text"),
+        Column("联系方式", "method", "choice", choices=METHODS, other=OTHER),
+        Column("联系人", "liaison", "text", max_length=50),
     ),
     ("13800138000", "2026-11-10", "流入地党组织", "电话", "网格员李四"),
+    key=("member_id", "contacted_on", "side", "method", "liaison"),
 )
 
 STATION_VISITS = Ledger(
@@ -146,24 +194,41 @@ STATION_VISITS = Ledger(
     (
         Column("站点名称", "station_id", "station", required=True, rule="须已在服务站点中"),
         Column("服务时间", "visited_at", "datetime", required=True, rule="日期和时间，如 2026-11-10 12:30"),
-        Column("服务项目", "service", "choice", choices=SERVICES),
-        Column("手机号", "member_id", "visitor", rule="来访者为党员时填写；未匹配到党员时按非党员记录保存"),
+        Column("服务项目", "service", "choice", choices=SERVICES, other=OTHER),
+        Column(
+            "手机号",
+            "visitor_phone",
+            "visitor",
+            rule="来访者为党员时填写；未匹配到党员时按非党员记录保存",
+            aliases=PHONE_ALIASES,
+        ),
     ),
     ("环保社区党群服务中心", "2026-11-10 12:30", "充电", "13800138000"),
+    key=("station_id", "visited_at", "service", "visitor_phone"),
 )
 
 VOLUNTEER = Ledger(
     "volunteer_records",
     "志愿服务记录",
     (
-        Column("活动名称", "activity", "text", required=True),
+        Column("活动名称", "activity", "text", required=True, max_length=200),
         Column("活动日期", "activity_on", "date", required=True, rule=DATE_RULE),
-        Column("手机号", "member_id", "member", required=True, rule=PHONE_RULE + "，须已在台账中"),
+        Column(
+            "手机号", "member_id", "member", required=True, rule=PHONE_RULE + "，须已在台账中", aliases=PHONE_ALIASES
+        ),
         Column("时长", "hours", "number", required=True, rule="小时，大于 0、不超过 24"),
-        Column("活动类别", "category", "choice", choices=VOLUNTEER_CATEGORIES),
-        Column("所在社区", "community_id", "community", rule=COMMUNITY_RULE),
+        Column(
+            "活动类别",
+            "category",
+            "category",
+            choices=VOLUNTEER_CATEGORIES,
+            rule="自由填写，如 关爱老人",
+            max_length=100,
+        ),
+        Column("所在社区", "community_id", "community", rule=COMMUNITY_RULE, aliases=COMMUNITY_ALIASES),
     ),
     ("环保社区文明创建", "2026-11-12", "13800138000", "2.5", "文明创建", "环保社区"),
+    key=("activity", "activity_on", "member_id"),
 )
 
 # The order import takes files in, parents first
@@ -182,15 +247,29 @@ UNKNOWN_COMMUNITY = "找不到社区：{value}"
 AMBIGUOUS_COMMUNITY = "社区名在多个街道重复，请写成 区/街道/社区，可能是：{candidates}"
 UNKNOWN_STATION = "找不到站点：{value}（请先导入服务站点）"
 UNKNOWN_MEMBER = "找不到该手机号的党员（请先导入流动党员台账）"
-DUPLICATE_PHONE = "手机号在本文件中重复（第 {first} 行已出现）"
-DUPLICATE_STATION = "站点名称在本文件中重复（第 {first} 行已出现）"
+DUPLICATE_KEY = "{header}在本文件中重复（第 {first} 行已出现）"
+DUPLICATE_PHONE = DUPLICATE_KEY.replace("{header}", "手机号")
+DUPLICATE_STATION = DUPLICATE_KEY.replace("{header}", "站点名称")
+REPEAT = "与第 {first} 行重复，只计一次"
+BAD_PHONE_PREFIX = "不是大陆手机号段（11位，以 13–19 开头）"
+BAD_ENCODING = "含无法识别的字符（文件编码应为 UTF-8 或 GBK），请检查原文件"
+TOO_LONG = "过长（最多 {limit} 个字）"
+DATE_IN_FUTURE = "日期晚于今天（{today}）"
+DATE_TOO_EARLY = "日期早于 {earliest}"
+KEPT_AS_OTHER = "“{value}”不在可选范围内（{choices}），已记为 其他"
+SLASH_IN_NAME = "名称不能含“/”（“/”用来分隔 区/街道/社区）"
+
 NON_MEMBER_VISIT = "手机号未匹配到党员，已按非党员服务记录保存"
 REASON_HEADER = "原因"
 ROW_HEADER = "行号"
+REPORT_HEADERS = (ROW_HEADER, REASON_HEADER)  # the rejected-rows workbook's own columns: ignored when it is imported
+EARLIEST_DATE = date(2000, 1, 1)  # activity and registration dates before it are typing mistakes
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 # Templates
 TEMPLATE_NOTES = "说明"
 TEMPLATE_COLUMN = "列名"
 TEMPLATE_REQUIRED = "必填"
 TEMPLATE_RULE = "填写规则"
+TEMPLATE_ALIASES = "也可写作"
 YES = "是"

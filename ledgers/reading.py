@@ -1,17 +1,20 @@
 """Reading ledger files: CSV (UTF-8 with or without BOM, GBK/GB18030) or .xlsx, in chunks, as raw cells.
 
 Cells stay as read (text, numbers, Excel dates); validation.py turns them into values. Each chunk's
-index is the row number a person sees in Excel (the header is row 1).
+index is the row number a person sees in Excel. The header row is found among the first rows (a title
+above it is common) and its cells are read as the ledger's columns, spellings clerks use included.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import io
 import logging
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,41 +22,135 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ledgers.formats import LEDGERS, Ledger
+from ledgers.formats import LEDGERS, REPORT_HEADERS, Ledger
 
 CHUNK_ROWS = 200_000
 ARROW_BLOCK_BYTES = 16 << 20  # about 300,000 contact rows a chunk
 _SNIFF_BYTES = 1 << 20
+HEADER_SEARCH_ROWS = 10  # a title, a date line and a blank row may stand above the header
+SHEET_MARK = " › "  # file › sheet
 
 log = logging.getLogger(__name__)
 
 
 class LedgerFileError(Exception):
-    """A file that cannot be read, or whose kind cannot be told. `expected` lists the known header sets."""
+    """A file (or sheet) that cannot be read or used as a ledger, and why."""
 
     def __init__(self, code: str, name: str, detail: str = "") -> None:
         super().__init__(f"{name}: {code} {detail}".strip())
-        self.code = code  # unreadable | unknown_kind | empty
+        self.code = code  # unreadable | unknown_kind | empty | duplicate_header | blank_header | formula_header
         self.name = name
         self.detail = detail
 
 
 @dataclass(frozen=True)
 class LedgerFile:
-    name: str
+    name: str  # the file's name, or "file › sheet" for one sheet of a workbook
     ledger: Ledger
-    chunks: Iterator[pd.DataFrame]
+    chunks: Iterator[pd.DataFrame]  # columns named by the ledger's headers; index: the row number in Excel
+    size: int = 0  # bytes of the whole file
+    renamed: dict[str, str] = field(default_factory=dict)  # a header as written -> the column it was read as
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    """What a file holds: its ledgers (a workbook may have one per sheet) and the sheets that are none."""
+
+    ledgers: list[LedgerFile]
+    skipped_sheets: list[str]
+
+
+_FULL_WIDTH_BRACKETS = str.maketrans("（）【】［］", "()[][]")
 
 
 def clean_header(text: object) -> str:
-    return str(text).replace("\ufeff", "").replace("*", "").replace("＊", "").strip()
+    """A header cell as compared: no BOM, no required-marks (*), half-width brackets, no spaces."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    cleaned = str(text).replace("\ufeff", "").translate(_FULL_WIDTH_BRACKETS)
+    return re.sub(r"[\s\u3000*＊]+", "", cleaned)
+
+
+def _spellings(ledger: Ledger) -> dict[str, str]:
+    """Every cleaned spelling of each of the ledger's headers -> the header."""
+    return {clean_header(name): col.header for col in ledger.columns for name in (col.header, *col.aliases)}
+
+
+def read_headers(ledger: Ledger, headers: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The headers as the ledger's columns (others as they are), and which were read as which column."""
+    spellings = _spellings(ledger)
+    canonical = [spellings.get(clean_header(h), clean_header(h)) for h in headers]
+    renamed = {str(h).strip(): c for h, c in zip(headers, canonical, strict=True) if c in spellings.values()}
+    return canonical, {h: c for h, c in renamed.items() if clean_header(h) != c}
 
 
 def detect_ledger(headers: list[str]) -> Ledger | None:
     """The ledger whose required headers all appear, preferring the one that matches most headers."""
-    present = set(headers)
-    fitting = [ledger for ledger in LEDGERS if set(ledger.required_headers) <= present]
-    return max(fitting, key=lambda ledger: len(present & set(ledger.headers)), default=None)
+    fitting = []
+    for ledger in LEDGERS:
+        present = set(read_headers(ledger, headers)[0])
+        if set(ledger.required_headers) <= present:
+            fitting.append((len(present & set(ledger.headers)), ledger))
+    return max(fitting, key=lambda pair: pair[0], default=(0, None))[1]
+
+
+def near_misses(headers: list[str]) -> list[str]:
+    """For a header row that names no ledger: each required column missing, with the written header that
+    probably meant it ("手机好 → 手机号"), from the ledger the row comes closest to."""
+    cleaned = [clean_header(h) for h in headers if clean_header(h)]
+    guesses = []
+    for ledger in LEDGERS:
+        spellings = _spellings(ledger)
+        missing = [h for h in ledger.required_headers if h not in {spellings.get(x) for x in cleaned}]
+        found = [(h, difflib.get_close_matches(h, cleaned, n=1, cutoff=0.6)) for h in missing]
+        guesses.append((sum(bool(m) for _, m in found) - len(missing), [f"{m[0]} → {h}" for h, m in found if m]))
+    best = max(guesses, key=lambda pair: pair[0])
+    return best[1]
+
+
+def _header_row(rows: list[list[object]]) -> int | None:
+    """The index of the first of the top rows that names a ledger."""
+    for number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if detect_ledger([clean_header(h) for h in row]):
+            return number
+    return None
+
+
+def _checked_headers(row: list[object], name: str, columns_with_data: set[int]) -> list[str]:
+    """The header row's cells; a blank header over data, a repeated one or a formula is refused."""
+    headers = [clean_header(h) for h in row]
+    for position, (cell, header) in enumerate(zip(row, headers, strict=True), start=1):
+        if isinstance(cell, str) and cell.strip().startswith("="):
+            raise LedgerFileError("formula_header", name, cell.strip())
+        if not header and position - 1 in columns_with_data:
+            raise LedgerFileError("blank_header", name, str(position))
+    ledger = detect_ledger(headers)
+    canonical = read_headers(ledger, headers)[0] if ledger else headers
+    repeated = sorted({h for h in canonical if h and canonical.count(h) > 1})
+    if repeated:
+        raise LedgerFileError("duplicate_header", name, "、".join(repeated))
+    return headers
+
+
+def _unknown_kind(rows: list[list[object]], name: str) -> LedgerFileError:
+    first = next((row for row in rows[:HEADER_SEARCH_ROWS] if any(clean_header(h) for h in row)), [])
+    headers = [clean_header(h) for h in first if clean_header(h)]
+    hint = near_misses(headers)
+    return LedgerFileError("unknown_kind", name, "、".join(headers) + ("｜" + "；".join(hint) if hint else ""))
+
+
+def _ledger_file(name: str, headers: list[str], chunks: Iterator[pd.DataFrame], size: int) -> LedgerFile:
+    ledger = detect_ledger(headers)
+    canonical, renamed = read_headers(ledger, headers)
+    unnamed = iter(range(1, len(canonical) + 1))
+    names = [h or f"列{next(unnamed)}" for h in canonical]  # blank headers over empty columns
+
+    def renamed_chunks() -> Iterator[pd.DataFrame]:
+        for chunk in chunks:
+            frame = chunk.set_axis(names, axis=1)
+            yield frame.drop(columns=[n for n in names if n in REPORT_HEADERS or n.startswith("列")], errors="ignore")
+
+    return LedgerFile(name=name, ledger=ledger, chunks=renamed_chunks(), size=size, renamed=renamed)
 
 
 def _csv_encoding(head: bytes) -> str:
@@ -65,60 +162,75 @@ def _csv_encoding(head: bytes) -> str:
         return "gb18030"
 
 
-def _frames_from_rows(rows: list[list[object]], name: str) -> tuple[list[str], Iterator[pd.DataFrame]]:
-    if not rows:
-        raise LedgerFileError("empty", name)
-    headers = [clean_header(h) for h in rows[0]]
-    body = rows[1:]
+def _sheet_frames(rows: list[list[object]], header_at: int) -> Iterator[pd.DataFrame]:
+    width = len(rows[header_at])
+    body = rows[header_at + 1 :]
+    first_row = header_at + 2  # Excel's row number of the first row under the header
 
-    def chunks() -> Iterator[pd.DataFrame]:
-        for start in range(0, max(len(body), 1), CHUNK_ROWS):
-            part = body[start : start + CHUNK_ROWS]
-            frame = pd.DataFrame(part, columns=headers, dtype=object) if part else pd.DataFrame(columns=headers)
-            frame.index = pd.RangeIndex(start + 2, start + 2 + len(frame))
-            yield frame
-
-    return headers, chunks()
+    for start in range(0, max(len(body), 1), CHUNK_ROWS):
+        part = [list(row[:width]) + [None] * (width - len(row)) for row in body[start : start + CHUNK_ROWS]]
+        frame = pd.DataFrame(part, columns=range(width), dtype=object) if part else pd.DataFrame(columns=range(width))
+        frame.index = pd.RangeIndex(start + first_row, start + first_row + len(frame))
+        yield frame
 
 
-def _read_xlsx(data: bytes, name: str) -> tuple[list[str], Iterator[pd.DataFrame]]:
+def _columns_with_data(rows: list[list[object]]) -> set[int]:
+    return {i for row in rows for i, cell in enumerate(row) if cell is not None and str(cell).strip()}
+
+
+def _read_xlsx(data: bytes, name: str) -> OpenedFile:
     try:
         from python_calamine import CalamineWorkbook
 
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [
-            workbook.get_sheet_by_index(i).to_python(skip_empty_area=False) for i in range(len(workbook.sheet_names))
-        ]
+        sheets = {
+            sheet: workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False) for sheet in workbook.sheet_names
+        }
     except Exception:  # noqa: BLE001 - calamine rejects some valid files; openpyxl is the fallback
         try:
             from openpyxl import load_workbook
 
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheets = [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook.worksheets]
+            sheets = {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook}
         except Exception as exc:  # noqa: BLE001 - any failure means the file cannot be read
             raise LedgerFileError("unreadable", name, type(exc).__name__) from exc
-    for rows in sheets:  # the first sheet with a ledger's headers (templates carry a 说明 sheet too)
-        if rows and detect_ledger([clean_header(h) for h in rows[0] if h is not None]):
-            return _frames_from_rows(rows, name)
-    return _frames_from_rows(sheets[0] if sheets else [], name)
+    if not any(any(clean_header(cell) for row in rows for cell in row) for rows in sheets.values()):
+        raise LedgerFileError("empty", name)
+    ledgers, skipped = [], []
+    for sheet, rows in sheets.items():
+        label = f"{name}{SHEET_MARK}{sheet}" if len(sheets) > 1 else name
+        header_at = _header_row(rows)
+        if header_at is None:
+            skipped.append(label)
+            continue
+        headers = _checked_headers(rows[header_at], label, _columns_with_data(rows[header_at + 1 :]))
+        ledgers.append(_ledger_file(label, headers, _sheet_frames(rows, header_at), len(data)))
+    if not ledgers:
+        raise _unknown_kind(next(rows for rows in sheets.values() if rows), name)
+    return OpenedFile(ledgers, skipped)
 
 
-def _read_csv_arrow(source: Path | io.BytesIO, head: bytes, encoding: str) -> tuple[list[str], Iterator[pd.DataFrame]]:
+def _top_rows(head: bytes, encoding: str) -> list[list[str]]:
+    lines = head.decode(encoding, errors="replace").splitlines()[: HEADER_SEARCH_ROWS + 1]
+    return [row for row in csv.reader(lines[:HEADER_SEARCH_ROWS])] if lines else []
+
+
+def _read_csv_arrow(source: Path | io.BytesIO, encoding: str, skip: int, width: int) -> Iterator[pd.DataFrame]:
     """Arrow's CSV reader: C++ speed, and Arrow strings that the checks work on without Python objects.
 
-    Every cell is read as text. Raises pyarrow.ArrowInvalid if any row does not fit (say, a short row),
-    found by a first pass before anything is returned: pandas' reader, more forgiving, takes over then.
+    Every cell is read as text. Raises pyarrow.ArrowInvalid if any row does not fit (a short row, a blank line,
+    bytes that are not UTF-8), found by a first pass before anything is returned: pandas' reader, more
+    forgiving, takes over then.
     """
-    first_line = head.split(b"\n", 1)[0].decode(encoding, errors="replace")
-    headers = [clean_header(h) for h in next(csv.reader([first_line]))]
-    names = [f"c{i}" for i in range(len(headers))]
+    names = [f"c{i}" for i in range(width)]
     options = {
         "read_options": pacsv.ReadOptions(
             encoding="utf8" if encoding == "utf-8-sig" else encoding,  # Arrow skips a UTF-8 BOM itself
-            skip_rows=1,
+            skip_rows=skip,
             column_names=names,
             block_size=ARROW_BLOCK_BYTES,
         ),
+        "parse_options": pacsv.ParseOptions(ignore_empty_lines=False),  # row numbers stay those of Excel
         "convert_options": pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
     }
 
@@ -130,69 +242,85 @@ def _read_csv_arrow(source: Path | io.BytesIO, head: bytes, encoding: str) -> tu
         pass
 
     def chunks() -> Iterator[pd.DataFrame]:
-        offset = 2
+        offset = skip + 1
         for batch in batches():
-            frame = batch.to_pandas().set_axis(headers, axis=1)
+            frame = batch.to_pandas().set_axis(range(width), axis=1)
             frame.index = pd.RangeIndex(offset, offset + len(frame))
             offset += len(frame)
             yield frame
 
-    return headers, chunks()
+    return chunks()
 
 
-def _read_csv(source: Path | io.BytesIO, head: bytes, name: str) -> tuple[list[str], Iterator[pd.DataFrame]]:
+def _read_csv_pandas(source: Path | io.BytesIO, encoding: str, skip: int, width: int) -> Iterator[pd.DataFrame]:
+    """pandas' reader: short rows padded, blank lines kept (as blank rows, skipped later), undecodable bytes
+    replaced by U+FFFD so that the check names the rows they are in."""
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
+    reader = pd.read_csv(
+        source,
+        dtype=str,
+        keep_default_na=False,
+        encoding=encoding,
+        encoding_errors="replace",
+        chunksize=CHUNK_ROWS,
+        skipinitialspace=True,
+        skiprows=skip,
+        header=None,
+        names=range(width),
+        skip_blank_lines=False,
+        index_col=False,
+        on_bad_lines="warn",
+    )
+    offset = skip + 1
+    for frame in reader:
+        frame.index = pd.RangeIndex(offset, offset + len(frame))
+        offset += len(frame)
+        yield frame
+
+
+def _read_csv(source: Path | io.BytesIO, head: bytes, name: str, size: int) -> OpenedFile:
     encoding = _csv_encoding(head)
+    rows = _top_rows(head, encoding)
+    if not any(any(clean_header(cell) for cell in row) for row in rows):
+        raise LedgerFileError("empty", name)
+    header_at = _header_row(rows)
+    if header_at is None:
+        raise _unknown_kind(rows, name)
+    preview = rows[header_at + 1 :]
+    headers = _checked_headers(rows[header_at], name, _columns_with_data(preview))
+    skip, width = header_at + 1, len(headers)
     try:
-        return _read_csv_arrow(source, head, encoding)
+        chunks = _read_csv_arrow(source, encoding, skip, width)
     except (pa.ArrowInvalid, UnicodeDecodeError, StopIteration):
         log.info("%s: not read by Arrow's CSV reader, reading with pandas", name)
-    try:
-        reader = pd.read_csv(
-            source, dtype=str, keep_default_na=False, encoding=encoding, chunksize=CHUNK_ROWS, skipinitialspace=True
-        )
-        first = next(reader, None)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LedgerFileError("unreadable", name, type(exc).__name__) from exc
-    if first is None:
-        raise LedgerFileError("empty", name)
-    headers = [clean_header(h) for h in first.columns]
-
-    def chunks() -> Iterator[pd.DataFrame]:
-        offset = 2
-        for frame in _chain(first, reader):
-            frame = frame.set_axis(headers, axis=1)
-            frame.index = pd.RangeIndex(offset, offset + len(frame))
-            offset += len(frame)
-            yield frame
-
-    return headers, chunks()
+        try:
+            chunks = _read_csv_pandas(source, encoding, skip, width)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise LedgerFileError("unreadable", name, type(exc).__name__) from exc
+    return OpenedFile([_ledger_file(name, headers, chunks, size)], [])
 
 
-def _chain(first: pd.DataFrame, rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    yield first
-    try:
-        yield from rest
-    except UnicodeDecodeError as exc:
-        raise LedgerFileError("unreadable", "", "mixed encodings") from exc
-
-
-def open_ledger(source: str | Path | BinaryIO | bytes, name: str | None = None) -> LedgerFile:
-    """Open a ledger file and tell its kind from the header row; raises LedgerFileError."""
+def open_ledgers(source: str | Path | BinaryIO | bytes, name: str | None = None) -> OpenedFile:
+    """Open a ledger file: every sheet of a workbook whose header row names a ledger; raises LedgerFileError."""
     if isinstance(source, (str, Path)):  # read a CSV from disk in chunks, never whole
         path, name = Path(source), name or Path(source).name
         try:
             with path.open("rb") as handle:
                 head = handle.read(_SNIFF_BYTES)
+            size = path.stat().st_size
         except OSError as exc:
             raise LedgerFileError("unreadable", name, type(exc).__name__) from exc
-        is_xlsx = head[:4] == b"PK\x03\x04"  # a zip: .xlsx whatever its name says
-        headers, chunks = _read_xlsx(path.read_bytes(), name) if is_xlsx else _read_csv(path, head, name)
-    else:
-        data = source if isinstance(source, bytes) else source.read()
-        name = name or "upload"
-        is_xlsx = data[:4] == b"PK\x03\x04"
-        headers, chunks = _read_xlsx(data, name) if is_xlsx else _read_csv(io.BytesIO(data), data[:_SNIFF_BYTES], name)
-    ledger = detect_ledger(headers)
-    if ledger is None:
-        raise LedgerFileError("unknown_kind", name, "、".join(h for h in headers if h))
-    return LedgerFile(name=name, ledger=ledger, chunks=chunks)
+        if head[:4] == b"PK\x03\x04":  # a zip: .xlsx whatever its name says
+            return _read_xlsx(path.read_bytes(), name)
+        return _read_csv(path, head, name, size)
+    data = source if isinstance(source, bytes) else source.read()
+    name = name or "upload"
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data, name)
+    return _read_csv(io.BytesIO(data), data[:_SNIFF_BYTES], name, len(data))
+
+
+def open_ledger(source: str | Path | BinaryIO | bytes, name: str | None = None) -> LedgerFile:
+    """The file's first ledger (see open_ledgers)."""
+    return open_ledgers(source, name).ledgers[0]

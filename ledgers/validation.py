@@ -36,6 +36,7 @@ class References:
     community_ids: dict[str, int] = field(default_factory=dict)  # 区/街道/社区 -> id
     station_ids: dict[str, int] = field(default_factory=dict)
     member_ids: dict[str, int] = field(default_factory=dict)
+    today: date | None = None  # no date may be later (Asia/Shanghai); None checks no upper bound
 
     def __post_init__(self) -> None:
         self.paths_by_name: dict[str, list[str]] = {}
@@ -43,12 +44,49 @@ class References:
             self.paths_by_name.setdefault(path.rsplit("/", 1)[-1], []).append(path)
 
 
+@dataclass(frozen=True)
+class Repeat:
+    row: int
+    same_as: int  # the earlier row of the file with the same key, the one that counts
+
+
+class SeenKeys:
+    """The keys of a file's rows so far, as 64-bit hashes kept sorted, with the row each first appeared on.
+
+    Sorted arrays instead of a dict: a city's 4.4 M contacts take 70 MB, not half a gigabyte of Python objects.
+    """
+
+    def __init__(self) -> None:
+        self.hashes = np.empty(0, dtype=np.uint64)
+        self.rows = np.empty(0, dtype=np.int64)
+
+    def first_rows(self, hashes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """For each row, the earlier row with the same key, or -1 for a first; the firsts are remembered."""
+        same_as = np.full(len(hashes), -1, dtype=np.int64)
+        if len(self.hashes) and len(hashes):
+            at = np.searchsorted(self.hashes, hashes).clip(max=len(self.hashes) - 1)
+            known = self.hashes[at] == hashes
+            same_as[known] = self.rows[at[known]]
+        fresh = np.flatnonzero(same_as < 0)
+        by_key = pd.Series(rows[fresh], index=pd.Index(hashes[fresh]))
+        later = by_key.index.duplicated()
+        firsts = by_key[~later]
+        same_as[fresh[later]] = firsts.reindex(by_key.index[later]).to_numpy()
+        merged_hashes = np.concatenate([self.hashes, firsts.index.to_numpy(dtype=np.uint64)])
+        order = np.argsort(merged_hashes, kind="stable")  # two sorted runs: merged in linear time
+        self.hashes = merged_hashes[order]
+        self.rows = np.concatenate([self.rows, firsts.to_numpy(dtype=np.int64)])[order]
+        return same_as
+
+
 @dataclass
 class Checked:
-    frame: pd.DataFrame  # the accepted rows: one column per field, plus `row`
+    frame: pd.DataFrame  # the accepted rows (a repeated key: its first row only): one column per field, plus `row`
     rejections: list[Rejection]
     warnings: list[Rejection]
+    repeats: list[Repeat]
     rejected_rows: pd.DataFrame  # the raw cells of the rejected rows, with 行号 and 原因
+    rows: int  # rows read, blank lines aside: accepted + rejected + repeated
 
 
 def _text(cells: pd.Series) -> pd.Series:
@@ -80,13 +118,17 @@ def _is_text(cells: pd.Series) -> bool:
     )
 
 
-def normalise_phone(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(11-digit phones, malformed mask); spaces, dashes, +86 and full-width digits are tolerated."""
+def _phone_digits(cells: pd.Series) -> pd.Series:
     text = _text(cells)
     # Written for Arrow's regular expressions (no \\s, no look-ahead), which run on the whole column at C speed.
-    digits = text.str.replace(r"[ \t\r\n-]", "", regex=True).str.replace(r"^\+?86(1\d{10})$", r"\1", regex=True)
+    return text.str.replace(r"[ \t\r\n-]", "", regex=True).str.replace(r"^\+?86(1\d{10})$", r"\1", regex=True)
+
+
+def normalise_phone(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(11-digit phones, malformed mask); spaces, dashes, +86 and full-width digits are tolerated."""
+    digits = _phone_digits(cells)
     good = digits.str.fullmatch(_PHONE.pattern).fillna(False).astype(bool)
-    return digits.where(good, None), text.notna() & ~good
+    return digits.where(good, None), digits.notna() & ~good
 
 
 def _typed_date(value: object) -> pd.Timestamp | None:
@@ -178,55 +220,93 @@ def _check_column(column: Column, cells: pd.Series, refs: References) -> tuple[p
 def _check_distinct(column: Column, cells: pd.Series, refs: References) -> tuple[pd.Series, pd.Series, pd.Series]:
     none = pd.Series(None, index=cells.index, dtype=object)
     reasons, warnings = none.copy(), none.copy()
+    text = _text(cells)
     if column.kind in ("phone", "member", "visitor"):
+        digits = _phone_digits(cells)
         values, malformed = normalise_phone(cells)
         reasons[malformed] = f.BAD_PHONE
-        if column.kind != "phone":
-            ids = values.map(refs.member_ids)
-            unknown = values.notna() & ids.isna()
-            if column.kind == "member":
-                reasons[unknown] = f.UNKNOWN_MEMBER
-            else:
-                warnings[unknown] = f.NON_MEMBER_VISIT
-            values = ids.astype(object)
+        reasons[malformed & digits.str.fullmatch(r"\d{11}").fillna(False).astype(bool)] = f.BAD_PHONE_PREFIX
+        if column.kind == "member":
+            values = values.map(refs.member_ids).astype(object)
+            reasons[values.isna() & ~malformed & text.notna()] = f.UNKNOWN_MEMBER
+        elif column.kind == "visitor":
+            warnings[values.notna() & ~values.isin(list(refs.member_ids))] = f.NON_MEMBER_VISIT
     elif column.kind in ("date", "datetime"):
         values, malformed = parse_dates(cells, with_time=column.kind == "datetime")
         reasons[malformed] = f.BAD_DATETIME if column.kind == "datetime" else f.BAD_DATE
+        earliest = f.EARLIEST_BIRTH_DATE if column.field == "birth_date" else f.EARLIEST_DATE
+        reasons[values < pd.Timestamp(earliest)] = f.DATE_TOO_EARLY.format(earliest=earliest.isoformat())
+        if refs.today is not None:
+            later = values >= pd.Timestamp(refs.today) + pd.Timedelta(days=1)
+            reasons[later] = f.DATE_IN_FUTURE.format(today=refs.today.isoformat())
     elif column.kind == "number":
-        text = _text(cells)
         values = pd.to_numeric(text, errors="coerce")
         reasons[text.notna() & values.isna()] = f.BAD_NUMBER
         low, high = _RANGES.get(column.field, (-np.inf, np.inf))
         outside = values.notna() & ((values < low) | (values > high) | ((values <= 0) & (column.field == "hours")))
         reasons[outside] = f.OUT_OF_RANGE.format(rule=column.rule or f"{low}–{high}")
     elif column.kind == "choice":
-        text = _text(cells)
         values = text.map(column.choices)
-        reasons[text.notna() & values.isna()] = f.NOT_ALLOWED.format(choices="、".join(column.choices))
+        unknown = text.notna() & values.isna()
+        if column.other is None:
+            reasons[unknown] = f.NOT_ALLOWED.format(choices="、".join(column.choices))
+        else:  # an optional list never costs a row
+            values[unknown] = column.choices[column.other]
+            warnings[unknown] = text[unknown].map(lambda v: _kept_as_other(v, column.choices))
     elif column.kind == "services":
-        text = _text(cells)
         words = text.map(
             lambda v: [w.strip() for w in re.split(r"[、,，;；]", v) if w.strip()] if isinstance(v, str) else []
         )
-        bad = words.map(lambda ws: any(w not in f.SERVICES for w in ws))
-        values = words.map(lambda ws: ",".join(f.SERVICES[w] for w in ws if w in f.SERVICES) or None)
-        reasons[bad] = f.NOT_ALLOWED.format(choices="、".join(f.SERVICES))
+        strangers = words.map(lambda ws: [w for w in ws if w not in f.SERVICES])
+        values = words.map(
+            lambda ws: ",".join(dict.fromkeys(f.SERVICES.get(w, f.SERVICES[f.OTHER]) for w in ws)) or None
+        )
+        unknown = strangers.map(bool)
+        warnings[unknown] = strangers[unknown].map(lambda ws: _kept_as_other("、".join(ws), f.SERVICES))
+    elif column.kind == "category":  # free text: the known words are stored as their codes, others as written
+        values = text.map(lambda v: column.choices.get(v, v) if isinstance(v, str) else None).astype(object)
     elif column.kind == "community":
-        values, reasons = _resolve_communities(_text(cells), refs)
+        values, reasons = _resolve_communities(text, refs)
     elif column.kind == "station":
-        text = _text(cells)
         values = text.map(refs.station_ids)
         reasons[text.notna() & values.isna()] = text.map(lambda v: f.UNKNOWN_STATION.format(value=v))
     else:
-        values = _text(cells)
+        values = text
+        if column.kind == "area_name":
+            reasons[text.str.contains("/", regex=False).fillna(False).astype(bool)] = f.SLASH_IN_NAME
+    if column.max_length is not None:
+        reasons[(text.str.len() > column.max_length).fillna(False).astype(bool)] = f.TOO_LONG.format(
+            limit=column.max_length
+        )
     if column.required:
-        missing = _text(cells).isna()
-        reasons[missing] = f.MISSING
+        reasons[text.isna()] = f.MISSING
+    reasons[text.str.contains("\ufffd", regex=False).fillna(False).astype(bool)] = f.BAD_ENCODING
     return values, reasons, warnings
 
 
-def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: dict[str, int]) -> Checked:
-    """Check one chunk of a file. `seen` (key -> first row) carries duplicate detection across chunks."""
+def _kept_as_other(value: str, choices: dict[str, str]) -> str:
+    return f.KEPT_AS_OTHER.format(value=value, choices="、".join(choices))
+
+
+def _key_hashes(frame: pd.DataFrame, ledger: Ledger) -> np.ndarray:
+    """A 64-bit hash of each row's key, the same for the same values in any chunk of the file."""
+    kinds = {column.field: column.kind for column in ledger.columns}
+    parts = {}
+    for name in ledger.key:
+        values = frame[name]
+        if kinds.get(name) in ("date", "datetime"):
+            parts[name] = values.to_numpy(dtype="datetime64[us]").view(np.int64)
+        elif kinds.get(name) in ("member", "station", "community", "number"):
+            parts[name] = pd.to_numeric(values).astype("float64")  # an id is 5 or 5.0 as a chunk's NaNs decide
+        else:
+            parts[name] = values.astype(object).where(values.notna(), None)
+    return pd.util.hash_pandas_object(pd.DataFrame(parts, index=frame.index), index=False).to_numpy(dtype=np.uint64)
+
+
+def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: SeenKeys) -> Checked:
+    """Check one chunk of a file. `seen` carries the keys of the file's earlier rows across chunks: a later row
+    with a known key is a repeat (counted once) or, for a ledger whose key names one thing, rejected."""
+    raw = raw.drop(columns=[name for name in f.REPORT_HEADERS if name in raw.columns])
     raw = raw[pd.concat([_text(raw[name]).notna() for name in raw.columns], axis=1).any(axis=1)]  # skip blank lines
     values: dict[str, pd.Series] = {}
     problems: list[tuple[pd.Series, str]] = []
@@ -236,35 +316,35 @@ def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: dict[
         values[column.field], reasons, warnings = _check_column(column, cells, refs)
         problems.append((reasons, column.header))
         notes.append((warnings, column.header))
-
-    unique_key = {
-        "members": ("phone", "手机号", f.DUPLICATE_PHONE),
-        "stations": ("name", "站点名称", f.DUPLICATE_STATION),
-    }
-    if ledger.kind in unique_key:
-        key_field, header, message = unique_key[ledger.kind]
-        reasons = pd.Series(None, index=raw.index, dtype=object)
-        for row, key in values[key_field].items():
-            if key is None:
-                continue
-            if key in seen:
-                reasons[row] = message.format(first=seen[key])
-            else:
-                seen[key] = row
-        problems.append((reasons, header))
+    if "visitor_phone" in values:
+        values["member_id"] = values["visitor_phone"].map(refs.member_ids).astype(object)
 
     rejections = [
         Rejection(int(row), header, reason) for reasons, header in problems for row, reason in reasons.dropna().items()
     ]
+    frame = pd.DataFrame(values, index=raw.index).drop(index=sorted({r.row for r in rejections}))
+    same_as = seen.first_rows(_key_hashes(frame, ledger), frame.index.to_numpy(dtype=np.int64))
+    later = same_as >= 0
+    repeats: list[Repeat] = []
+    if ledger.repeat_rejected:
+        header = next(column.header for column in ledger.columns if column.field == ledger.key[0])
+        rejections += [
+            Rejection(int(row), header, f.DUPLICATE_KEY.format(header=header, first=int(first)))
+            for row, first in zip(frame.index[later], same_as[later], strict=True)
+        ]
+    else:
+        repeats = [Repeat(int(row), int(first)) for row, first in zip(frame.index[later], same_as[later], strict=True)]
+    frame = frame[~later]
     rejections.sort(key=lambda r: r.row)
     bad_rows = sorted({r.row for r in rejections})
     warnings = [
         Rejection(int(row), header, note)
         for notes_, header in notes
         for row, note in notes_.dropna().items()
-        if int(row) not in bad_rows
+        if int(row) in frame.index
     ]
-    frame = pd.DataFrame(values, index=raw.index).drop(index=bad_rows).rename_axis("row").reset_index()
+    warnings.sort(key=lambda r: r.row)
+    frame = frame.rename_axis("row").reset_index()
     if ledger.kind == "members":
         frame["status"] = frame["status"].fillna("active")
     by_row: dict[int, list[str]] = {}
@@ -273,4 +353,6 @@ def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: dict[
     rejected = raw.loc[bad_rows].copy()
     rejected.insert(0, f.ROW_HEADER, bad_rows)
     rejected[f.REASON_HEADER] = ["；".join(by_row[row]) for row in bad_rows]
-    return Checked(frame=frame, rejections=rejections, warnings=warnings, rejected_rows=rejected)
+    return Checked(
+        frame=frame, rejections=rejections, warnings=warnings, repeats=repeats, rejected_rows=rejected, rows=len(raw)
+    )

@@ -19,8 +19,10 @@ def to_ledger_frame(ledger: Ledger, rows: pd.DataFrame) -> pd.DataFrame:
     for column in ledger.columns:
         values = rows[column.field] if column.field in rows.columns else pd.Series(None, index=rows.index)
         if column.kind == "choice":
+            values = values.map({code: word for word, code in column.choices.items()}.get)
+        elif column.kind == "category":  # a known code as its word, the ledger's own words as they were
             words = {code: word for word, code in column.choices.items()}
-            values = values.map(words.get)
+            values = values.map(lambda v, words=words: words.get(v, v))
         elif column.kind == "services":
             values = values.map(lambda v: "、".join(_SERVICE_WORDS[x] for x in v.split(",")) if v else None)
         elif column.kind == "date":
@@ -61,6 +63,7 @@ def template_xlsx(ledger: Ledger) -> bytes:
             f.TEMPLATE_RULE: [
                 col.rule or ("可选：" + "、".join(col.choices) if col.choices else "") for col in ledger.columns
             ],
+            f.TEMPLATE_ALIASES: ["、".join(col.aliases) for col in ledger.columns],
         }
     )
     return to_xlsx_bytes({ledger.title: example, f.TEMPLATE_NOTES: rules})

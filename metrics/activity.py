@@ -78,8 +78,7 @@ def compute_weekly_contacts(daily: pd.DataFrame, *, end: date, weeks: int, by: s
     keys = daily[by].astype(object).where(daily[by].notna(), UNKNOWN)
     week_index = ((days - pd.Timestamp(first)).dt.days // 7).to_numpy()
     inside = (week_index >= 0) & (week_index < weeks)
-    if (keys[inside] == UNKNOWN).any():
-        codes.append(UNKNOWN)
+    codes += sorted(set(keys[inside]) - set(codes), key=lambda code: code == UNKNOWN)  # e.g. other, then unknown
     frame = pd.DataFrame(
         {
             c.WEEK_START: np.asarray(names, dtype=object)[week_index[inside]],

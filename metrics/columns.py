@@ -43,8 +43,9 @@ OCCUPATIONS = ("rider", "courier", "ride_hailing", "truck_driver", "employee", "
 # The three sides of 三联
 SIDES = ("outflow_org", "inflow_org", "member")
 
-# Contact method
+# Contact method (a ledger's unknown method is kept as "other", which the sample never draws)
 METHODS = ("phone", "wechat", "home_visit", "activity")
+OTHER = "other"
 
 # Station kind and visit services
 STATION_KINDS = ("registration", "service_center", "red_post", "post_24h", "other")

@@ -5,19 +5,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
 
 from data_access.engine import Engine
-from data_access.importing import activity_writer, fetch_references, write_areas, write_members, write_stations
+from data_access.importing import (
+    Written,
+    activity_writer,
+    fetch_references,
+    write_areas,
+    write_members,
+    write_stations,
+)
 from data_access.loading import bump_data_version, clear_data, write_meta
 from data_access.lookups import fetch_meta
 from data_access.schema import ACTIVITY_TABLES
 from ledgers.formats import LEDGERS
-from ledgers.reading import LedgerFile, LedgerFileError, open_ledger
-from ledgers.validation import Checked, References, Rejection, check_chunk
+from ledgers.reading import LedgerFile, LedgerFileError, open_ledgers
+from ledgers.validation import Checked, References, Rejection, Repeat, SeenKeys, check_chunk
+from metrics.periods import today_in_china
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_database
 
@@ -33,56 +42,87 @@ class SyntheticDataError(Exception):
 
 @dataclass
 class FileReport:
+    """What became of one file (or one sheet of a workbook): every row read is accepted, rejected or a repeat."""
+
     file: str
     ledger: str | None = None  # the ledger's kind, None when it could not be told
+    rows: int = 0  # rows read, blank lines aside
     accepted: int = 0
+    new: int = 0  # of the accepted: not in the database before
+    updated: int = 0  # of the accepted: known, and changed by the file
     rejected: int = 0
+    repeated: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[Rejection] = field(default_factory=list)
+    repeats: list[Repeat] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)  # a header as written -> the column it was read as
     error: LedgerFileError | None = None
+    skipped: bool = False  # a sheet that holds no ledger (a workbook's 说明)
     rejected_rows: pd.DataFrame | None = None
 
+    @property
+    def unchanged(self) -> int:
+        return self.accepted - self.new - self.updated
+
     def as_json(self) -> dict:
+        error = None if self.error is None else {"code": self.error.code, "detail": self.error.detail}
         return {
             "file": self.file,
             "ledger": self.ledger,
+            "rows": self.rows,
             "accepted": self.accepted,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "repeated": self.repeated,
             "rejections": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.rejections],
+            "repeats": [{"row": r.row, "same_as": r.same_as} for r in self.repeats],
             "warnings": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.warnings],
+            "columns_read_as": self.renamed,
+            "skipped": self.skipped,
+            "error": error,
         }
 
 
-def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None) -> FileReport:
+def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None, today: date) -> FileReport:
     """One file, one transaction: if anything fails midway, the database is as before the file."""
     kind = opened.ledger.kind
-    report = FileReport(file=opened.name, ledger=kind)
+    report = FileReport(file=opened.name, ledger=kind, renamed=opened.renamed)
     rejected_parts = []
+    present: list[str] = []  # the fields the file has columns for: only those update a known record
 
     def checked_chunks(refs: References) -> Iterator[pd.DataFrame]:
-        seen: dict[str, int] = {}
+        seen = SeenKeys()
         for chunk in opened.chunks:
+            if not present:
+                present.extend(col.field for col in opened.ledger.columns if col.header in chunk.columns)
             checked: Checked = check_chunk(opened.ledger, chunk, refs, seen)
+            report.rows += checked.rows
             report.accepted += len(checked.frame)
             report.rejected += len(checked.rejected_rows)
+            report.repeated += len(checked.repeats)
             report.rejections += checked.rejections
             report.warnings += checked.warnings
+            report.repeats += checked.repeats
             rejected_parts.append(checked.rejected_rows)
             yield checked.frame.drop(columns="row")
             if progress:
                 progress(opened.name, int(chunk.index[-1]) if len(chunk) else 0, 0)
 
+    written = Written()
     if kind in ACTIVITY_TABLES:  # rows that only refer to what the database holds: written in bulk
         with engine.connect() as conn:
-            refs = References(*fetch_references(conn))
-        with activity_writer(engine, kind) as write:
+            refs = References(*fetch_references(conn), today=today)
+        with activity_writer(engine, kind, written) as write:
             for frame in checked_chunks(refs):
                 write(frame)
     else:
         with engine.begin() as conn:
             write = {"areas": write_areas, "stations": write_stations, "members": write_members}[kind]
-            for frame in checked_chunks(References(*fetch_references(conn))):
-                write(conn, frame)
+            for frame in checked_chunks(References(*fetch_references(conn), today=today)):
+                written += write(conn, frame, present)
+    report.new, report.updated = written.new, written.updated
     report.rejected_rows = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else None
     return report
 
@@ -94,10 +134,12 @@ def import_files(
     thresholds: Thresholds,
     replace_sample: bool = False,
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> list[FileReport]:
     """Import ledgers in dependency order (区划, 服务站点, 台账, 联系记录, 驿站服务记录, 志愿服务记录).
 
-    Files that cannot be read, or whose kind cannot be told, are reported and skipped. Raises
+    Files that cannot be read, or whose kind cannot be told, are reported and skipped; so are a workbook's
+    sheets that hold no ledger. No date may be after `today` (default: today in Asia/Shanghai). Raises
     SyntheticDataError on a database holding the sample, unless `replace_sample` drops it first.
     """
     with engine.connect() as conn:
@@ -110,16 +152,20 @@ def import_files(
     opened: list[LedgerFile] = []
     for name, source in sources:
         try:
-            opened.append(open_ledger(source, name))
+            contents = open_ledgers(source, name)
         except LedgerFileError as exc:
             reports.append(FileReport(file=name, error=exc))
+            continue
+        opened += contents.ledgers
+        reports += [FileReport(file=sheet, skipped=True) for sheet in contents.skipped_sheets]
     order = [ledger.kind for ledger in LEDGERS]
-    for ledger_file in sorted(opened, key=lambda o: order.index(o.ledger.kind)):
+    today = today or today_in_china()
+    for ledger_file in sorted(opened, key=lambda o: order.index(o.ledger.kind)):  # a stable sort: sheets in order
         try:
-            reports.append(_import_one(engine, ledger_file, progress))
+            reports.append(_import_one(engine, ledger_file, progress, today))
         except LedgerFileError as exc:
             reports.append(FileReport(file=ledger_file.name, ledger=ledger_file.ledger.kind, error=exc))
-    if any(r.error is None for r in reports):
+    if any(r.ledger is not None and r.error is None for r in reports):
         with engine.begin() as conn:
             write_meta(conn, {"data_kind": "real"})
             bump_data_version(conn)

@@ -109,14 +109,18 @@ def test_import_json_reports_every_file(sqlite_url, tmp_path, capsys):
     assert cli.main(["import", *paths, "--db", sqlite_url, "--json"]) == 0
     files = {f["file"]: f for f in json.loads(capsys.readouterr().out)["files"]}
     assert set(files) == {"区划.csv", "台账.csv", "坏台账.csv"}
-    assert files["坏台账.csv"] == {
-        "file": "坏台账.csv",
+    bad = files["坏台账.csv"]
+    assert {k: bad[k] for k in ("ledger", "rows", "accepted", "new", "rejected", "repeated", "error")} == {
         "ledger": "members",
+        "rows": 1,
         "accepted": 0,
+        "new": 0,
         "rejected": 1,
-        "rejections": [{"row": 2, "column": "手机号", "reason": "手机号格式不对，应为11位大陆手机号"}],
-        "warnings": [],
+        "repeated": 0,
+        "error": None,
     }
+    assert bad["rejections"] == [{"row": 2, "column": "手机号", "reason": "手机号格式不对，应为11位大陆手机号"}]
+    assert files["台账.csv"]["new"] == files["台账.csv"]["accepted"] == 3
 
 
 def test_import_of_an_unknown_file_exits_2_naming_the_expected_headers(sqlite_url, tmp_path, capsys):

@@ -100,8 +100,8 @@ def test_a_failure_midway_leaves_the_database_as_before_that_file(db_url, monkey
     real_writer = services_importing.activity_writer
 
     @contextmanager
-    def write_then_fail(engine, kind):
-        with real_writer(engine, kind) as write:
+    def write_then_fail(engine, kind, written):
+        with real_writer(engine, kind, written) as write:
 
             def failing(frame):
                 write(frame)  # the rows are in the file's transaction, then:

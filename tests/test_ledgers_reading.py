@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from ledgers.reading import LedgerFileError, open_ledger
-from ledgers.validation import References, check_chunk
+from ledgers.validation import References, SeenKeys, check_chunk
 
 REFS = References(
     community_ids={
@@ -35,7 +35,7 @@ def test_xlsx_with_excel_dates_and_numeric_phones(tmp_path):
     path = tmp_path / "台账.xlsx"
     path.write_bytes(lf.xlsx_bytes(rows))
     opened = open_ledger(path)
-    checked = check_chunk(opened.ledger, next(opened.chunks), REFS, {})
+    checked = check_chunk(opened.ledger, next(opened.chunks), REFS, SeenKeys())
     assert checked.rejections == []
     assert checked.frame.loc[0, "phone"] == "13800000001"
     assert checked.frame.loc[0, "registered_on"].date() == date(2026, 1, 5)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from ledgers import formats as f
-from ledgers.validation import References, check_chunk, normalise_phone, parse_dates
+from ledgers.validation import References, SeenKeys, check_chunk, normalise_phone, parse_dates
 
 REFS = References(
     community_ids={"江汉区/北湖街道/环保社区": 3, "江汉区/北湖街道/世彩社区": 4, "武昌区/南湖街道/世彩社区": 9},
@@ -52,7 +52,7 @@ def test_phones_as_users_write_them(cell):
 
 def check(ledger, rows):
     raw = pd.DataFrame(rows[1:], columns=rows[0], index=range(2, len(rows) + 1), dtype=object)
-    return check_chunk(ledger, raw, REFS, {})
+    return check_chunk(ledger, raw, REFS, SeenKeys())
 
 
 def reasons(checked):

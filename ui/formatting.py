@@ -41,12 +41,34 @@ def format_change(key: str, value: Figure, previous: Figure) -> str:
 
 
 def file_error_message(code: str, name: str, detail: str, *, separator: str = "\n") -> str:
-    """Why a ledger file was not imported; for an unknown kind, the headers each ledger needs."""
+    """Why a ledger file was not imported; for an unknown kind, the headers each ledger needs and the headers
+    that were probably meant."""
     from ledgers.formats import LEDGERS
 
     if code == "unknown_kind":
+        headers, _, hints = detail.partition("｜")
         expected = separator.join(f"{ledger.title}：{'、'.join(ledger.required_headers)}" for ledger in LEDGERS)
-        return labels.IMPORT_UNKNOWN_KIND.format(file=name, headers=detail or "（无）", expected=expected)
-    if code == "empty":
-        return labels.IMPORT_EMPTY.format(file=name)
-    return labels.IMPORT_UNREADABLE.format(file=name)
+        message = labels.IMPORT_UNKNOWN_KIND.format(file=name, headers=headers or "（无）", expected=expected)
+        return message + (separator + labels.IMPORT_NEAR_MISS.format(hints=hints) if hints else "")
+    messages = {
+        "empty": labels.IMPORT_EMPTY,
+        "duplicate_header": labels.IMPORT_DUPLICATE_HEADER,
+        "blank_header": labels.IMPORT_BLANK_HEADER,
+        "formula_header": labels.IMPORT_FORMULA_HEADER,
+    }
+    return messages.get(code, labels.IMPORT_UNREADABLE).format(file=name, detail=detail)
+
+
+def file_summary(report: object) -> str:
+    """One line for a file imported: what was read, what was new, what was already there, repeats, rejections."""
+    return labels.IMPORT_FILE_SUMMARY.format(
+        file=report.file,
+        ledger=labels.LEDGER_TITLES[report.ledger],
+        rows=report.rows,
+        accepted=report.accepted,
+        new=report.new,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        repeated=report.repeated,
+        rejected=report.rejected,
+    )

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ledgers.formats import LEDGERS
-from ledgers.reading import LedgerFileError, open_ledger
+from ledgers.reading import SHEET_MARK, LedgerFileError, open_ledgers
 from ledgers.writing import template_xlsx, to_xlsx_bytes
 from services.importing import FileReport, import_files
 from ui import formatting, labels
@@ -26,15 +26,18 @@ def render_templates() -> None:
 
 
 def render_preview(name: str, content: bytes) -> bool:
-    """The detected ledger and its first rows; False (with the reason shown) when the file cannot be used."""
+    """Each ledger the file holds, with its first rows; False (with the reason shown) when it holds none."""
     try:
-        opened = open_ledger(content, name)
-        head = next(opened.chunks).head(5)
+        contents = open_ledgers(content, name)
+        heads = [(opened, next(opened.chunks).head(5)) for opened in contents.ledgers]
     except LedgerFileError as exc:
         st.error(file_error_message(exc))
         return False
-    st.caption(labels.IMPORT_PREVIEW.format(file=name, ledger=opened.ledger.title))
-    st.dataframe(head.astype(str), width="stretch")
+    for opened, head in heads:
+        st.caption(labels.IMPORT_PREVIEW.format(file=opened.name, ledger=opened.ledger.title))
+        st.dataframe(head.astype(str), width="stretch")
+    for sheet in contents.skipped_sheets:
+        st.caption(labels.IMPORT_SKIPPED_SHEET.format(file=sheet))
     return True
 
 
@@ -57,12 +60,16 @@ def report_table(reports: list[FileReport]) -> pd.DataFrame:
         {
             "file": r.file,
             "ledger": labels.LEDGER_TITLES.get(r.ledger, ""),
-            "accepted": r.accepted,
+            "rows": r.rows,
+            "new": r.new,
+            "updated": r.updated,
+            "unchanged": r.unchanged,
+            "repeated": r.repeated,
             "rejected": r.rejected,
             "warnings": len(r.warnings),
         }
         for r in reports
-        if r.error is None
+        if r.ledger is not None and r.error is None
     ]
     return pd.DataFrame(rows, columns=list(labels.IMPORT_REPORT_COLUMNS)).rename(columns=labels.IMPORT_REPORT_COLUMNS)
 
@@ -76,17 +83,29 @@ def render_report(reports: list[FileReport]) -> None:
     for report in reports:
         if report.error is not None:
             st.error(file_error_message(report.error))
+        elif report.skipped:
+            st.info(labels.IMPORT_SKIPPED_SHEET.format(file=report.file))
+        else:
+            st.write(formatting.file_summary(report))
     st.dataframe(report_table(reports), hide_index=True, width="stretch")
     for report in reports:
+        if report.renamed:
+            with st.expander(labels.IMPORT_READ_AS_OF.format(file=report.file)):
+                read_as = pd.DataFrame([{"written": w, "column": c} for w, c in report.renamed.items()])
+                st.dataframe(read_as.rename(columns=labels.READ_AS_COLUMNS), hide_index=True, width="stretch")
         if report.rejected:
             st.subheader(labels.IMPORT_REJECTIONS_OF.format(file=report.file))
             st.dataframe(rejections_table(report.rejections), hide_index=True, width="stretch")
             st.download_button(
                 labels.IMPORT_DOWNLOAD_REJECTED.format(file=report.file),
                 to_xlsx_bytes({"被拒绝的行": report.rejected_rows}),
-                file_name=f"{report.file.rsplit('.', 1)[0]}_被拒绝的行.xlsx",
+                file_name=f"{report.file.rsplit('.', 1)[0]}_被拒绝的行.xlsx".replace(SHEET_MARK, "_"),
                 mime=XLSX,
             )
+        if report.repeated:
+            with st.expander(labels.IMPORT_REPEATS_OF.format(file=report.file)):
+                repeats = pd.DataFrame([{"row": r.row, "same_as": r.same_as} for r in report.repeats])
+                st.dataframe(repeats.rename(columns=labels.REPEAT_COLUMNS), hide_index=True, width="stretch")
         if report.warnings:
             with st.expander(labels.IMPORT_WARNINGS_OF.format(file=report.file)):
                 st.dataframe(rejections_table(report.warnings), hide_index=True, width="stretch")

@@ -115,12 +115,22 @@ INDICATOR_GROUPS = {
 }
 
 # Import and export (command line and the 数据导入 page)
-IMPORT_FILE_SUMMARY = "{file}（{ledger}）：接收 {accepted:,} 行，拒绝 {rejected:,} 行"
+IMPORT_FILE_SUMMARY = (
+    "{file}（{ledger}）：读取 {rows:,} 行，接收 {accepted:,} 行（新增 {new:,} 行，更新 {updated:,} 行，"
+    "已存在 {unchanged:,} 行，未变），重复 {repeated:,} 行（只计一次），拒绝 {rejected:,} 行"
+)
+IMPORT_REPEAT = "  第 {row} 行与第 {same_as} 行重复，只计一次"
+IMPORT_READ_AS = "  表头“{written}”按“{column}”读取"
+IMPORT_SKIPPED_SHEET = "{file}：这张工作表里没有台账表头，已跳过。"
 IMPORT_REJECTION = "  第 {row} 行 {column}：{reason}"
 IMPORT_WARNING = "  提示 第 {row} 行 {column}：{reason}"
 IMPORT_MORE = "  ……另有 {count:,} 条，完整清单请用 --json 或在“数据导入”页下载"
 IMPORT_UNREADABLE = "{file}：无法读取该文件（支持 .xlsx 和 UTF-8/GBK 编码的 .csv）。"
-IMPORT_EMPTY = "{file}：文件是空的。"
+IMPORT_EMPTY = "{file}：文件为空。"
+IMPORT_DUPLICATE_HEADER = "{file}：表头重复：{detail}。每列表头只能出现一次，请删去或改名后重新导入。"
+IMPORT_BLANK_HEADER = "{file}：第 {detail} 列有数据但没有表头，请补上表头（或删去该列）后重新导入。"
+IMPORT_FORMULA_HEADER = "{file}：表头是公式（{detail}），请改为文字后重新导入。"
+IMPORT_NEAR_MISS = "可能写错的表头：{hints}"
 IMPORT_UNKNOWN_KIND = "{file}：无法识别台账类型，表头为：{headers}。各台账至少应有以下表头：\n{expected}"
 IMPORT_SYNTHETIC = (
     "该数据库中是合成的示例数据，真实台账不能与之混合。请用 --db 指向一个新数据库"
@@ -158,10 +168,18 @@ IMPORT_DONE = "导入完成"
 IMPORT_REPORT_COLUMNS = {
     "file": "文件",
     "ledger": "台账",
-    "accepted": "接收行数",
-    "rejected": "拒绝行数",
+    "rows": "读取行数",
+    "new": "新增",
+    "updated": "更新",
+    "unchanged": "已存在未变",
+    "repeated": "重复（只计一次）",
+    "rejected": "拒绝",
     "warnings": "提示",
 }
+IMPORT_REPEATS_OF = "{file} 中重复的行（只计第一次）"
+REPEAT_COLUMNS = {"row": "行号", "same_as": "与第几行重复"}
+IMPORT_READ_AS_OF = "{file} 的表头识别"
+READ_AS_COLUMNS = {"written": "文件中的表头", "column": "按此列读取"}
 IMPORT_REJECTIONS_OF = "{file} 被拒绝的行"
 IMPORT_DOWNLOAD_REJECTED = "下载 {file} 的被拒绝行（含原因，修改后可重新导入）"
 IMPORT_WARNINGS_OF = "{file} 的提示"
@@ -260,6 +278,7 @@ METHOD_LABELS = {
     "wechat": "微信",
     "home_visit": "上门走访",
     "activity": "活动见面",
+    "other": "其他",
     "unknown": "未注明",
 }
 
