@@ -80,7 +80,7 @@ def read_headers(ledger: Ledger, headers: list[str]) -> tuple[list[str], dict[st
     """The headers as the ledger's columns (others as they are), and which were read as which column."""
     spellings = _spellings(ledger)
     canonical = [spellings.get(clean_header(h), clean_header(h)) for h in headers]
-    renamed = {str(h).strip(): c for h, c in zip(headers, canonical, strict=True) if c in spellings.values()}
+    renamed = {str(h).strip(): c for h, c in zip(headers, canonical, strict=True) if h and c in spellings.values()}
     return canonical, {h: c for h, c in renamed.items() if clean_header(h) != c}
 
 
@@ -116,8 +116,8 @@ def _header_row(rows: list[list[object]]) -> int | None:
     return None
 
 
-def _checked_headers(row: list[object], name: str, columns_with_data: set[int]) -> list[str]:
-    """The header row's cells; a blank header over data, a repeated one or a formula is refused."""
+def _check_headers(row: list[object], name: str, columns_with_data: set[int]) -> None:
+    """A blank header over data, a repeated one or a formula is refused."""
     headers = [clean_header(h) for h in row]
     for position, (cell, header) in enumerate(zip(row, headers, strict=True), start=1):
         if isinstance(cell, str) and cell.strip().startswith("="):
@@ -129,7 +129,6 @@ def _checked_headers(row: list[object], name: str, columns_with_data: set[int]) 
     repeated = sorted({h for h in canonical if h and canonical.count(h) > 1})
     if repeated:
         raise LedgerFileError("duplicate_header", name, "、".join(repeated))
-    return headers
 
 
 def _unknown_kind(rows: list[list[object]], name: str) -> LedgerFileError:
@@ -139,8 +138,9 @@ def _unknown_kind(rows: list[list[object]], name: str) -> LedgerFileError:
     return LedgerFileError("unknown_kind", name, "、".join(headers) + ("｜" + "；".join(hint) if hint else ""))
 
 
-def _ledger_file(name: str, headers: list[str], chunks: Iterator[pd.DataFrame], size: int) -> LedgerFile:
-    ledger = detect_ledger(headers)
+def _ledger_file(name: str, headers: list[object], chunks: Iterator[pd.DataFrame], size: int) -> LedgerFile:
+    """The ledger of a header row (its cells as written) over its chunks, named by the ledger's headers."""
+    ledger = detect_ledger([clean_header(h) for h in headers])
     canonical, renamed = read_headers(ledger, headers)
     unnamed = iter(range(1, len(canonical) + 1))
     names = [h or f"列{next(unnamed)}" for h in canonical]  # blank headers over empty columns
@@ -154,9 +154,12 @@ def _ledger_file(name: str, headers: list[str], chunks: Iterator[pd.DataFrame], 
 
 
 def _csv_encoding(head: bytes) -> str:
-    """UTF-8 (BOM or not) when the start decodes as UTF-8, else GB18030 (a superset of GBK)."""
+    """UTF-8 (BOM or not) when the first line with non-ASCII bytes, the Chinese header, decodes as UTF-8, else
+    GB18030 (a superset of GBK). The header decides, so a later line in another encoding is that line's problem:
+    its undecodable bytes become U+FFFD and the check rejects the row, saying why."""
+    line = next((line for line in head.splitlines() if not line.isascii()), b"")
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        codecs.getincrementaldecoder("utf-8")().decode(line, final=False)
         return "utf-8-sig"
     except UnicodeDecodeError:
         return "gb18030"
@@ -203,8 +206,8 @@ def _read_xlsx(data: bytes, name: str) -> OpenedFile:
         if header_at is None:
             skipped.append(label)
             continue
-        headers = _checked_headers(rows[header_at], label, _columns_with_data(rows[header_at + 1 :]))
-        ledgers.append(_ledger_file(label, headers, _sheet_frames(rows, header_at), len(data)))
+        _check_headers(rows[header_at], label, _columns_with_data(rows[header_at + 1 :]))
+        ledgers.append(_ledger_file(label, rows[header_at], _sheet_frames(rows, header_at), len(data)))
     if not ledgers:
         raise _unknown_kind(next(rows for rows in sheets.values() if rows), name)
     return OpenedFile(ledgers, skipped)
@@ -288,7 +291,8 @@ def _read_csv(source: Path | io.BytesIO, head: bytes, name: str, size: int) -> O
     if header_at is None:
         raise _unknown_kind(rows, name)
     preview = rows[header_at + 1 :]
-    headers = _checked_headers(rows[header_at], name, _columns_with_data(preview))
+    headers = rows[header_at]
+    _check_headers(headers, name, _columns_with_data(preview))
     skip, width = header_at + 1, len(headers)
     try:
         chunks = _read_csv_arrow(source, encoding, skip, width)

@@ -128,7 +128,9 @@ IMPORT_MORE = "  ……另有 {count:,} 条，完整清单请用 --json 或在�
 IMPORT_UNREADABLE = "{file}：无法读取该文件（支持 .xlsx 和 UTF-8/GBK 编码的 .csv）。"
 IMPORT_EMPTY = "{file}：文件为空。"
 IMPORT_DUPLICATE_HEADER = "{file}：表头重复：{detail}。每列表头只能出现一次，请删去或改名后重新导入。"
-IMPORT_BLANK_HEADER = "{file}：第 {detail} 列有数据但没有表头，请补上表头（或删去该列）后重新导入。"
+IMPORT_BLANK_HEADER = (
+    "{file}：第 {detail} 列有数据但没有表头（或表头是未计算的公式），请补上文字表头（或删去该列）后重新导入。"
+)
 IMPORT_FORMULA_HEADER = "{file}：表头是公式（{detail}），请改为文字后重新导入。"
 IMPORT_NEAR_MISS = "可能写错的表头：{hints}"
 IMPORT_UNKNOWN_KIND = "{file}：无法识别台账类型，表头为：{headers}。各台账至少应有以下表头：\n{expected}"
