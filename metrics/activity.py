@@ -94,23 +94,28 @@ def compute_weekly_contacts(daily: pd.DataFrame, *, end: date, weeks: int, by: s
     )
 
 
-def compute_category_hours(by_category: pd.DataFrame) -> pd.DataFrame:
-    """Volunteer hours per category code, every category present, most hours first (ties in code order).
+def compute_category_hours(by_category: pd.DataFrame, *, own_categories: int = 5) -> pd.DataFrame:
+    """Volunteer hours per category, every known category present, most hours first (ties in code order).
 
-    `by_category` has columns category, hours, records (fetch_volunteer_by_category); a record
-    without a category counts as "other". Columns: category, hours, records.
+    `by_category` has columns category, hours, records (fetch_volunteer_by_category). A category is a known code,
+    or the words a ledger used (活动类别 is free text): the `own_categories` with most hours are kept, the rest
+    count as "other", as does a record without a category. Columns: category, hours, records.
     """
     require_columns(by_category, (c.CATEGORY, c.HOURS, RECORDS), "hours by category")
     codes = list(c.VOLUNTEER_CATEGORIES)
-    category = by_category[c.CATEGORY].astype(object).where(by_category[c.CATEGORY].isin(codes), "other")
+    named = by_category[c.CATEGORY].astype(object).where(by_category[c.CATEGORY].notna(), "other")
+    own = by_category.assign(**{c.CATEGORY: named})[~named.isin(codes)].groupby(c.CATEGORY)[c.HOURS].sum()
+    kept = own.sort_values(ascending=False, kind="stable").index[:own_categories].tolist()
+    category = named.where(named.isin(codes + kept), "other")
+    order = codes + kept
     sums = (
         by_category.assign(**{c.CATEGORY: category})
         .groupby(c.CATEGORY)
         .agg(hours=(c.HOURS, "sum"), records=(RECORDS, "sum"))
-        .reindex(codes, fill_value=0)
+        .reindex(order, fill_value=0)
         .rename_axis(c.CATEGORY)
         .reset_index()
-        .assign(_order=range(len(codes)))
+        .assign(_order=range(len(order)))
         .sort_values([c.HOURS, "_order"], ascending=[False, True], kind="stable")
         .drop(columns="_order")
         .reset_index(drop=True)

@@ -111,12 +111,21 @@ def test_category_hours_every_category_most_first_missing_is_other():
         }
     )
     shown = compute_category_hours(frame)
-    assert len(shown) == 8
-    assert shown["category"].tolist()[:3] == ["other", "governance", "civility"]  # 3.5, then a tie in code order
-    assert shown["hours"].tolist()[:3] == [3.5, 2.5, 2.5]
-    assert shown.loc[shown["category"] == "other", "records"].item() == 4
+    assert len(shown) == 9  # the 8 known categories and the ledger's own "bogus"
+    assert shown["category"].tolist()[:3] == ["other", "governance", "civility"]  # 3.0, then a tie in code order
+    assert shown["hours"].tolist()[:3] == [3.0, 2.5, 2.5]
+    assert shown.loc[shown["category"] == "other", "records"].item() == 3
+    assert shown.loc[shown["category"] == "bogus", "hours"].item() == 0.5
     assert shown["hours"].sum() == pytest.approx(frame["hours"].sum())
     assert compute_category_hours(frame.iloc[:0])["hours"].sum() == 0
+
+
+def test_the_ledgers_own_categories_beyond_the_most_frequent_count_as_other():
+    own = [f"自定义活动{i}" for i in range(7)]
+    frame = pd.DataFrame({"category": own, "hours": [7.0, 6, 5, 4, 3, 2, 1], "records": [1] * 7})
+    shown = compute_category_hours(frame, own_categories=5).set_index("category")["hours"]
+    assert [name for name in own if name in shown.index] == own[:5]
+    assert shown["other"] == 3.0 and shown.sum() == pytest.approx(28.0)
 
 
 def test_hours_per_participant_and_leaders():

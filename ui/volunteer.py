@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 import pandas as pd
@@ -74,15 +75,18 @@ def render_year(trend: pd.DataFrame) -> None:
     st.plotly_chart(figure, config=_PLAIN)
 
 
+def category_label(category: str) -> str:
+    """A known category's name, or a ledger's own words (escaped: plotly reads tags in its labels)."""
+    return labels.VOLUNTEER_CATEGORY_LABELS.get(category) or html.escape(category)
+
+
 def render_categories(by_category: pd.DataFrame) -> None:
     """The week's hours per activity category, most first; a message when the week has none."""
     hours = compute_category_hours(by_category)
     if not hours[c.HOURS].sum() > 0:
         st.info(labels.VOLUNTEER_NO_HOURS)
         return
-    shown = hours[hours[c.HOURS] > 0].assign(
-        **{c.CATEGORY: lambda f: f[c.CATEGORY].map(labels.VOLUNTEER_CATEGORY_LABELS)}
-    )
+    shown = hours[hours[c.HOURS] > 0].assign(**{c.CATEGORY: lambda f: f[c.CATEGORY].map(category_label)})
     figure = build_horizontal_bar_figure(
         shown,
         x=c.HOURS,
