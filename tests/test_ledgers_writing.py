@@ -53,3 +53,18 @@ def test_export_writes_the_words_users_write():
         "联系方式": None,
         "联系人": None,
     }
+
+
+def test_every_header_spelling_is_in_the_template_notes_and_the_readme():
+    from pathlib import Path
+
+    from ledgers.formats import LEDGERS, TEMPLATE_ALIASES, TEMPLATE_NOTES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for ledger in LEDGERS:
+        notes = pd.read_excel(io.BytesIO(template_xlsx(ledger)), sheet_name=TEMPLATE_NOTES, dtype=str)
+        written = dict(zip(notes[f.TEMPLATE_COLUMN], notes[TEMPLATE_ALIASES].fillna(""), strict=True))
+        for column in ledger.columns:
+            assert written[column.header] == "、".join(column.aliases)
+            for alias in column.aliases:
+                assert alias in readme, alias
