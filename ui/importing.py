@@ -11,6 +11,7 @@ from ledgers.writing import template_xlsx, to_xlsx_bytes
 from services.importing import FileReport, import_files
 from ui import formatting, labels
 from ui.data import SETTINGS, engine
+from ui.widgets import escape_markdown
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,13 +32,13 @@ def render_preview(name: str, content: bytes) -> bool:
         contents = open_ledgers(content, name)
         heads = [(opened, next(opened.chunks).head(5)) for opened in contents.ledgers]
     except LedgerFileError as exc:
-        st.error(file_error_message(exc))
+        st.error(escape_markdown(file_error_message(exc)))
         return False
     for opened, head in heads:
-        st.caption(labels.IMPORT_PREVIEW.format(file=opened.name, ledger=opened.ledger.title))
+        st.caption(escape_markdown(labels.IMPORT_PREVIEW.format(file=opened.name, ledger=opened.ledger.title)))
         st.dataframe(head.astype(str), width="stretch")
     for sheet in contents.skipped_sheets:
-        st.caption(labels.IMPORT_SKIPPED_SHEET.format(file=sheet))
+        st.caption(escape_markdown(labels.IMPORT_SKIPPED_SHEET.format(file=sheet)))
     return True
 
 
@@ -45,7 +46,7 @@ def run_import(files: list[tuple[str, bytes]], *, replace_sample: bool) -> list[
     bar = st.progress(0.0, text=labels.IMPORT_RUNNING)
 
     def progress(stage: str, done: int, total: int) -> None:
-        text = labels.LOAD_STAGES.get(stage) or labels.IMPORT_PROGRESS.format(file=stage, row=done)
+        text = labels.LOAD_STAGES.get(stage) or escape_markdown(labels.IMPORT_PROGRESS.format(file=stage, row=done))
         bar.progress(min(done / total, 1.0) if total else 0.5, text=text)
 
     reports = import_files(
@@ -82,30 +83,30 @@ def rejections_table(items: list) -> pd.DataFrame:
 def render_report(reports: list[FileReport]) -> None:
     for report in reports:
         if report.error is not None:
-            st.error(file_error_message(report.error))
+            st.error(escape_markdown(file_error_message(report.error)))
         elif report.skipped:
-            st.info(labels.IMPORT_SKIPPED_SHEET.format(file=report.file))
+            st.info(escape_markdown(labels.IMPORT_SKIPPED_SHEET.format(file=report.file)))
         else:
-            st.write(formatting.file_summary(report))
+            st.write(escape_markdown(formatting.file_summary(report)))
     st.dataframe(report_table(reports), hide_index=True, width="stretch")
     for report in reports:
         if report.renamed:
-            with st.expander(labels.IMPORT_READ_AS_OF.format(file=report.file)):
-                read_as = pd.DataFrame([{"written": w, "column": c} for w, c in report.renamed.items()])
-                st.dataframe(read_as.rename(columns=labels.READ_AS_COLUMNS), hide_index=True, width="stretch")
+            pairs = report.renamed.items()
+            read_as = "；".join(labels.IMPORT_READ_AS.strip().format(written=w, column=c) for w, c in pairs)
+            st.caption(escape_markdown(labels.IMPORT_READ_AS_OF.format(file=report.file, read_as=read_as)))
         if report.rejected:
-            st.subheader(labels.IMPORT_REJECTIONS_OF.format(file=report.file))
+            st.subheader(escape_markdown(labels.IMPORT_REJECTIONS_OF.format(file=report.file)))
             st.dataframe(rejections_table(report.rejections), hide_index=True, width="stretch")
             st.download_button(
-                labels.IMPORT_DOWNLOAD_REJECTED.format(file=report.file),
+                escape_markdown(labels.IMPORT_DOWNLOAD_REJECTED.format(file=report.file)),
                 to_xlsx_bytes({"被拒绝的行": report.rejected_rows}),
                 file_name=f"{report.file.rsplit('.', 1)[0]}_被拒绝的行.xlsx".replace(SHEET_MARK, "_"),
                 mime=XLSX,
             )
         if report.repeated:
-            with st.expander(labels.IMPORT_REPEATS_OF.format(file=report.file)):
+            with st.expander(escape_markdown(labels.IMPORT_REPEATS_OF.format(file=report.file))):
                 repeats = pd.DataFrame([{"row": r.row, "same_as": r.same_as} for r in report.repeats])
                 st.dataframe(repeats.rename(columns=labels.REPEAT_COLUMNS), hide_index=True, width="stretch")
         if report.warnings:
-            with st.expander(labels.IMPORT_WARNINGS_OF.format(file=report.file)):
+            with st.expander(escape_markdown(labels.IMPORT_WARNINGS_OF.format(file=report.file))):
                 st.dataframe(rejections_table(report.warnings), hide_index=True, width="stretch")

@@ -180,8 +180,7 @@ IMPORT_REPORT_COLUMNS = {
 }
 IMPORT_REPEATS_OF = "{file} 中重复的行（只计第一次）"
 REPEAT_COLUMNS = {"row": "行号", "same_as": "与第几行重复"}
-IMPORT_READ_AS_OF = "{file} 的表头识别"
-READ_AS_COLUMNS = {"written": "文件中的表头", "column": "按此列读取"}
+IMPORT_READ_AS_OF = "{file} 的表头识别：{read_as}"
 IMPORT_REJECTIONS_OF = "{file} 被拒绝的行"
 IMPORT_DOWNLOAD_REJECTED = "下载 {file} 的被拒绝行（含原因，修改后可重新导入）"
 IMPORT_WARNINGS_OF = "{file} 的提示"
