@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
-from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from data_access.arrow import connect_postgres, finish_child, ingest, ingest_type, sql_text, sqlite_child
 from data_access.engine import timed
@@ -186,21 +186,23 @@ class ActivityLoad:
 
     The ledger check has already dropped a file's repeated rows; a row whose natural key is already in the table
     is not inserted again (a volunteer record updates its other columns), so importing the same file twice changes
-    nothing. Into an empty table (a first load, a restore) the rows go straight in without indexes, which are built
-    once at the end; otherwise each chunk goes through a staging table and `INSERT … ON CONFLICT DO NOTHING`
-    against the natural-key index. `written` counts what was new and what changed.
+    nothing. Into an empty table (a first load, a restore) the rows go straight in (on SQLite without indexes, which
+    are built once at the end); otherwise each chunk goes through a staging table and `INSERT … ON CONFLICT DO NOTHING`
+    against the natural-key index. `written` counts what was new and what changed. Pages read on meanwhile.
     """
 
     def __init__(self, cursor: Any, kind: str, dialect: Dialect) -> None:
         self.cursor, self.table, self.dialect = cursor, ACTIVITY_TABLES[kind], dialect
         self.before = self.count()
         self.written = Written()
-        self.bulk = self.before == 0
-        if self.bulk:
+        self.bulk = self.before == 0  # nothing to conflict with: the file's repeats are gone already
+        # SQLite's readers see the last commit (WAL) whatever the writer does, so its indexes are lifted during a
+        # bulk load and built once at the end. PostgreSQL's DROP INDEX and DROP CONSTRAINT would hold ACCESS
+        # EXCLUSIVE locks on the table and on members until the commit, and every page would wait for them.
+        self.lifted = self.bulk and self.dialect.name == "sqlite"
+        if self.lifted:
             for index in self.table.indexes:
                 self.execute(DropIndex(index))
-            for constraint in self.foreign_keys():
-                self.execute(DropConstraint(constraint))
 
     def execute(self, statement: Any) -> None:
         self.cursor.execute(sql_text(self.dialect, statement))
@@ -208,11 +210,6 @@ class ActivityLoad:
     def count(self, statement: Any = None) -> int:
         self.execute(statement if statement is not None else select(func.count()).select_from(self.table))
         return int(self.cursor.fetchone()[0])
-
-    def foreign_keys(self) -> list:
-        """Lifted during a bulk load: PostgreSQL checks each row's references one by one, while the ledger check
-        has already resolved every reference against the database. SQLite's ADBC connections don't check."""
-        return [] if self.dialect.name == "sqlite" else sorted(self.table.foreign_key_constraints, key=lambda k: k.name)
 
     def write(self, rows: pa.Table) -> None:
         if self.bulk:
@@ -240,15 +237,12 @@ class ActivityLoad:
             self.written.updated += changed
 
     def finish(self) -> None:
-        """After the last rows: a bulk load builds its indexes and restores its constraints; the new rows counted."""
+        """After the last rows: lifted indexes are built again; the new rows are counted."""
+        if self.lifted:
+            for index in self.table.indexes:
+                self.execute(CreateIndex(index))
         if not self.bulk:
             self.written.new = self.count() - self.before
-            return
-        for index in self.table.indexes:
-            self.execute(CreateIndex(index))
-        for constraint in self.foreign_keys():
-            # isolate_from_table=False: by default SQLAlchemy would leave the constraint out of later CREATE TABLEs
-            self.execute(AddConstraint(constraint, isolate_from_table=False))
 
 
 COMMIT = {"commit": "1"}  # the metadata of the empty batch that ends a file sent to the SQLite child

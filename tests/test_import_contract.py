@@ -302,3 +302,55 @@ def test_an_area_name_with_a_slash_is_rejected(db_url):
     report = run(engine, {"区划.csv": lf.csv_bytes(areas)})["区划.csv"]
     assert reasons(report) == [(2, "街道", f.SLASH_IN_NAME)]
     assert report.accepted == 1
+
+
+def test_an_import_in_progress_never_blocks_the_pages(db_url, monkeypatch):
+    """The member list (members and contacts) reads while a contacts import holds its transaction open."""
+    import threading
+    from contextlib import contextmanager
+
+    import services.importing as services_importing
+    from data_access.areas import AreaPath, Scope
+    from data_access.members import fetch_member_list
+
+    engine = get_engine(db_url)
+    parents(engine)
+    inside, release = threading.Event(), threading.Event()
+    real_writer = services_importing.activity_writer
+
+    @contextmanager
+    def held_open(engine, kind, written):
+        with real_writer(engine, kind, written) as write:
+
+            def write_then_wait(frame):
+                write(frame)
+                inside.set()
+                release.wait(60)
+
+            yield write_then_wait
+
+    monkeypatch.setattr(services_importing, "activity_writer", held_open)
+    importing = threading.Thread(target=run, args=(engine, {"联系记录.csv": lf.csv_bytes(CONTACTS)}))
+    importing.start()
+    try:
+        assert inside.wait(60)
+        import time
+
+        time.sleep(1)  # the rows are in the import's transaction
+        read = {}
+
+        def page_read():
+            with engine.connect() as conn:
+                scope = Scope("street", AreaPath(("江汉区", "北湖街道")))
+                read["members"] = fetch_member_list(conn, scope=scope, area=scope.area, end=TODAY)
+
+        reader = threading.Thread(target=page_read)
+        reader.start()
+        reader.join(10)
+        blocked = reader.is_alive()
+    finally:
+        release.set()
+        importing.join(60)
+    assert not blocked, "a page read waited for the import's locks"
+    assert len(read["members"]) == 2  # 张三 and 李四 of 北湖街道, without the contacts not yet committed
+    assert count(engine, contacts_table) == 3
