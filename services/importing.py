@@ -13,12 +13,13 @@ import pandas as pd
 from data_access.engine import Engine
 from data_access.importing import activity_writer, fetch_references, write_areas, write_members, write_stations
 from data_access.loading import bump_data_version, clear_data, write_meta
-from data_access.lookups import fetch_meta
+from data_access.lookups import fetch_meta, has_areas
 from data_access.schema import ACTIVITY_TABLES
 from ledgers.formats import LEDGERS
 from ledgers.reading import LedgerFile, LedgerFileError, open_ledger
 from ledgers.validation import Checked, References, Rejection, check_chunk
 from metrics.thresholds import Thresholds
+from services.accounts import NewAccount
 from services.refresh import refresh_from_database
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,20 @@ Progress = Callable[[str, int, int], None]
 
 class SyntheticDataError(Exception):
     """The database holds the synthetic city; real ledgers must not mix with it."""
+
+
+class ImportRefusedError(Exception):
+    """The batch was refused before anything changed; `code` says why (the UI and CLI word it in Chinese).
+
+    "admin_needed": replacing the sample needs the first real administrator, created as the demo accounts go.
+    "areas_needed": the database would have no areas and the batch has no 区划 ledger, so every other row
+    would be rejected as 找不到社区. `files` reports the files that could not be read.
+    """
+
+    def __init__(self, code: str, files: list[FileReport] | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.files = files or []
 
 
 @dataclass
@@ -93,19 +108,23 @@ def import_files(
     *,
     thresholds: Thresholds,
     replace_sample: bool = False,
+    admin: NewAccount | None = None,
     progress: Progress | None = None,
 ) -> list[FileReport]:
     """Import ledgers in dependency order (区划, 服务站点, 台账, 联系记录, 驿站服务记录, 志愿服务记录).
 
     Files that cannot be read, or whose kind cannot be told, are reported and skipped. Raises
-    SyntheticDataError on a database holding the sample, unless `replace_sample` drops it first.
+    SyntheticDataError on a database holding the sample, unless `replace_sample` drops it first, which
+    needs `admin` (the first real account, written as the demo accounts are deleted). Raises
+    ImportRefusedError, before anything changes, for a batch without 区划 when the database would have no areas.
     """
     with engine.connect() as conn:
-        kind = fetch_meta(conn).get("data_kind")
-    if kind == "synthetic":
-        if not replace_sample:
-            raise SyntheticDataError
-        clear_data(engine)
+        synthetic = fetch_meta(conn).get("data_kind") == "synthetic"
+        areas_held = has_areas(conn)
+    if synthetic and not replace_sample:
+        raise SyntheticDataError
+    if synthetic and admin is None:
+        raise ImportRefusedError("admin_needed")
     reports: list[FileReport] = []
     opened: list[LedgerFile] = []
     for name, source in sources:
@@ -113,6 +132,11 @@ def import_files(
             opened.append(open_ledger(source, name))
         except LedgerFileError as exc:
             reports.append(FileReport(file=name, error=exc))
+    no_areas_after = synthetic or not areas_held
+    if no_areas_after and (opened or synthetic) and all(o.ledger.kind != "areas" for o in opened):
+        raise ImportRefusedError("areas_needed", reports)
+    if synthetic:
+        clear_data(engine, admin=admin.values)
     order = [ledger.kind for ledger in LEDGERS]
     for ledger_file in sorted(opened, key=lambda o: order.index(o.ledger.kind)):
         try:
