@@ -2,7 +2,7 @@
 
     python cli.py sample --size demo [--seed N] [--until DATE] [--db URL]
     python cli.py report [--week 2026-W46] [--area 江汉区/北湖街道] [--json] [--db URL]
-    python cli.py import FILE... [--json] [--replace-sample [--yes]] [--db URL]
+    python cli.py import FILE... [--json] [--replace-sample --admin NAME [--yes]] [--db URL]
     python cli.py export DIR [--db URL]
     python cli.py user add NAME --role city|district|street|community|clerk [--area 江汉区/北湖街道] [--db URL]
     python cli.py user list | disable NAME | passwd NAME [--db URL]
@@ -125,17 +125,36 @@ def _confirmed(args: argparse.Namespace) -> bool:
     return input(labels.IMPORT_CONFIRM_REPLACE).strip().lower() == "yes"
 
 
+def _first_admin(engine, args: argparse.Namespace):
+    """The first real administrator (a city account) for --replace-sample, its password from standard input."""
+    from data_access.areas import AreaPath
+    from services.accounts import AccountError, prepare_account
+
+    try:
+        return prepare_account(engine, name=args.admin, role="city", area=AreaPath(), password=_read_password(),
+                               now=_now(), replaces_demo=True)  # fmt: skip
+    except AccountError as exc:
+        raise UsageError(labels.ACCOUNT_ERRORS[exc.code].format(detail=exc.detail)) from exc
+
+
 def command_import(args: argparse.Namespace) -> int:
     from data_access.lookups import fetch_meta
-    from services.importing import SyntheticDataError, import_files
+    from services.importing import ImportRefusedError, SyntheticDataError, import_files
     from ui.formatting import file_summary
 
+    if args.admin is not None and not args.replace_sample:
+        raise UsageError(labels.IMPORT_ADMIN_WITHOUT_REPLACE)
     engine, settings = _engine(args)
+    admin = None
     if args.replace_sample:
         with engine.connect() as conn:
             synthetic = fetch_meta(conn).get("data_kind") == "synthetic"
+        if synthetic and not args.admin:  # the demo accounts go with the sample: someone must be able to sign in
+            raise UsageError(labels.IMPORT_REFUSED["admin_needed"])
         if synthetic and not _confirmed(args):
             raise UsageError(labels.IMPORT_NOT_CONFIRMED)
+        if synthetic:
+            admin = _first_admin(engine, args)
 
     def progress(stage: str, done: int, total: int) -> None:
         if stage in labels.LOAD_STAGES:
@@ -149,10 +168,17 @@ def command_import(args: argparse.Namespace) -> int:
             [(Path(name).name, Path(name)) for name in args.files],
             thresholds=settings.thresholds,
             replace_sample=args.replace_sample,
+            admin=admin,
             progress=progress,
         )
     except SyntheticDataError as exc:
         raise UsageError(labels.IMPORT_SYNTHETIC) from exc
+    except ImportRefusedError as exc:
+        for report in exc.files:
+            print(_file_error(report), file=sys.stderr)
+        raise UsageError(labels.IMPORT_REFUSED[exc.code]) from exc
+    if admin is not None:
+        print(labels.IMPORT_ADMIN_CREATED.format(name=admin.account.name), file=sys.stderr)
     if args.json:
         files = [
             r.as_json() | ({"message": _file_error(r)} if r.error is not None else {}) for r in reports
@@ -295,6 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
     ledgers.add_argument("--json", action="store_true", help="print the per-file report as JSON")
     ledgers.add_argument("--replace-sample", action="store_true", help="drop the synthetic city first (asks)")
     ledgers.add_argument("--yes", action="store_true", help="confirm --replace-sample without asking")
+    ledgers.add_argument("--admin", metavar="NAME",
+                         help="with --replace-sample: the first real (city) account, created as the demo accounts "
+                         "go; its password is read from standard input")  # fmt: skip
     ledgers.set_defaults(handler=command_import)
 
     export = commands.add_parser("export", parents=[common], help="write every record out as ledgers (CSV)")

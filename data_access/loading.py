@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, Date, DateTime, Engine, Integer, Table, delete, func, select
 
-from data_access.accounts import delete_demo_accounts
+from data_access.accounts import delete_demo_accounts, insert_account
 from data_access.engine import timed
 from data_access.schema import DATA_TABLES, meta_table, weekly_stats_table
 
@@ -121,8 +121,12 @@ def replace_all_data(
             conn.exec_driver_sql("ANALYZE")
 
 
-def clear_data(engine: Engine) -> None:
-    """Delete every record and precomputed figure, and forget where the data came from."""
+def clear_data(engine: Engine, *, admin: Mapping[str, object] | None = None) -> None:
+    """Delete every record and precomputed figure, and forget where the data came from.
+
+    `admin` (insert_account's keyword arguments) is written in the same transaction as the demo accounts
+    are deleted, so that a database cleared of the sample is never left without an account.
+    """
     with engine.begin() as conn, timed("clear_data"):
         for table in (weekly_stats_table, *reversed(DATA_TABLES)):
             conn.execute(delete(table))
@@ -130,6 +134,8 @@ def clear_data(engine: Engine) -> None:
             delete(meta_table).where(meta_table.c.key != "schema_version").where(meta_table.c.key != "data_version")
         )
         delete_demo_accounts(conn)  # demo accounts go with the sample
+        if admin is not None:
+            insert_account(conn, **admin)
         bump_data_version(conn)
 
 

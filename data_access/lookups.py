@@ -43,6 +43,12 @@ def fetch_area_paths(conn: Connection) -> list[str]:
         return list(conn.execute(select(areas_table.c.path).order_by(areas_table.c.path)).scalars())
 
 
+def has_areas(conn: Connection) -> bool:
+    """Whether the database holds any area at all (ledgers other than 区划 refer to areas)."""
+    with timed("has_areas"):
+        return conn.execute(select(areas_table.c.id).limit(1)).first() is not None
+
+
 def area_exists(conn: Connection, area: AreaPath) -> bool:
     """Whether `area` names a known area; the whole city always exists."""
     if not area.parts:

@@ -3,8 +3,18 @@
 import streamlit as st
 
 from ui import labels
+from ui.auth import current_account
 from ui.data import SETTINGS, load_meta
-from ui.importing import render_preview, render_report, render_templates, run_import
+from ui.importing import (
+    import_requested,
+    may_replace_sample,
+    render_first_admin,
+    render_preview,
+    render_report,
+    render_templates,
+    request_import,
+    run_import,
+)
 from ui.widgets import friendly_errors, require_app_frame
 
 require_app_frame()
@@ -17,6 +27,10 @@ st.write(labels.IMPORT_INTRO)
 st.caption(labels.IMPORT_LIMIT.format(mb=SETTINGS.upload_limit_mb))
 st.write(labels.IMPORT_TEMPLATES)
 render_templates()
+if synthetic and not may_replace_sample(current_account()):
+    st.warning(labels.IMPORT_SYNTHETIC_WARNING)
+    st.info(labels.IMPORT_REPLACE_CITY_ONLY)
+    st.stop()
 
 uploads = st.file_uploader(labels.IMPORT_UPLOAD, type=["xlsx", "csv"], accept_multiple_files=True)
 if not uploads:
@@ -30,12 +44,14 @@ for upload in uploads:
     elif render_preview(upload.name, upload.getvalue()):
         files.append((upload.name, upload.getvalue()))
 
-replace_sample = False
+first_admin = None
 if synthetic:
     st.warning(labels.IMPORT_SYNTHETIC_WARNING)
-    replace_sample = st.checkbox(labels.IMPORT_REPLACE_CONFIRM)
+    if st.checkbox(labels.IMPORT_REPLACE_CONFIRM):
+        first_admin = render_first_admin()
 
-if files and st.button(labels.IMPORT_START, type="primary", disabled=synthetic and not replace_sample):
+st.button(labels.IMPORT_START, type="primary", disabled=synthetic and first_admin is None, on_click=request_import)
+if files and import_requested():
     with friendly_errors():
-        reports = run_import(files, replace_sample=replace_sample)
+        reports = run_import(files, first_admin=first_admin)
     render_report(reports)

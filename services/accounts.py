@@ -70,21 +70,54 @@ def check_role_area(engine: Engine, role: str, area: AreaPath) -> None:
             raise AccountError("unknown_area", str(area))
 
 
-def create_account(
-    engine: Engine, *, name: str, role: str, area: AreaPath, password: str, now: datetime, demo: bool = False
-) -> None:
+@dataclass(frozen=True)
+class NewAccount:
+    """An account checked and hashed but not yet written: `values` are insert_account's keyword arguments."""
+
+    values: dict[str, object]
+
+    @property
+    def account(self) -> Account:
+        return Account(str(self.values["name"]), str(self.values["role"]), AreaPath.parse(str(self.values["area"])))
+
+
+def prepare_account(
+    engine: Engine,
+    *,
+    name: str,
+    role: str,
+    area: AreaPath,
+    password: str,
+    now: datetime,
+    demo: bool = False,
+    replaces_demo: bool = False,
+) -> NewAccount:
+    """Check name, role, area and password and hash the password; AccountError when any is wrong.
+
+    With `replaces_demo` the name may be a demo account's, as those are deleted in the same transaction.
+    """
     name = name.strip()
     if not name:
         raise AccountError("bad_name")
     check_role_area(engine, role, area)
     if len(password) < 8:
         raise AccountError("weak_password")
+    with engine.connect() as conn:
+        existing = fetch_account(conn, name)
+    if existing and not (replaces_demo and existing["demo"]):
+        raise AccountError("exists", name)
+    values = dict(name=name, role=role, area=str(area), password_hash=_hasher.hash(password), demo=demo, now=now)
+    return NewAccount(values)
+
+
+def create_account(
+    engine: Engine, *, name: str, role: str, area: AreaPath, password: str, now: datetime, demo: bool = False
+) -> None:
+    new = prepare_account(engine, name=name, role=role, area=area, password=password, now=now, demo=demo)
     with engine.begin() as conn:
-        if fetch_account(conn, name):
-            raise AccountError("exists", name)
-        insert_account(
-            conn, name=name, role=role, area=str(area), password_hash=_hasher.hash(password), demo=demo, now=now
-        )
+        if fetch_account(conn, new.account.name):
+            raise AccountError("exists", new.account.name)
+        insert_account(conn, **new.values)
     log.info("account created: role %s", role)
 
 

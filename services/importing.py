@@ -21,13 +21,14 @@ from data_access.importing import (
     write_stations,
 )
 from data_access.loading import bump_data_version, clear_data, write_meta
-from data_access.lookups import fetch_meta
+from data_access.lookups import fetch_meta, has_areas
 from data_access.schema import ACTIVITY_TABLES
 from ledgers.formats import LEDGERS
 from ledgers.reading import LedgerFile, LedgerFileError, open_ledgers
 from ledgers.validation import Checked, References, Rejection, Repeat, SeenKeys, check_chunk
 from metrics.periods import today_in_china
 from metrics.thresholds import Thresholds
+from services.accounts import NewAccount
 from services.refresh import refresh_from_database
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,20 @@ Progress = Callable[[str, int, int], None]
 
 class SyntheticDataError(Exception):
     """The database holds the synthetic city; real ledgers must not mix with it."""
+
+
+class ImportRefusedError(Exception):
+    """The batch was refused before anything changed; `code` says why (the UI and CLI word it in Chinese).
+
+    "admin_needed": replacing the sample needs the first real administrator, created as the demo accounts go.
+    "areas_needed": the database would have no areas and the batch has no 区划 ledger, so every other row
+    would be rejected as 找不到社区. `files` reports the files that could not be read.
+    """
+
+    def __init__(self, code: str, files: list[FileReport] | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.files = files or []
 
 
 @dataclass
@@ -133,6 +148,7 @@ def import_files(
     *,
     thresholds: Thresholds,
     replace_sample: bool = False,
+    admin: NewAccount | None = None,
     progress: Progress | None = None,
     today: date | None = None,
 ) -> list[FileReport]:
@@ -140,14 +156,17 @@ def import_files(
 
     Files that cannot be read, or whose kind cannot be told, are reported and skipped; so are a workbook's
     sheets that hold no ledger. No date may be after `today` (default: today in Asia/Shanghai). Raises
-    SyntheticDataError on a database holding the sample, unless `replace_sample` drops it first.
+    SyntheticDataError on a database holding the sample, unless `replace_sample` drops it first, which
+    needs `admin` (the first real account, written as the demo accounts are deleted). Raises
+    ImportRefusedError, before anything changes, for a batch without 区划 when the database would have no areas.
     """
     with engine.connect() as conn:
-        kind = fetch_meta(conn).get("data_kind")
-    if kind == "synthetic":
-        if not replace_sample:
-            raise SyntheticDataError
-        clear_data(engine)
+        synthetic = fetch_meta(conn).get("data_kind") == "synthetic"
+        areas_held = has_areas(conn)
+    if synthetic and not replace_sample:
+        raise SyntheticDataError
+    if synthetic and admin is None:
+        raise ImportRefusedError("admin_needed")
     reports: list[FileReport] = []
     opened: list[LedgerFile] = []
     for name, source in sources:
@@ -158,6 +177,11 @@ def import_files(
             continue
         opened += contents.ledgers
         reports += [FileReport(file=sheet, skipped=True) for sheet in contents.skipped_sheets]
+    no_areas_after = synthetic or not areas_held
+    if no_areas_after and (opened or synthetic) and all(o.ledger.kind != "areas" for o in opened):
+        raise ImportRefusedError("areas_needed", reports)
+    if synthetic:
+        clear_data(engine, admin=admin.values)
     order = [ledger.kind for ledger in LEDGERS]
     today = today or today_in_china()
     for ledger_file in sorted(opened, key=lambda o: order.index(o.ledger.kind)):  # a stable sort: sheets in order

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 
@@ -9,8 +10,10 @@ import pytest
 
 import cli
 import tiny_city
+from data_access.accounts import fetch_accounts
 from data_access.engine import get_engine
 from data_access.loading import replace_all_data
+from data_access.lookups import fetch_meta
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_tables
 
@@ -131,11 +134,32 @@ def test_import_of_an_unknown_file_exits_2_naming_the_expected_headers(sqlite_ur
     assert "无法识别台账类型" in err and "姓名、手机号、流动类型、所在社区、报到日期" in err
 
 
-def test_import_into_the_sample_is_refused_with_directions(tmp_path, capsys):
+def test_import_into_the_sample_is_refused_with_directions(tmp_path, capsys, monkeypatch):
     url = f"sqlite:///{tmp_path / 'sample.sqlite'}"
     assert cli.main(["sample", "--db", url, "--until", "2026-11-22"]) == 0
     assert cli.main(["import", *write_ledgers(tmp_path, ["区划.csv"]), "--db", url]) == 2
     assert "--replace-sample" in capsys.readouterr().err
-    assert cli.main(["import", *write_ledgers(tmp_path, ["区划.csv"]), "--db", url, "--replace-sample"]) == 2
+    replace = ["--db", url, "--replace-sample", "--admin", "王管理员"]
+    assert cli.main(["import", *write_ledgers(tmp_path, ["区划.csv"]), *replace]) == 2
     assert "未确认" in capsys.readouterr().err  # no terminal to ask, no --yes: nothing changes
-    assert cli.main(["import", *write_ledgers(tmp_path, ["区划.csv"]), "--db", url, "--replace-sample", "--yes"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("first-admin-pw\n"))
+    assert cli.main(["import", *write_ledgers(tmp_path, ["区划.csv"]), *replace, "--yes"]) == 0
+    assert "王管理员" in capsys.readouterr().err
+    with get_engine(url).connect() as conn:
+        assert [(a["name"], a["role"]) for a in fetch_accounts(conn)] == [("王管理员", "city")]
+
+
+def test_replacing_the_sample_needs_an_administrator_and_an_areas_ledger(tmp_path, capsys, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'sample.sqlite'}"
+    assert cli.main(["sample", "--db", url, "--until", "2026-11-22"]) == 0
+    files = write_ledgers(tmp_path, ["台账.csv"])
+    assert cli.main(["import", *files, "--db", url, "--replace-sample", "--yes"]) == 2
+    assert "--admin" in capsys.readouterr().err  # else nobody could sign in afterwards
+    monkeypatch.setattr("sys.stdin", io.StringIO("first-admin-pw\n"))
+    assert cli.main(["import", *files, "--db", url, "--replace-sample", "--yes", "--admin", "王管理员"]) == 2
+    assert "没有区划台账" in capsys.readouterr().err
+    with get_engine(url).connect() as conn:
+        assert fetch_meta(conn)["data_kind"] == "synthetic"
+        assert "王管理员" not in {a["name"] for a in fetch_accounts(conn)}
+    assert cli.main(["import", *files, "--db", url, "--admin", "王管理员"]) == 2
+    assert "--replace-sample" in capsys.readouterr().err

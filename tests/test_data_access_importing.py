@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import ledger_files as lf
 import pytest
@@ -17,6 +17,7 @@ from data_access.schema import DATA_TABLES, members_table
 from ledgers import formats as f
 from metrics.periods import Week
 from metrics.thresholds import Thresholds
+from services.accounts import prepare_account
 from services.importing import SyntheticDataError, import_files
 from services.report import weekly_report
 from services.sample import build_sample
@@ -136,7 +137,9 @@ def test_the_synthetic_city_refuses_real_ledgers_unless_replaced(db_url):
     with pytest.raises(SyntheticDataError):
         import_files(engine, sources(), thresholds=THRESHOLDS)
     assert counts(engine)["members"] == 3000
-    import_files(engine, sources(), thresholds=THRESHOLDS, replace_sample=True)
+    admin = prepare_account(engine, name="管理员", role="city", area=AreaPath(), password="first-admin-pw",
+                            now=datetime(2026, 11, 23, 9, 0), replaces_demo=True)  # fmt: skip
+    import_files(engine, sources(), thresholds=THRESHOLDS, replace_sample=True, admin=admin)
     assert counts(engine)["members"] == 3
     with engine.connect() as conn:
         assert fetch_meta(conn)["data_kind"] == "real"

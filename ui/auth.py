@@ -76,6 +76,13 @@ def render_sign_in() -> None:
     st.rerun()  # the same URL, now with the account's pages
 
 
+def continue_as(account: Account) -> None:
+    """Carry on this session as `account`: only after this session created it (replacing the sample's demo
+    accounts, the signed-in one among them, with the first real administrator whose password it just set)."""
+    st.session_state[_ACCOUNT] = account
+    st.session_state[_LAST_SEEN] = time.monotonic()
+
+
 def signed_in_account() -> Account | None:
     """The signed-in account, its idle clock reset; None when nobody is, or the session has been idle too long."""
     account = current_account()

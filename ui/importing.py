@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
+from data_access.areas import AreaPath
 from ledgers.formats import LEDGERS
 from ledgers.reading import SHEET_MARK, LedgerFileError, open_ledgers
 from ledgers.writing import template_xlsx, to_xlsx_bytes
-from services.importing import FileReport, import_files
+from services.accounts import Account, AccountError, NewAccount, prepare_account
+from services.importing import FileReport, ImportRefusedError, import_files
 from ui import formatting, labels
+from ui.auth import continue_as, now_local
 from ui.data import SETTINGS, engine
 from ui.widgets import escape_markdown
 
@@ -42,17 +47,77 @@ def render_preview(name: str, content: bytes) -> bool:
     return True
 
 
-def run_import(files: list[tuple[str, bytes]], *, replace_sample: bool) -> list[FileReport]:
+_IMPORT_REQUESTED = "import_requested"
+
+
+def request_import() -> None:
+    """The start button's callback: a flag in session state outlives a rerun before the page body (the frame
+    check reruns once), where a button's own value would read False."""
+    st.session_state[_IMPORT_REQUESTED] = True
+
+
+def import_requested() -> bool:
+    return bool(st.session_state.pop(_IMPORT_REQUESTED, False))
+
+
+@dataclass(frozen=True)
+class FirstAdmin:
+    """What the page asked for the first real administrator, before anything is checked."""
+
+    name: str
+    password: str
+    password_again: str
+
+
+def may_replace_sample(account: Account) -> bool:
+    """Only a city account replaces the sample: it deletes every area and account the demo city has."""
+    return account.role == "city"
+
+
+def render_first_admin() -> FirstAdmin:
+    st.info(labels.IMPORT_ADMIN_INTRO)
+    return FirstAdmin(
+        st.text_input(labels.IMPORT_ADMIN_NAME, key="first_admin_name"),
+        st.text_input(labels.IMPORT_ADMIN_PASSWORD, type="password", key="first_admin_password"),
+        st.text_input(labels.IMPORT_ADMIN_PASSWORD_AGAIN, type="password", key="first_admin_password_again"),
+    )
+
+
+def _checked_admin(first: FirstAdmin) -> NewAccount:
+    """The administrator checked and hashed, or the reason shown and the script stopped."""
+    if first.password != first.password_again:
+        st.error(labels.IMPORT_ADMIN_MISMATCH)
+        st.stop()
+    try:
+        return prepare_account(engine(), name=first.name, role="city", area=AreaPath(), password=first.password,
+                               now=now_local(), replaces_demo=True)  # fmt: skip
+    except AccountError as exc:
+        st.error(labels.ACCOUNT_ERRORS[exc.code].format(detail=exc.detail))
+        st.stop()
+
+
+def run_import(files: list[tuple[str, bytes]], *, first_admin: FirstAdmin | None = None) -> list[FileReport]:
+    """Import the files; with `first_admin`, replace the sample and continue this session as that account."""
+    admin = _checked_admin(first_admin) if first_admin else None
     bar = st.progress(0.0, text=labels.IMPORT_RUNNING)
 
     def progress(stage: str, done: int, total: int) -> None:
         text = labels.LOAD_STAGES.get(stage) or escape_markdown(labels.IMPORT_PROGRESS.format(file=stage, row=done))
         bar.progress(min(done / total, 1.0) if total else 0.5, text=text)
 
-    reports = import_files(
-        engine(), files, thresholds=SETTINGS.thresholds, replace_sample=replace_sample, progress=progress
-    )
+    try:
+        reports = import_files(engine(), files, thresholds=SETTINGS.thresholds, replace_sample=admin is not None,
+                               admin=admin, progress=progress)  # fmt: skip
+    except ImportRefusedError as exc:
+        bar.empty()
+        for report in exc.files:
+            st.error(file_error_message(report.error))
+        st.error(labels.IMPORT_REFUSED[exc.code])
+        st.stop()
     bar.progress(1.0, text=labels.IMPORT_DONE)
+    if admin is not None:
+        continue_as(admin.account)  # the signed-in demo account is gone; its holder just set this one's password
+        st.success(labels.IMPORT_ADMIN_SIGNED_IN.format(name=admin.account.name))
     return reports
 
 

@@ -141,6 +141,17 @@ IMPORT_SYNTHETIC = (
 IMPORT_CONFIRM_REPLACE = "将删除数据库中的全部示例数据，输入 yes 确认："
 IMPORT_NOT_CONFIRMED = "未确认，已取消导入，数据库未改动。（非交互运行时可加 --yes）"
 IMPORT_PROGRESS = "读取 {file}：第 {row:,} 行"
+IMPORT_REFUSED = {
+    "admin_needed": "删除示例数据会同时删除全部示例账号。请用 --admin 用户名 指定第一个真实管理员（市级账号），"
+    "密码从标准输入读取，例如：python cli.py import 区划.xlsx 台账.xlsx --replace-sample --admin 王管理员。"
+    "数据库未改动。",
+    "areas_needed": "这批文件中没有区划台账，而数据库中（删除示例数据后）没有任何区划，其他台账的每一行都会因"
+    "“找不到社区”被拒绝。请把区划台账加入同一批文件（“数据导入”页可下载区划模板）。数据库未改动。",
+}
+IMPORT_ADMIN_WITHOUT_REPLACE = (
+    "--admin 只与 --replace-sample 一起使用（删除示例数据时创建第一个管理员）；其他账号请用 python cli.py user add。"
+)
+IMPORT_ADMIN_CREATED = "已创建管理员账号 {name}（市级），示例账号已删除。"
 LEDGER_TITLES = {
     "areas": "区划",
     "stations": "服务站点",
@@ -164,6 +175,16 @@ IMPORT_TOO_LARGE = "{file} 超过 {mb} MB，未导入。"
 IMPORT_PREVIEW = "{file} · 识别为：{ledger}（前 5 行）"
 IMPORT_SYNTHETIC_WARNING = "当前数据库中是合成的示例数据。导入真实台账前必须删除示例数据。"
 IMPORT_REPLACE_CONFIRM = "我确认删除全部示例数据，再导入这些文件"
+IMPORT_REPLACE_CITY_ONLY = "删除示例数据、导入真实台账须由市级管理员操作，请联系市级管理员。"
+IMPORT_ADMIN_INTRO = (
+    "删除示例数据会同时删除全部示例账号（包括当前登录的账号）。请先设置第一个真实管理员（市级）账号，"
+    "导入后本页即改用该账号登录："
+)
+IMPORT_ADMIN_NAME = "管理员用户名"
+IMPORT_ADMIN_PASSWORD = "管理员密码（至少 8 位）"
+IMPORT_ADMIN_PASSWORD_AGAIN = "再输入一次管理员密码"
+IMPORT_ADMIN_MISMATCH = "两次输入的管理员密码不一致，未作改动。"
+IMPORT_ADMIN_SIGNED_IN = "已删除示例数据，并创建管理员账号 {name}（市级）；当前已改用该账号登录。"
 IMPORT_START = "开始导入"
 IMPORT_RUNNING = "正在导入……"
 IMPORT_DONE = "导入完成"
