@@ -215,7 +215,7 @@ def test_the_rejected_rows_workbook_loads_again_once_fixed(db_url):
     ]
     first = run(engine, {"台账.csv": lf.csv_bytes(members)})["台账.csv"]
     download = to_xlsx_bytes({"被拒绝的行": first.rejected_rows})  # as the page offers it
-    rejected = pd.read_excel(io.BytesIO(download), dtype=str)
+    rejected = pd.read_excel(io.BytesIO(download), dtype=str, engine="openpyxl")
     assert list(rejected.columns[:2]) == [f.ROW_HEADER, "姓名"] and f.REASON_HEADER in rejected.columns
     rejected.loc[rejected["姓名"] == "李四", "手机号"] = "13800000002"  # the clerk fixes one row
     fixed = to_xlsx_bytes({"被拒绝的行": rejected})
