@@ -62,7 +62,9 @@ def test_every_header_spelling_is_in_the_template_notes_and_the_readme():
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for ledger in LEDGERS:
-        notes = pd.read_excel(io.BytesIO(template_xlsx(ledger)), sheet_name=TEMPLATE_NOTES, dtype=str, engine="openpyxl")
+        notes = pd.read_excel(
+            io.BytesIO(template_xlsx(ledger)), sheet_name=TEMPLATE_NOTES, dtype=str, engine="openpyxl"
+        )
         written = dict(zip(notes[f.TEMPLATE_COLUMN], notes[TEMPLATE_ALIASES].fillna(""), strict=True))
         for column in ledger.columns:
             assert written[column.header] == "、".join(column.aliases)
