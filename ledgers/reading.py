@@ -48,7 +48,6 @@ class LedgerFile:
     name: str  # the file's name, or "file › sheet" for one sheet of a workbook
     ledger: Ledger
     chunks: Iterator[pd.DataFrame]  # columns named by the ledger's headers; index: the row number in Excel
-    size: int = 0  # bytes of the whole file
     renamed: dict[str, str] = field(default_factory=dict)  # a header as written -> the column it was read as
 
 
@@ -138,7 +137,7 @@ def _unknown_kind(rows: list[list[object]], name: str) -> LedgerFileError:
     return LedgerFileError("unknown_kind", name, "、".join(headers) + ("｜" + "；".join(hint) if hint else ""))
 
 
-def _ledger_file(name: str, headers: list[object], chunks: Iterator[pd.DataFrame], size: int) -> LedgerFile:
+def _ledger_file(name: str, headers: list[object], chunks: Iterator[pd.DataFrame]) -> LedgerFile:
     """The ledger of a header row (its cells as written) over its chunks, named by the ledger's headers."""
     ledger = detect_ledger([clean_header(h) for h in headers])
     canonical, renamed = read_headers(ledger, headers)
@@ -150,7 +149,7 @@ def _ledger_file(name: str, headers: list[object], chunks: Iterator[pd.DataFrame
             frame = chunk.set_axis(names, axis=1)
             yield frame.drop(columns=[n for n in names if n in REPORT_HEADERS or n.startswith("列")], errors="ignore")
 
-    return LedgerFile(name=name, ledger=ledger, chunks=renamed_chunks(), size=size, renamed=renamed)
+    return LedgerFile(name=name, ledger=ledger, chunks=renamed_chunks(), renamed=renamed)
 
 
 def _csv_encoding(head: bytes) -> str:
@@ -207,7 +206,7 @@ def _read_xlsx(data: bytes, name: str) -> OpenedFile:
             skipped.append(label)
             continue
         _check_headers(rows[header_at], label, _columns_with_data(rows[header_at + 1 :]))
-        ledgers.append(_ledger_file(label, rows[header_at], _sheet_frames(rows, header_at), len(data)))
+        ledgers.append(_ledger_file(label, rows[header_at], _sheet_frames(rows, header_at)))
     if not ledgers:
         raise _unknown_kind(next(rows for rows in sheets.values() if rows), name)
     return OpenedFile(ledgers, skipped)
@@ -282,7 +281,7 @@ def _read_csv_pandas(source: Path | io.BytesIO, encoding: str, skip: int, width:
         yield frame
 
 
-def _read_csv(source: Path | io.BytesIO, head: bytes, name: str, size: int) -> OpenedFile:
+def _read_csv(source: Path | io.BytesIO, head: bytes, name: str) -> OpenedFile:
     encoding = _csv_encoding(head)
     rows = _top_rows(head, encoding)
     if not any(any(clean_header(cell) for cell in row) for row in rows):
@@ -302,7 +301,7 @@ def _read_csv(source: Path | io.BytesIO, head: bytes, name: str, size: int) -> O
             chunks = _read_csv_pandas(source, encoding, skip, width)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise LedgerFileError("unreadable", name, type(exc).__name__) from exc
-    return OpenedFile([_ledger_file(name, headers, chunks, size)], [])
+    return OpenedFile([_ledger_file(name, headers, chunks)], [])
 
 
 def open_ledgers(source: str | Path | BinaryIO | bytes, name: str | None = None) -> OpenedFile:
@@ -312,17 +311,16 @@ def open_ledgers(source: str | Path | BinaryIO | bytes, name: str | None = None)
         try:
             with path.open("rb") as handle:
                 head = handle.read(_SNIFF_BYTES)
-            size = path.stat().st_size
         except OSError as exc:
             raise LedgerFileError("unreadable", name, type(exc).__name__) from exc
         if head[:4] == b"PK\x03\x04":  # a zip: .xlsx whatever its name says
             return _read_xlsx(path.read_bytes(), name)
-        return _read_csv(path, head, name, size)
+        return _read_csv(path, head, name)
     data = source if isinstance(source, bytes) else source.read()
     name = name or "upload"
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, name)
-    return _read_csv(io.BytesIO(data), data[:_SNIFF_BYTES], name, len(data))
+    return _read_csv(io.BytesIO(data), data[:_SNIFF_BYTES], name)
 
 
 def open_ledger(source: str | Path | BinaryIO | bytes, name: str | None = None) -> LedgerFile:
