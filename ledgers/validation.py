@@ -39,6 +39,8 @@ class References:
     today: date | None = None  # no date may be later (Asia/Shanghai); None checks no upper bound
 
     def __post_init__(self) -> None:
+        # A Series keeps its index's hash table between chunks; a dict is made into a new Series at every map.
+        self.member_series = pd.Series(self.member_ids, dtype="float64")
         self.paths_by_name: dict[str, list[str]] = {}
         for path in self.community_ids:
             self.paths_by_name.setdefault(path.rsplit("/", 1)[-1], []).append(path)
@@ -61,22 +63,28 @@ class SeenKeys:
         self.rows = np.empty(0, dtype=np.int64)
 
     def first_rows(self, hashes: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """For each row, the earlier row with the same key, or -1 for a first; the firsts are remembered."""
-        same_as = np.full(len(hashes), -1, dtype=np.int64)
-        if len(self.hashes) and len(hashes):
-            at = np.searchsorted(self.hashes, hashes).clip(max=len(self.hashes) - 1)
-            known = self.hashes[at] == hashes
+        """For each row, the earlier row with the same key, or -1 for a first; the firsts are remembered.
+
+        The chunk is sorted by hash first: its repeats then stand next to their first (a stable sort keeps the
+        rows' order), and the look-up in the sorted earlier keys walks both in order."""
+        order = np.argsort(hashes, kind="stable")
+        sorted_hashes, sorted_rows = hashes[order], rows[order]
+        firsts = np.ones(len(order), dtype=bool)
+        firsts[1:] = sorted_hashes[1:] != sorted_hashes[:-1]
+        first_of_run = np.maximum.accumulate(np.where(firsts, np.arange(len(order)), 0))
+        same_as = np.where(firsts, -1, sorted_rows[first_of_run])
+        if len(self.hashes) and len(order):
+            at = np.searchsorted(self.hashes, sorted_hashes).clip(max=len(self.hashes) - 1)
+            known = self.hashes[at] == sorted_hashes
             same_as[known] = self.rows[at[known]]
-        fresh = np.flatnonzero(same_as < 0)
-        by_key = pd.Series(rows[fresh], index=pd.Index(hashes[fresh]))
-        later = by_key.index.duplicated()
-        firsts = by_key[~later]
-        same_as[fresh[later]] = firsts.reindex(by_key.index[later]).to_numpy()
-        merged_hashes = np.concatenate([self.hashes, firsts.index.to_numpy(dtype=np.uint64)])
-        order = np.argsort(merged_hashes, kind="stable")  # two sorted runs: merged in linear time
-        self.hashes = merged_hashes[order]
-        self.rows = np.concatenate([self.rows, firsts.to_numpy(dtype=np.int64)])[order]
-        return same_as
+            firsts &= ~known
+        merged = np.concatenate([self.hashes, sorted_hashes[firsts]])
+        merge = np.argsort(merged, kind="stable")  # two sorted runs: merged in linear time
+        self.hashes = merged[merge]
+        self.rows = np.concatenate([self.rows, sorted_rows[firsts]])[merge]
+        result = np.empty(len(order), dtype=np.int64)
+        result[order] = same_as
+        return result
 
 
 @dataclass
@@ -110,6 +118,13 @@ def _text(cells: pd.Series) -> pd.Series:
     return cells.map(one).astype(object)
 
 
+def _blank(cells: pd.Series) -> pd.Series:
+    """Empty cells: missing, or only spaces (full-width ones too)."""
+    if _is_text(cells):
+        return (cells.isna() | (cells.astype("str").str.strip() == "")).fillna(True).astype(bool)
+    return _text(cells).isna()
+
+
 def _is_text(cells: pd.Series) -> bool:
     return (
         pd.api.types.is_string_dtype(cells.dtype)
@@ -118,15 +133,15 @@ def _is_text(cells: pd.Series) -> bool:
     )
 
 
-def _phone_digits(cells: pd.Series) -> pd.Series:
-    text = _text(cells)
+def _phone_digits(text: pd.Series) -> pd.Series:
+    """Digits of phones given as `_text` cells."""
     # Written for Arrow's regular expressions (no \\s, no look-ahead), which run on the whole column at C speed.
     return text.str.replace(r"[ \t\r\n-]", "", regex=True).str.replace(r"^\+?86(1\d{10})$", r"\1", regex=True)
 
 
 def normalise_phone(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(11-digit phones, malformed mask); spaces, dashes, +86 and full-width digits are tolerated."""
-    digits = _phone_digits(cells)
+    digits = _phone_digits(_text(cells))
     good = digits.str.fullmatch(_PHONE.pattern).fillna(False).astype(bool)
     return digits.where(good, None), digits.notna() & ~good
 
@@ -222,15 +237,16 @@ def _check_distinct(column: Column, cells: pd.Series, refs: References) -> tuple
     reasons, warnings = none.copy(), none.copy()
     text = _text(cells)
     if column.kind in ("phone", "member", "visitor"):
-        digits = _phone_digits(cells)
-        values, malformed = normalise_phone(cells)
+        digits = _phone_digits(text)
+        good = digits.str.fullmatch(_PHONE.pattern).fillna(False).astype(bool)
+        values, malformed = digits.where(good, None), digits.notna() & ~good
         reasons[malformed] = f.BAD_PHONE
         reasons[malformed & digits.str.fullmatch(r"\d{11}").fillna(False).astype(bool)] = f.BAD_PHONE_PREFIX
         if column.kind == "member":
-            values = values.map(refs.member_ids).astype(object)
+            values = values.map(refs.member_series).astype(object)
             reasons[values.isna() & ~malformed & text.notna()] = f.UNKNOWN_MEMBER
         elif column.kind == "visitor":
-            warnings[values.notna() & ~values.isin(list(refs.member_ids))] = f.NON_MEMBER_VISIT
+            warnings[values.notna() & ~values.isin(refs.member_series.index)] = f.NON_MEMBER_VISIT
     elif column.kind in ("date", "datetime"):
         values, malformed = parse_dates(cells, with_time=column.kind == "datetime")
         reasons[malformed] = f.BAD_DATETIME if column.kind == "datetime" else f.BAD_DATE
@@ -298,8 +314,8 @@ def _key_hashes(frame: pd.DataFrame, ledger: Ledger) -> np.ndarray:
             parts[name] = values.to_numpy(dtype="datetime64[us]").view(np.int64)
         elif kinds.get(name) in ("member", "station", "community", "number"):
             parts[name] = pd.to_numeric(values).astype("float64")  # an id is 5 or 5.0 as a chunk's NaNs decide
-        else:
-            parts[name] = values.astype(object).where(values.notna(), None)
+        else:  # text: a file's chunks share its reader's string type, and so their hashes
+            parts[name] = values
     return pd.util.hash_pandas_object(pd.DataFrame(parts, index=frame.index), index=False).to_numpy(dtype=np.uint64)
 
 
@@ -307,7 +323,7 @@ def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: SeenK
     """Check one chunk of a file. `seen` carries the keys of the file's earlier rows across chunks: a later row
     with a known key is a repeat (counted once) or, for a ledger whose key names one thing, rejected."""
     raw = raw.drop(columns=[name for name in f.REPORT_HEADERS if name in raw.columns])
-    raw = raw[pd.concat([_text(raw[name]).notna() for name in raw.columns], axis=1).any(axis=1)]  # skip blank lines
+    raw = raw[~pd.concat([_blank(raw[name]) for name in raw.columns], axis=1).all(axis=1)]  # skip blank lines
     values: dict[str, pd.Series] = {}
     problems: list[tuple[pd.Series, str]] = []
     notes: list[tuple[pd.Series, str]] = []
@@ -317,7 +333,7 @@ def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: SeenK
         problems.append((reasons, column.header))
         notes.append((warnings, column.header))
     if "visitor_phone" in values:
-        values["member_id"] = values["visitor_phone"].map(refs.member_ids).astype(object)
+        values["member_id"] = values["visitor_phone"].map(refs.member_series).astype(object)
 
     rejections = [
         Rejection(int(row), header, reason) for reasons, header in problems for row, reason in reasons.dropna().items()
