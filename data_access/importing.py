@@ -42,7 +42,7 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIn
 
 from data_access.arrow import connect_postgres, finish_child, ingest, ingest_type, sql_text, sqlite_child
 from data_access.engine import timed
-from data_access.loading import bulk_insert
+from data_access.loading import bulk_insert, data_version_bump
 from data_access.schema import (
     ACTIVITY_TABLES,
     areas_table,
@@ -180,7 +180,9 @@ class ActivityLoad:
         Should the file repeat a record, the unique index refuses; then the first of each key is kept and
         the index built again. SQLite tries the index first (a savepoint undoes the refusal); ADBC's
         PostgreSQL driver can't continue after an error, so there the repeats are looked for first.
+        Either way the data version is bumped in this transaction, so figures computed before it are stale.
         """
+        self.execute(data_version_bump(self.dialect))
         if not self.bulk:
             return
         if self.dialect.name == "postgresql":

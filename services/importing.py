@@ -83,6 +83,7 @@ def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None) -
             write = {"areas": write_areas, "stations": write_stations, "members": write_members}[kind]
             for frame in checked_chunks(References(*fetch_references(conn))):
                 write(conn, frame)
+            bump_data_version(conn)  # with the rows: figures computed before them are known to be stale
     report.rejected_rows = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else None
     return report
 
@@ -121,7 +122,6 @@ def import_files(
             reports.append(FileReport(file=ledger_file.name, ledger=ledger_file.ledger.kind, error=exc))
     if any(r.error is None for r in reports):
         with engine.begin() as conn:
-            write_meta(conn, {"data_kind": "real"})
-            bump_data_version(conn)
+            write_meta(conn, {"data_kind": "real"})  # each file bumped data_version with its rows
         refresh_from_database(engine, thresholds=thresholds, progress=progress)
     return reports
