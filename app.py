@@ -1,4 +1,5 @@
-"""The dashboard's frame: page config, logging, first-run demo city, sign-in and navigation by role.
+"""The dashboard's frame: page config, logging, first-run demo city (or stale figures recomputed), sign-in and
+navigation by role.
 
 Run with `streamlit run app.py`.
 """
@@ -9,13 +10,14 @@ import streamlit as st
 
 from ui import labels
 from ui.auth import render_account_box, render_sign_in, signed_in_account
-from ui.first_run import ensure_demo_city
+from ui.first_run import ensure_demo_city, refresh_stale_figures
 from ui.widgets import friendly_errors
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
 with friendly_errors():
     ensure_demo_city()
+    refresh_stale_figures()
     account = signed_in_account()
 if account is None:
     # Every URL shows the sign-in form, and keeps its path and parameters for after sign-in.

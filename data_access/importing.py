@@ -43,7 +43,7 @@ from sqlalchemy.schema import CreateIndex, DropIndex
 
 from data_access.arrow import connect_postgres, finish_child, ingest, ingest_type, sql_text, sqlite_child
 from data_access.engine import timed
-from data_access.loading import bulk_insert
+from data_access.loading import bulk_insert, data_version_bump
 from data_access.records import frame_from_rows
 from data_access.schema import (
     ACTIVITY_KEYS,
@@ -237,12 +237,15 @@ class ActivityLoad:
             self.written.updated += changed
 
     def finish(self) -> None:
-        """After the last rows: lifted indexes are built again; the new rows are counted."""
+        """After the last rows: lifted indexes are built again; the new rows are counted, and if the file changed
+        anything the data version is bumped in this transaction, so figures computed before it are stale."""
         if self.lifted:
             for index in self.table.indexes:
                 self.execute(CreateIndex(index))
         if not self.bulk:
             self.written.new = self.count() - self.before
+        if self.written.new or self.written.updated:
+            self.execute(data_version_bump(self.dialect))
 
 
 COMMIT = {"commit": "1"}  # the metadata of the empty batch that ends a file sent to the SQLite child

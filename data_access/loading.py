@@ -10,7 +10,23 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, Date, DateTime, Engine, Integer, Table, delete, func, select
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Insert,
+    Integer,
+    Table,
+    Text,
+    cast,
+    delete,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 
 from data_access.accounts import delete_demo_accounts, insert_account
 from data_access.engine import timed
@@ -155,7 +171,21 @@ def write_meta(conn: Connection, values: Mapping[str, str]) -> None:
             conn.execute(meta_table.insert().values(key=key, value=str(value)))
 
 
+def data_version_bump(dialect: Dialect) -> Insert:
+    """The statement that counts one more change of data: data_version 1, or one more than it was.
+
+    It carries no bound values, so ADBC runs it too (data_access.importing, in the transaction that writes
+    activity rows): every write of data bumps the version in its own transaction, and figures computed
+    from an older version are known to be stale.
+    """
+    insert = (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(meta_table)
+    first = insert.inline().values(key=literal_column("'data_version'"), value=literal_column("'1'"))
+    return first.on_conflict_do_update(
+        index_elements=[meta_table.c.key],
+        set_={"value": cast(cast(meta_table.c.value, Integer) + literal_column("1"), Text)},
+    )
+
+
 def bump_data_version(conn: Connection) -> None:
-    """Count one more change of data; caches key on this number."""
-    current = conn.execute(select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar()
-    write_meta(conn, {"data_version": str(int(current or 0) + 1)})
+    """Count one more change of data; caches key on this number, and the weekly figures record it."""
+    conn.execute(data_version_bump(conn.dialect))

@@ -30,6 +30,7 @@ from metrics.periods import today_in_china
 from metrics.thresholds import Thresholds
 from services.accounts import NewAccount
 from services.refresh import refresh_from_database
+from services.report import figures_fresh
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,8 @@ def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None, t
             write = {"areas": write_areas, "stations": write_stations, "members": write_members}[kind]
             for frame in checked_chunks(References(*fetch_references(conn), today=today)):
                 written += write(conn, frame, present)
+            if written.new or written.updated:
+                bump_data_version(conn)  # with the rows: figures computed before them are known to be stale
     report.new, report.updated = written.new, written.updated
     report.rejected_rows = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else None
     return report
@@ -192,6 +195,7 @@ def import_files(
     if any(r.ledger is not None and r.error is None for r in reports):
         with engine.begin() as conn:
             write_meta(conn, {"data_kind": "real"})
-            bump_data_version(conn)
-        refresh_from_database(engine, thresholds=thresholds, progress=progress)
+            meta = fetch_meta(conn)
+        if not figures_fresh(meta):  # each file that changed anything bumped data_version with its rows
+            refresh_from_database(engine, thresholds=thresholds, progress=progress)
     return reports

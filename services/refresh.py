@@ -14,6 +14,7 @@ import pandas as pd
 from data_access.areas import CITY_SCOPE, AreaPath, Scope
 from data_access.engine import Engine
 from data_access.loading import Progress, replace_weekly_stats
+from data_access.lookups import fetch_meta
 from data_access.records import (
     fetch_city_records,
     fetch_community_ids,
@@ -82,13 +83,26 @@ def _summary_on_every_core(
     return pd.concat(frames, ignore_index=True)
 
 
+def read_data_version(engine: Engine) -> str:
+    """The data version, read before the records a refresh computes from: should a write commit in
+    between, the figures record the older version and are taken for stale (safe), never the reverse."""
+    with engine.connect() as conn:
+        return fetch_meta(conn).get("data_version", "0")
+
+
 def _store_summary(
-    engine: Engine, city: CityArrays, *, thresholds: Thresholds, until: date | None, progress: Progress | None
+    engine: Engine,
+    city: CityArrays,
+    *,
+    data_version: str,
+    thresholds: Thresholds,
+    until: date | None,
+    progress: Progress | None,
 ) -> int:
     started = time.perf_counter()
     weeks = summary_weeks(city, until)
     summary = _summary_on_every_core(city, [w.end for w in weeks], thresholds, progress)
-    meta = {"summary_thresholds": thresholds.as_text()}
+    meta = {"summary_thresholds": thresholds.as_text(), "stats_data_version": data_version}
     if weeks:
         meta |= {"summary_first_week": weeks[0].start.isoformat(), "summary_last_week": weeks[-1].start.isoformat()}
     replace_weekly_stats(engine, summary, meta=meta)
@@ -104,13 +118,19 @@ def refresh_from_tables(
     until: date | None = None,
     progress: Progress | None = None,
 ) -> int:
-    """Recompute and store the weekly figures from in-memory tables; returns the number of weeks."""
+    """Recompute and store the weekly figures from in-memory tables (just written, as by build_sample);
+    returns the number of weeks."""
+    data_version = read_data_version(engine)
     city = city_from_tables(tables, thresholds)
-    return _store_summary(engine, city, thresholds=thresholds, until=until, progress=progress)
+    return _store_summary(
+        engine, city, data_version=data_version, thresholds=thresholds, until=until, progress=progress
+    )
 
 
 def refresh_from_database(engine: Engine, *, thresholds: Thresholds, progress: Progress | None = None) -> int:
-    """Recompute and store the weekly figures from every record in the database (after an import)."""
+    """Recompute and store the weekly figures from every record in the database (after an import, or when
+    they are stale)."""
+    data_version = read_data_version(engine)
     records = fetch_city_records(engine)
     with engine.connect() as conn:
         community_ids = fetch_community_ids(conn, scope=CITY_SCOPE, area=AreaPath())
@@ -124,7 +144,9 @@ def refresh_from_database(engine: Engine, *, thresholds: Thresholds, progress: P
         community_ids=community_ids,
     )
     until = last_complete_week(today_in_china()).end
-    return _store_summary(engine, city, thresholds=thresholds, until=until, progress=progress)
+    return _store_summary(
+        engine, city, data_version=data_version, thresholds=thresholds, until=until, progress=progress
+    )
 
 
 def compute_community_summary(

@@ -37,8 +37,21 @@ def check_area(engine: Engine, area: AreaPath) -> None:
     raise UnknownAreaError(area, list(dict.fromkeys(close))[:5])
 
 
+def figures_fresh(meta: dict[str, str]) -> bool:
+    """Whether the precomputed weekly figures were computed from the data as it is now.
+
+    Every write of data bumps data_version in its own transaction; the refresh records the version it read
+    as stats_data_version. They differ after an import interrupted before its refresh (or in a database
+    from before stats_data_version): then reads compute from the raw records until the next refresh.
+    """
+    return meta.get("stats_data_version") == meta.get("data_version", "0")
+
+
 def summary_covers(meta: dict[str, str], weeks: list[Week], thresholds: Thresholds) -> bool:
-    """Whether the precomputed weekly figures hold these weeks, computed with these thresholds."""
+    """Whether the precomputed weekly figures hold these weeks, computed with these thresholds from the data
+    as it is now: the one place that chooses between precomputed figures and the raw records."""
+    if not figures_fresh(meta):
+        return False
     if meta.get("summary_thresholds") != thresholds.as_text() or "summary_first_week" not in meta:
         return False
     first, last = date.fromisoformat(meta["summary_first_week"]), date.fromisoformat(meta["summary_last_week"])
@@ -55,7 +68,7 @@ def weekly_report(
         if summary_covers(fetch_meta(conn), weeks, thresholds):
             totals = fetch_weekly_totals(conn, scope=scope, area=area, week_starts=[w.start for w in weeks])
             return compute_report(totals.get(week.start, {}), totals.get(week.previous.start, {}))
-    # Outside the precomputed weeks, or other thresholds: compute from the raw records.
+    # Outside the precomputed weeks, other thresholds or stale figures: compute from the raw records.
     from services.refresh import compute_area_totals
 
     log.info("report for %s %s computed from raw records", week, area)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from app_support import app_test
 from streamlit.testing.v1 import AppTest
 
+import tiny_city
 from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
+from data_access.loading import replace_all_data
+from data_access.lookups import fetch_meta
 from metrics.periods import Week, last_complete_week, today_in_china
 from metrics.thresholds import Thresholds
-from services.report import weekly_report
+from services.report import figures_fresh, weekly_report
 from ui import labels
 from ui.formatting import format_figure
 
@@ -111,3 +116,19 @@ def test_markdown_in_a_link_stays_text(monkeypatch, demo_url):
     app.run()
     message = app.warning[-1].value
     assert message.count("`") == 2 and "…" in message  # one code span, cut short
+
+
+def test_stale_figures_are_recomputed_when_the_app_starts(monkeypatch, sqlite_url):
+    """Data written without its refresh (an interrupted import; a database from before stats_data_version)."""
+    engine = get_engine(sqlite_url)
+    replace_all_data(engine, tiny_city.tables(), meta={"data_kind": "real"})
+    with engine.connect() as conn:
+        assert not figures_fresh(fetch_meta(conn))
+    week = Week.containing(date(2026, 11, 11))
+    raw = weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds())
+    app = run_app(monkeypatch, sqlite_url)
+    assert not app.exception
+    with engine.connect() as conn:
+        meta = fetch_meta(conn)
+    assert figures_fresh(meta) and meta["summary_first_week"] <= str(week.previous.start)
+    assert weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds()) == raw

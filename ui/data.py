@@ -7,6 +7,7 @@ scope is part of every key of scoped data.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -44,6 +45,12 @@ _cached = st.cache_data(ttl=SETTINGS.cache_ttl_seconds, max_entries=256, show_sp
 @st.cache_resource
 def load_engine(url: str) -> Engine:
     return get_engine(url)
+
+
+@st.cache_resource
+def refresh_lock() -> threading.Lock:
+    """Held while this server recomputes stale weekly figures, so sessions starting together do it once."""
+    return threading.Lock()
 
 
 def engine() -> Engine:

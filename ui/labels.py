@@ -97,6 +97,7 @@ SIGN_IN_CREATE_COMMAND = "python cli.py user add 管理员 --role city"
 # Dashboard
 PAGE_OVERVIEW = "总览"
 FIRST_RUN_BUILDING = "首次启动：正在生成示例城市（合成数据）……"
+FIGURES_REFRESHING = "上次导入后的每周指标尚未更新，正在重新计算……"
 PREVIOUS_WEEK = "上周：{value}"
 PERCENTAGE_POINTS = "{change:+.1f} 个百分点"
 WEEK_CAPTION = "{area} · {week}（{start} 至 {end}）"
