@@ -17,11 +17,12 @@ import services.importing as services_importing
 import services.refresh as services_refresh
 from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import dispose_engine, get_engine
+from data_access.lookups import fetch_meta
 from metrics.periods import Week
 from metrics.thresholds import Thresholds
 from services.importing import import_files
 from services.refresh import refresh_from_database
-from services.report import weekly_report
+from services.report import figures_fresh, weekly_report
 
 ROOT = Path(__file__).resolve().parents[1]
 THRESHOLDS = Thresholds()
@@ -45,9 +46,15 @@ def report(engine) -> dict:
     return weekly_report(engine, scope=CITY_SCOPE, week=WEEK, area=AreaPath(), thresholds=THRESHOLDS)
 
 
+def fresh(engine) -> bool:
+    with engine.connect() as conn:
+        return figures_fresh(fetch_meta(conn))
+
+
 def fresh_report(engine) -> dict:
-    """The report once the figures are recomputed from every record."""
+    """The report once the figures are recomputed from every record: fresh again."""
     refresh_from_database(engine, thresholds=THRESHOLDS)
+    assert fresh(engine)
     return report(engine)
 
 
@@ -71,6 +78,7 @@ def test_an_import_killed_before_its_refresh_reports_the_new_data(db_url, monkey
     with pytest.raises(SystemExit):
         import_files(engine, [(CHANGES[change][0], lf.csv_bytes(CHANGES[change][1]))], thresholds=THRESHOLDS)
     monkeypatch.undo()
+    assert not fresh(engine)
     after = report(engine)
     assert after != before  # the file changed this week's figures
     assert after == fresh_report(engine)
@@ -138,3 +146,43 @@ def test_the_next_import_makes_the_figures_fresh(db_url, monkeypatch):
     fresh = report(engine)
     assert fresh["station_visits"] == stale["station_visits"]
     assert fresh["volunteer_hours"]["value"] == 2.5
+
+
+@pytest.mark.parametrize("change", ["contacts, staging", "visits, bulk"])
+def test_a_file_rolled_back_leaves_the_figures_fresh(db_url, monkeypatch, change):
+    """The bump is in the file's transaction: undone with its rows, so nothing is needlessly computed raw."""
+    engine = imported_city(db_url)
+    with engine.connect() as conn:
+        version = fetch_meta(conn)["data_version"]
+    real_writer = services_importing.activity_writer
+
+    @contextmanager
+    def write_then_fail(engine, kind):
+        with real_writer(engine, kind) as write:
+
+            def failing(frame):
+                write(frame)
+                raise RuntimeError("power cut")
+
+            yield failing
+
+    monkeypatch.setattr(services_importing, "activity_writer", write_then_fail)
+    with pytest.raises(RuntimeError):
+        import_files(engine, [(CHANGES[change][0], lf.csv_bytes(CHANGES[change][1]))], thresholds=THRESHOLDS)
+    with engine.connect() as conn:
+        assert fetch_meta(conn)["data_version"] == version
+    assert fresh(engine)
+
+
+def test_each_file_bumps_the_data_version(db_url):
+    engine = imported_city(db_url)
+    with engine.connect() as conn:
+        version = int(fetch_meta(conn)["data_version"])
+    import_files(engine, sources(["台账.csv", "驿站服务记录.csv", "志愿服务记录.csv"]), thresholds=THRESHOLDS)
+    with engine.connect() as conn:
+        assert int(fetch_meta(conn)["data_version"]) == version + 3
+    assert fresh(engine)
+
+
+def test_the_sample_comes_out_fresh(demo_url):
+    assert fresh(get_engine(demo_url))
