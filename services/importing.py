@@ -140,6 +140,7 @@ def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None, t
                 written += write(conn, frame, present)
             if written.new or written.updated:
                 bump_data_version(conn)  # with the rows: figures computed before them are known to be stale
+                write_meta(conn, {"data_kind": "real"})  # with the rows: the demo city is never built over them
     report.new, report.updated = written.new, written.updated
     report.rejected_rows = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else None
     return report

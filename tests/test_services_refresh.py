@@ -91,10 +91,10 @@ def test_a_failure_in_a_later_file_leaves_the_earlier_files_reported(db_url, mon
     real_writer = services_importing.activity_writer
 
     @contextmanager
-    def volunteer_fails(engine, kind):
+    def volunteer_fails(engine, kind, written):
         if kind == "volunteer_records":
             raise RuntimeError("power cut")
-        with real_writer(engine, kind) as write:
+        with real_writer(engine, kind, written) as write:
             yield write
 
     monkeypatch.setattr(services_importing, "activity_writer", volunteer_fails)
@@ -157,8 +157,8 @@ def test_a_file_rolled_back_leaves_the_figures_fresh(db_url, monkeypatch, change
     real_writer = services_importing.activity_writer
 
     @contextmanager
-    def write_then_fail(engine, kind):
-        with real_writer(engine, kind) as write:
+    def write_then_fail(engine, kind, written):
+        with real_writer(engine, kind, written) as write:
 
             def failing(frame):
                 write(frame)
@@ -174,12 +174,17 @@ def test_a_file_rolled_back_leaves_the_figures_fresh(db_url, monkeypatch, change
     assert fresh(engine)
 
 
-def test_each_file_bumps_the_data_version(db_url):
+def test_each_file_that_changes_something_bumps_the_data_version(db_url):
     engine = imported_city(db_url)
     with engine.connect() as conn:
         version = int(fetch_meta(conn)["data_version"])
-    import_files(engine, sources(["台账.csv", "驿站服务记录.csv", "志愿服务记录.csv"]), thresholds=THRESHOLDS)
+    members = ("台账.csv", lf.csv_bytes(lf.MEMBERS + [NEW_MEMBER]))
+    import_files(engine, [members, *sources(["驿站服务记录.csv", "志愿服务记录.csv"])], thresholds=THRESHOLDS)
     with engine.connect() as conn:
+        assert int(fetch_meta(conn)["data_version"]) == version + 3
+    assert fresh(engine)
+    import_files(engine, [members, *sources(["服务站点.csv", "驿站服务记录.csv"])], thresholds=THRESHOLDS)
+    with engine.connect() as conn:  # the same files again: nothing changed, so nothing to recompute
         assert int(fetch_meta(conn)["data_version"]) == version + 3
     assert fresh(engine)
 
