@@ -12,12 +12,19 @@ def csv_bytes(rows: list[list[object]], encoding: str = "utf-8") -> bytes:
 
 
 def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    return workbook_bytes({"Sheet": rows})
+
+
+def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    """A workbook with one sheet per entry, in order."""
     from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

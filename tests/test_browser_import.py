@@ -4,8 +4,6 @@ Screenshots at 1920×1080 and on a 390×844 phone land in test-artifacts/."""
 
 from __future__ import annotations
 
-import io
-
 import ledger_files as lf
 import pandas as pd
 import pytest
@@ -21,7 +19,6 @@ from browser_support import (
     wait_until_settled,
 )
 from clock import FROZEN_NOW
-from openpyxl import Workbook
 
 from data_access.areas import AreaPath
 from data_access.engine import get_engine
@@ -40,17 +37,7 @@ MEMBERS = [
 
 
 def _workbook() -> bytes:
-    workbook = Workbook()
-    notes = workbook.active
-    notes.title = "说明"
-    notes.append(["本台账由北湖街道填报"])
-    for title, rows in (("区划", lf.AREAS), ("台账", MEMBERS)):
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return lf.workbook_bytes({"说明": [["本台账由北湖街道填报"]], "区划": lf.AREAS, "台账": MEMBERS})
 
 
 @pytest.fixture(scope="module")

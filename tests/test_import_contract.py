@@ -10,7 +10,6 @@ from datetime import date
 import ledger_files as lf
 import pandas as pd
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from data_access.engine import get_engine
@@ -225,22 +224,10 @@ def test_the_rejected_rows_workbook_loads_again_once_fixed(db_url):
     assert count(engine, members_table) == 2
 
 
-def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def test_every_ledger_sheet_of_a_workbook_is_imported_and_others_are_said_to_be_skipped(db_url):
     engine = get_engine(db_url)
     titled = [["江汉区北湖街道流动党员台账（2026年11月）"], [], *lf.MEMBERS]  # a title and a blank row above
-    content = _workbook({"说明": [["填写说明"], ["手机号须为11位"]], "区划": lf.AREAS, "台账": titled})
+    content = lf.workbook_bytes({"说明": [["填写说明"], ["手机号须为11位"]], "区划": lf.AREAS, "台账": titled})
     reports = run(engine, {"北湖.xlsx": content})
     assert reports["北湖.xlsx › 说明"].skipped
     assert (reports["北湖.xlsx › 区划"].ledger, reports["北湖.xlsx › 区划"].accepted) == ("areas", 4)
