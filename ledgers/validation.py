@@ -246,7 +246,8 @@ def _check_distinct(column: Column, cells: pd.Series, refs: References) -> tuple
             values = values.map(refs.member_series).astype(object)
             reasons[values.isna() & ~malformed & text.notna()] = f.UNKNOWN_MEMBER
         elif column.kind == "visitor":
-            warnings[values.notna() & ~values.isin(refs.member_series.index)] = f.NON_MEMBER_VISIT
+            member = values.map(refs.member_series)  # not isin: on Arrow strings it loops in Python
+            warnings[values.notna() & member.isna()] = f.NON_MEMBER_VISIT
     elif column.kind in ("date", "datetime"):
         values, malformed = parse_dates(cells, with_time=column.kind == "datetime")
         reasons[malformed] = f.BAD_DATETIME if column.kind == "datetime" else f.BAD_DATE
