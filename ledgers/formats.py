@@ -249,7 +249,6 @@ UNKNOWN_STATION = "找不到站点：{value}（请先导入服务站点）"
 UNKNOWN_MEMBER = "找不到该手机号的党员（请先导入流动党员台账）"
 DUPLICATE_KEY = "{header}在本文件中重复（第 {first} 行已出现）"
 DUPLICATE_PHONE = DUPLICATE_KEY.replace("{header}", "手机号")
-DUPLICATE_STATION = DUPLICATE_KEY.replace("{header}", "站点名称")
 REPEAT = "与第 {first} 行重复，只计一次"
 BAD_PHONE_PREFIX = "不是大陆手机号段（11位，以 13–19 开头）"
 BAD_ENCODING = "含无法识别的字符（文件编码应为 UTF-8 或 GBK），请检查原文件"
