@@ -6,14 +6,15 @@ import logging
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, case, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from data_access.engine import timed
 from data_access.records import query_frame
-from data_access.schema import accounts_table, audit_log_table
+from data_access.schema import accounts_table, audit_log_table, sessions_table, sign_in_failures_table
 
 log = logging.getLogger(__name__)
-_PUBLIC = ("name", "role", "area", "disabled", "demo", "failed_attempts", "locked_until", "created_at")
+_PUBLIC = ("name", "role", "area", "disabled", "demo", "created_at")
 
 
 def fetch_account(conn: Connection, name: str) -> dict | None:
@@ -40,7 +41,7 @@ def insert_account(
 ) -> None:
     values = dict(name=name, role=role, area=area, password_hash=password_hash, demo=demo, created_at=now)
     with timed("insert_account"):
-        conn.execute(accounts_table.insert().values(failed_attempts=0, disabled=False, **values))
+        conn.execute(accounts_table.insert().values(disabled=False, **values))
 
 
 def update_account(conn: Connection, name: str, **values: object) -> int:
@@ -51,7 +52,46 @@ def update_account(conn: Connection, name: str, **values: object) -> int:
 
 def delete_demo_accounts(conn: Connection) -> None:
     with timed("delete_demo_accounts"):
+        demo = select(accounts_table.c.name).where(accounts_table.c.demo.is_(True))
+        conn.execute(delete(sessions_table).where(sessions_table.c.account.in_(demo)))
         conn.execute(delete(accounts_table).where(accounts_table.c.demo.is_(True)))
+
+
+def count_sign_in_attempt(conn: Connection, name: str, source: str, now: datetime) -> tuple[int, datetime | None]:
+    """One more attempt for (name, source), counted in one statement so that parallel attempts each get their
+    own number; a lock that has run out starts the count again. Returns (attempts in a row, locked until)."""
+    t = sign_in_failures_table
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    lapsed = t.c.locked_until <= now  # NULL (never locked) is not lapsed
+    statement = (
+        dialect.insert(t)
+        .values(name=name, source=source, failures=1, locked_until=None)
+        .on_conflict_do_update(
+            index_elements=[t.c.name, t.c.source],
+            set_={
+                "failures": case((lapsed, 1), else_=t.c.failures + 1),
+                "locked_until": case((lapsed, None), else_=t.c.locked_until),
+            },
+        )
+        .returning(t.c.failures, t.c.locked_until)
+    )
+    with timed("count_sign_in_attempt"):
+        failures, locked_until = conn.execute(statement).one()
+    return failures, locked_until
+
+
+def lock_sign_in(conn: Connection, name: str, source: str, until: datetime) -> None:
+    t = sign_in_failures_table
+    with timed("lock_sign_in"):
+        conn.execute(t.update().where(t.c.name == name, t.c.source == source).values(locked_until=until))
+
+
+def clear_sign_in_failures(conn: Connection, name: str, source: str | None = None) -> None:
+    """Forget the wrong passwords for `name` from `source`, or from everywhere when source is None."""
+    t = sign_in_failures_table.c
+    condition = t.name == name if source is None else (t.name == name) & (t.source == source)
+    with timed("clear_sign_in_failures"):
+        conn.execute(delete(sign_in_failures_table).where(condition))
 
 
 def insert_audit(

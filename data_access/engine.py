@@ -23,6 +23,8 @@ from data_access.schema import (
     meta_table,
     metadata,
     natural_key,
+    sessions_table,
+    sign_in_failures_table,
 )
 
 log = logging.getLogger(__name__)
@@ -93,11 +95,23 @@ def _keys_of_every_column(conn: Connection) -> None:
         _create_natural_key_index(conn, ACTIVITY_TABLES[name], ACTIVITY_KEYS)
 
 
+def _sessions_and_sign_in_failures(conn: Connection) -> None:
+    """Version 4 to 5: sessions live in the database (a reload keeps them, sign-out ends them everywhere), and
+    wrong passwords are counted per name and source in a table of their own instead of on the account."""
+    sessions_table.create(conn, checkfirst=True)
+    sign_in_failures_table.create(conn, checkfirst=True)
+    columns = {column["name"] for column in inspect(conn).get_columns("accounts")}
+    for old in ("failed_attempts", "locked_until"):  # absent when version 1 to 2 made today's accounts table
+        if old in columns:
+            conn.execute(text(f"ALTER TABLE accounts DROP COLUMN {old}"))  # our own constant names
+
+
 # Upgrades from version N to N+1, keyed by N.
 UPGRADES: dict[int, Callable[[Connection], None]] = {
     1: _add_accounts_and_audit,
     2: _unique_natural_keys,
     3: _keys_of_every_column,
+    4: _sessions_and_sign_in_failures,
 }
 
 

@@ -27,7 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.dml import Delete
 
-SCHEMA_VERSION = 4  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column
+SCHEMA_VERSION = 5  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column;
+# 5: sessions, and sign-in failures per name and source
 
 # PostgreSQL's own names for foreign keys, named so that a bulk load can lift and restore them.
 metadata = MetaData(naming_convention={"fk": "%(table_name)s_%(column_0_name)s_fkey"})
@@ -189,9 +190,31 @@ accounts_table = Table(
     Column("password_hash", String(200), nullable=False),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("demo", Boolean, nullable=False, default=False),
-    Column("failed_attempts", Integer, nullable=False, default=0),
-    Column("locked_until", DateTime),
     Column("created_at", DateTime, nullable=False),
+)
+
+# Signed-in browsers: only a hash of each session's secret is kept, so a copy of the database signs nobody in.
+sessions_table = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("account", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("user_agent", String(200), nullable=False, default=""),
+    Index("ix_sessions_account", "account"),
+)
+
+# Wrong passwords in a row per name as typed (known or not) and per source (the client's address), so that a
+# stranger can lock a name only for the address they try from; counted atomically, before a hash check ends.
+sign_in_failures_table = Table(
+    "sign_in_failures",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("source", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", DateTime),
 )
 
 # Who exported or revealed personal data, when, for which area, and how many rows (never the data itself).

@@ -13,21 +13,26 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from data_access.accounts import (
+    clear_sign_in_failures,
     count_accounts,
+    count_sign_in_attempt,
     delete_demo_accounts,
     fetch_account,
     fetch_accounts,
     insert_account,
     insert_audit,
+    lock_sign_in,
     update_account,
 )
 from data_access.areas import ROLE_DEPTH, ROLES, AreaPath, Scope
 from data_access.engine import Engine
 from data_access.lookups import area_exists
+from data_access.sessions import delete_account_sessions
 
 log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
 _UNKNOWN_HASH = _hasher.hash("no such account")  # checked against when the name is unknown
+_NAME_LENGTH, _SOURCE_LENGTH = 64, 64  # the columns' lengths (an IPv6 address is at most 45 characters)
 
 DEMO_PASSWORD = "synthetic-demo"  # documented in the README beside the word synthetic; only for the sample city
 DEMO_ACCOUNTS = (
@@ -125,14 +130,17 @@ def set_password(engine: Engine, name: str, password: str) -> None:
     if len(password) < 8:
         raise AccountError("weak_password")
     with engine.begin() as conn:
-        if not update_account(conn, name, password_hash=_hasher.hash(password), failed_attempts=0, locked_until=None):
+        if not update_account(conn, name, password_hash=_hasher.hash(password)):
             raise AccountError("unknown", name)
+        clear_sign_in_failures(conn, name)  # a new password unlocks the account from everywhere
+        delete_account_sessions(conn, name)  # whoever knew the old password is signed out everywhere
 
 
 def disable_account(engine: Engine, name: str) -> None:
     with engine.begin() as conn:
         if not update_account(conn, name, disabled=True):
             raise AccountError("unknown", name)
+        delete_account_sessions(conn, name)
 
 
 def list_accounts(engine: Engine) -> list[dict]:
@@ -146,34 +154,49 @@ def has_accounts(engine: Engine) -> bool:
 
 
 def sign_in(
-    engine: Engine, name: str, password: str, *, now: datetime, max_failures: int, lock_minutes: int
+    engine: Engine,
+    name: str,
+    password: str,
+    *,
+    now: datetime,
+    max_failures: int,
+    lock_minutes: int,
+    source: str = "",
 ) -> Account:
     """The account when the password is right; AccountError("denied" | "locked" | "disabled") otherwise.
 
-    An unknown name and a wrong password give the same answer. After `max_failures` wrong passwords in a
-    row the account is locked for `lock_minutes`, even against the right password.
+    An unknown name and a wrong password give the same answer, locking included. After `max_failures` wrong
+    passwords in a row for a name from one source (the client's address), that name is locked from that source
+    for `lock_minutes`, even against the right password. The attempt is counted (and committed) before the
+    password is checked, so parallel attempts cannot all read the same count: at most `max_failures` of them
+    reach the hash check in a row.
     """
-    with engine.begin() as conn:  # refusals are raised after the commit, so failure counts persist
-        row = fetch_account(conn, name.strip())
-        # Always one hash check, whether or not the name exists, so neither answer nor timing tells names apart.
-        matches = _password_matches(row["password_hash"] if row else _UNKNOWN_HASH, password)
-        if row is None or (row["disabled"] and not matches):
-            refusal = AccountError("denied")
-        elif row["locked_until"] and row["locked_until"] > now:
-            refusal = AccountError("locked", row["locked_until"].strftime("%H:%M"))
-        elif not matches:
-            failures = row["failed_attempts"] + 1
-            locked = now + timedelta(minutes=lock_minutes) if failures >= max_failures else None
-            update_account(conn, row["name"], failed_attempts=0 if locked else failures, locked_until=locked)
-            log.info("sign-in refused (%d failures)", failures)
-            refusal = AccountError("locked", locked.strftime("%H:%M")) if locked else AccountError("denied")
-        elif row["disabled"]:
-            refusal = AccountError("disabled")  # only someone who knows the password learns this
-        else:
-            refusal = None
-            update_account(conn, row["name"], failed_attempts=0, locked_until=None)
-    if refusal is not None:
-        raise refusal
+    key, source = name.strip()[:_NAME_LENGTH], source[:_SOURCE_LENGTH]
+    with engine.begin() as conn:
+        attempts, locked_until = count_sign_in_attempt(conn, key, source, now)
+        if attempts > max_failures and not (locked_until and locked_until > now):
+            locked_until = now + timedelta(minutes=lock_minutes)  # attempts still in flight passed the limit
+            lock_sign_in(conn, key, source, locked_until)
+    if locked_until and locked_until > now:
+        raise AccountError("locked", locked_until.strftime("%H:%M"))
+    with engine.connect() as conn:
+        row = fetch_account(conn, key)
+    # Always one hash check, whether or not the name exists, so neither answer nor timing tells names apart.
+    matches = _password_matches(row["password_hash"] if row else _UNKNOWN_HASH, password)
+    with engine.begin() as conn:  # refusals are raised after the commit, so that the lock persists
+        if row is not None and matches:
+            clear_sign_in_failures(conn, key, source)
+        elif attempts >= max_failures:
+            locked_until = now + timedelta(minutes=lock_minutes)
+            lock_sign_in(conn, key, source, locked_until)
+            log.info("sign-in locked after %d failures", attempts)
+    if locked_until:
+        raise AccountError("locked", locked_until.strftime("%H:%M"))
+    if row is None or not matches:
+        log.info("sign-in refused (%d failures)", attempts)
+        raise AccountError("denied")
+    if row["disabled"]:
+        raise AccountError("disabled")  # only someone who knows the password learns this
     return Account(row["name"], row["role"], AreaPath.parse(row["area"]))
 
 
@@ -182,13 +205,6 @@ def _password_matches(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def is_enabled(engine: Engine, name: str) -> bool:
-    """Whether the account still exists and is not disabled (checked on every page, so a disabling takes effect)."""
-    with engine.connect() as conn:
-        row = fetch_account(conn, name)
-    return row is not None and not row["disabled"]
 
 
 def create_demo_accounts(engine: Engine, *, now: datetime) -> None:
