@@ -1,7 +1,7 @@
-"""The dashboard's frame: page config, logging, first-run demo city (or stale figures recomputed), sign-in and
-navigation by role.
+"""The dashboard's frame: page config, logging, first-run demo city (or stale figures recomputed), the session
+check and navigation by role.
 
-Run with `streamlit run app.py`.
+Run with `streamlit run server.py` (this script behind the sign-in page and the gate of ui/web.py).
 """
 
 import logging
@@ -20,7 +20,7 @@ with friendly_errors():
     refresh_stale_figures()
     account = signed_in_account()
 if account is None:
-    # Every URL shows the sign-in form, and keeps its path and parameters for after sign-in.
+    # Every URL says why and goes to the sign-in page, which comes back to its path and parameters.
     paths = ("map", "contacts", "stations", "volunteer", "areas", "review", "import", "audit")
     gate = [st.Page(render_sign_in, title=labels.SIGN_IN_TITLE, default=True)]
     gate += [st.Page(render_sign_in, title=labels.SIGN_IN_TITLE, url_path=path) for path in paths]

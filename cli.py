@@ -180,9 +180,7 @@ def command_import(args: argparse.Namespace) -> int:
     if admin is not None:
         print(labels.IMPORT_ADMIN_CREATED.format(name=admin.account.name), file=sys.stderr)
     if args.json:
-        files = [
-            r.as_json() | ({"message": _file_error(r)} if r.error is not None else {}) for r in reports
-        ]
+        files = [r.as_json() | ({"message": _file_error(r)} if r.error is not None else {}) for r in reports]
         print(json.dumps({"files": files}, ensure_ascii=False))
     else:
         for report in reports:

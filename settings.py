@@ -53,11 +53,22 @@ class Settings:
     session_idle_minutes: int = _setting(
         30, "DASHBOARD_SESSION_IDLE_MINUTES", "Minutes without activity before a signed-in user must sign in again."
     )
+    session_lifetime_hours: int = _setting(
+        12, "DASHBOARD_SESSION_LIFETIME_HOURS", "Hours a sign-in lasts at most, however active the user is."
+    )
+    upload_session_limit_mb: int = _setting(
+        400, "DASHBOARD_UPLOAD_SESSION_LIMIT_MB", "Uploaded files one browser tab may hold at once, in MB."
+    )
+    upload_total_limit_mb: int = _setting(
+        1000, "DASHBOARD_UPLOAD_TOTAL_LIMIT_MB", "Uploaded files the server holds at once for all users, in MB."
+    )
     signin_max_failures: int = _setting(
-        5, "DASHBOARD_SIGNIN_MAX_FAILURES", "Wrong passwords in a row that lock an account."
+        5, "DASHBOARD_SIGNIN_MAX_FAILURES", "Wrong passwords in a row, for a name from one address, that lock it."
     )
     signin_lock_minutes: int = _setting(
-        15, "DASHBOARD_SIGNIN_LOCK_MINUTES", "Minutes an account stays locked after too many wrong passwords."
+        15,
+        "DASHBOARD_SIGNIN_LOCK_MINUTES",
+        "Minutes a name stays locked (from that address) after too many wrong passwords.",
     )
     review_slides: str = _setting(
         ",".join(REPORT_KEYS),

@@ -1,16 +1,16 @@
 """AppTest of the whole app (app.py frames every page) with a signed-in viewer.
 
-The account is put in session state, where only the server can put it; sign-in itself is tested
-through its form in test_pages_auth.py.
+A session is started in the database and its secret put in session state, where only the server can put
+it (a browser's cookie is read into it); sign-in itself is tested through its page in test_pages_auth.py.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 import secrets
-import time
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -45,32 +45,46 @@ def plotly_charts(app: AppTest) -> dict[str, dict]:
     return {figure["layout"]["title"]["text"]: figure for figure in figures}
 
 
-def _ensure_account(name: str, role: str, area: str) -> None:
-    """The account in DATABASE_URL's database (every page checks it still exists and is enabled)."""
+def _session_for(account: Account) -> str:
+    """A session of the account in DATABASE_URL's database (created if need be), as the sign-in page starts
+    one; every page checks it. Empty when the database is unreachable (the page shows that first)."""
     from data_access.engine import DataAccessError, get_engine
     from services.accounts import AccountError, create_account
+    from services.sessions import start_session
     from settings import Settings
+    from ui.auth import now_local
 
     try:
         engine = get_engine(Settings.from_env().resolved_database_url)
-        create_account(engine, name=name, role=role, area=AreaPath.parse(area), password=secrets.token_hex(8),
-                       now=datetime.now())  # fmt: skip
-    except AccountError as exc:
-        if exc.code != "exists":
-            raise
+        try:
+            create_account(engine, name=account.name, role=account.role, area=account.area,
+                           password=secrets.token_hex(8), now=now_local())  # fmt: skip
+        except AccountError as exc:
+            if exc.code != "exists":
+                raise
+        return start_session(engine, account, now=now_local(), lifetime_hours=12, user_agent="AppTest")
     except DataAccessError:
-        pass  # an unreachable database: the page shows that before anything else
+        return ""
 
 
 def app_test(role: str = "city", area: str = "", *, timeout: float = 60) -> AppTest:
     """The app, not yet run, signed in as an account of `role` for `area` (created in DATABASE_URL's database:
     set it first)."""
-    name = f"test-{role}-{area}" if area else f"test-{role}"
-    _ensure_account(name, role, area)
+    account = Account(f"test-{role}-{area}" if area else f"test-{role}", role, AreaPath.parse(area))
     app = AppTest.from_file("../app.py", default_timeout=timeout)
-    app.session_state["account"] = Account(name, role, AreaPath.parse(area))
-    app.session_state["account_last_seen"] = time.monotonic()
+    app.session_state["account"] = account
+    app.session_state["session_token"] = _session_for(account)
     return app
+
+
+def download_links(app: AppTest) -> list[tuple[str, str]]:
+    """The page's session-bound download links (ui/downloads.py) as (label, path)."""
+    found = []
+    for element in app.get("html"):
+        body = element.proto.body
+        for href, label in re.findall(r'class="dashboard-download" href="([^"]+)"[^>]*>([^<]*)</a>', body):
+            found.append((html.unescape(label), html.unescape(href)))
+    return found
 
 
 def _walk(node: Any):

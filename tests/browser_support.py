@@ -55,8 +55,9 @@ def free_port() -> int:
 def running_app(
     database_url: str, *, timeout: float = 60.0, port: int | None = None, frozen_at: datetime | None = None
 ) -> Iterator[str]:
-    """A Streamlit server for app.py on a local port (a free one by default), serving `database_url`, its
-    clock frozen at `frozen_at` if given (tests); yields its base URL."""
+    """A Streamlit server for server.py (app.py behind the sign-in page and the gate) on a local port (a free
+    one by default), serving `database_url`, its clock frozen at `frozen_at` if given (tests); yields its base
+    URL."""
     port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     launcher = ["-m", "streamlit"]
@@ -64,7 +65,7 @@ def running_app(
         launcher = [str(ROOT / "tests" / "frozen_streamlit.py")]
         env["TEST_FROZEN_NOW"] = frozen_at.isoformat()
     command = [
-        sys.executable, *launcher, "run", "app.py",
+        sys.executable, *launcher, "run", "server.py",
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
@@ -161,18 +162,20 @@ def screenshot_whole(page, path: Path) -> None:
 
 
 def sign_in(page, name: str, password: str, *, timeout_ms: int = 60_000) -> None:
-    """Fill the sign-in form the page shows and wait until the app behind it has settled."""
+    """Fill the sign-in page's form and wait until the app page it goes back to has settled."""
+    page.wait_for_selector("input[type=password]", timeout=timeout_ms)
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_function("() => !document.querySelector('input[type=password]')", timeout=timeout_ms)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     wait_until_settled(page, timeout_ms=timeout_ms)
 
 
 def open_signed_in(page, url: str, name: str, password: str, *, timeout_ms: int = 60_000) -> None:
-    """Open `url` (a new session: a reload signs out) and sign in there."""
+    """Open `url` as a browser without a session (its cookies cleared), which the server sends to the sign-in
+    page, and sign in there: it comes back to `url`."""
+    page.context.clear_cookies()
     page.goto(url)
-    wait_until_settled(page, timeout_ms=timeout_ms)
     sign_in(page, name, password, timeout_ms=timeout_ms)
 
 

@@ -53,7 +53,7 @@ def test_every_page_settles_without_errors_or_foreign_requests(app_url):
     problems = []
     with chromium_page() as (page, requested):
         for path, name in PAGES:
-            open_signed_in(page, f"{app_url}/{path}", "demo-city", DEMO_PASSWORD)  # a reload signs out
+            open_signed_in(page, f"{app_url}/{path}", "demo-city", DEMO_PASSWORD)
             screenshot_whole(page, ARTIFACTS / f"page_{name}.png")
             if errors := exception_texts(page):
                 problems.append(f"/{path}: {errors}")
@@ -118,7 +118,7 @@ def test_a_community_account_sees_only_its_own_members(app_url, tmp_path_factory
                 page.keyboard.press("Escape")
                 screenshot_whole(page, ARTIFACTS / "page_areas_community_account.png")
                 with page.expect_download() as download:  # the export, as a grid worker takes it
-                    page.get_by_role("button", name="导出名单（Excel，导出将记入审计日志）").first.click()
+                    page.get_by_role("link", name="导出名单（Excel，导出将记入审计日志）").first.click()
                 assert download.value.suggested_filename.endswith(".xlsx")
                 with sqlite3.connect(database) as db:
                     exported = db.execute(

@@ -75,7 +75,7 @@ def test_a_clerk_imports_a_workbook_and_loads_the_fixed_rejections(app_url, tmp_
         screenshot_whole(page, ARTIFACTS / "import_report.png")
 
         with page.expect_download() as download:
-            page.get_by_role("button", name="下载 北湖.xlsx › 台账 的被拒绝行（含原因，修改后可重新导入）").click()
+            page.get_by_role("link", name="下载 北湖.xlsx › 台账 的被拒绝行（含原因，修改后可重新导入）").click()
         rejected = pd.read_excel(download.value.path(), dtype=str, engine="openpyxl")
         assert rejected["行号"].tolist() == ["5", "6"]
         rejected.loc[rejected["行号"] == "5", "手机号"] = "13800000002"  # the clerk fixes the short phone

@@ -85,7 +85,6 @@ def test_map_page_asks_no_host_but_the_apps_own(demo_db: str) -> None:
         page = context.new_page()
         page.on("websocket", lambda socket_: requested.append(socket_.url))
         page.goto(base + "/map", wait_until="domcontentloaded")
-        wait_until_settled(page)
         sign_in(page, "demo-city", DEMO_PASSWORD)
         _wait_until_settled(page)
         ARTIFACTS.mkdir(exist_ok=True)

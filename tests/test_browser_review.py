@@ -120,7 +120,7 @@ def test_slides_fit_a_projector_and_move_with_the_clicker_keys(demo, width, heig
 
         if width == 1920:  # the corner download gives the same deck as a .pptx
             with page.expect_download(timeout=60_000) as download:
-                page.locator(".st-key-review_download button").click()
+                page.locator("a.dashboard-download[data-key=review_download]").click()
             deck = Presentation(download.value.path())
             assert len(deck.slides) == SLIDES
 

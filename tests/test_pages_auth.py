@@ -1,21 +1,25 @@
-"""Who may see what, in the running app: sign-in, lockout, idle timeout, sign-out, each role's scope (including
-attempts through the URL), masking for leaders, and an audit row for every export and reveal."""
+"""Who may see what, in the running app: the session behind every run (idle timeout, sign-out, a disabled
+account), each role's scope (including attempts through the URL), masking for leaders, and an audit row for
+every export and reveal. The sign-in page itself, lockout included, is tested over HTTP in test_web.py."""
 
 from __future__ import annotations
 
-import threading
-import time
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
-from app_support import app_test, page_strings
+from app_support import app_test, download_links, page_strings
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from data_access.accounts import fetch_audit
+from data_access.areas import AreaPath
 from data_access.engine import get_engine
 from metrics.privacy import mask_phone
-from services.accounts import DEMO_PASSWORD
-from ui import labels
+from services.accounts import disable_account
+from services.sessions import token_hash
+from ui import downloads, labels
+from ui.auth import SESSION_COOKIE, now_local
 from ui.data import SETTINGS
 
 OWN = "江汉区/北湖街道/环保社区"  # the demo community account's area
@@ -45,60 +49,71 @@ def signed_out(monkeypatch, url: str) -> AppTest:
     return AppTest.from_file("../app.py", default_timeout=60).run()
 
 
-def submit(app: AppTest, name: str, password: str) -> AppTest:
-    app.text_input(key="sign_in_name").input(name)
-    app.text_input(key="sign_in_password").input(password)
-    return app.button[0].click().run()
+def shows_the_way_to_sign_in(app: AppTest, message: str) -> bool:
+    """The page says why and sends the browser to the sign-in page (the form itself is test_web.py's)."""
+    link = " ".join(m.value for m in app.markdown)
+    return [i.value for i in app.info] == [message] and 'http-equiv="refresh"' in link and "/signin?next=" in link
 
 
-def test_every_page_asks_for_sign_in_first(monkeypatch, demo_url):
+def session_row(url: str, token: str):
+    from services.sessions import token_hash
+
+    with get_engine(url).connect() as conn:
+        return conn.execute(text("select * from sessions where token_hash = :h"), {"h": token_hash(token)}).first()
+
+
+def test_every_page_without_a_session_sends_to_sign_in(monkeypatch, demo_url):
     app = signed_out(monkeypatch, demo_url)
     assert not app.exception
-    assert [t.label for t in app.text_input] == [labels.SIGN_IN_NAME, labels.SIGN_IN_PASSWORD]
-    assert app.button[0].label == labels.SIGN_IN_BUTTON
-    assert not app.metric  # nothing of the dashboard before sign-in
+    assert shows_the_way_to_sign_in(app, labels.SIGN_IN_NEEDED)
+    assert not app.metric and not app.text_input  # nothing of the dashboard, and no password field in it
 
 
-def test_right_password_signs_in_and_a_wrong_one_is_refused(monkeypatch, demo_url):
-    app = submit(signed_out(monkeypatch, demo_url), "demo-city", "not-the-password")
-    assert [e.value for e in app.error] == [labels.ACCOUNT_ERRORS["denied"]]
-    app = submit(app, "demo-city", DEMO_PASSWORD)
+def test_the_browser_s_session_cookie_signs_the_tab_in(monkeypatch, demo_url):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    token = app_test("city").session_state["session_token"]
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    client = SimpleNamespace(cookies={SESSION_COOKIE: token})  # what Streamlit keeps of the page's request
+    monkeypatch.setattr("streamlit.runtime.context._get_client_context", lambda: client)
+    app.run()
     assert not app.exception and len(app.metric) >= 14
-    assert any("demo-city" in c.value for c in app.sidebar.caption)
 
 
-def test_repeated_failures_lock_the_account(monkeypatch, demo_url):
-    app = signed_out(monkeypatch, demo_url)
-    for _ in range(SETTINGS.signin_max_failures):
-        app = submit(app, "demo-district", "wrong-password")
-    assert labels.ACCOUNT_ERRORS["locked"].split("，")[0] in app.error[0].value
-    app = submit(app, "demo-district", DEMO_PASSWORD)  # even the right password waits
-    assert labels.ACCOUNT_ERRORS["locked"].split("，")[0] in app.error[0].value
-    with get_engine(demo_url).begin() as conn:  # unlock for the other tests
-        conn.execute(text("update accounts set locked_until = null, failed_attempts = 0"))
-
-
-def test_an_idle_session_expires(monkeypatch, demo_url):
+def test_an_idle_session_ends(monkeypatch, demo_url):
     monkeypatch.setenv("DATABASE_URL", demo_url)
     app = app_test("city")
-    app.session_state["account_last_seen"] = time.monotonic() - SETTINGS.session_idle_minutes * 60 - 1
+    token = app.session_state["session_token"]
+    with get_engine(demo_url).begin() as conn:
+        conn.execute(
+            text("update sessions set last_seen = :t where token_hash = :h"),
+            {"t": now_local() - timedelta(minutes=SETTINGS.session_idle_minutes + 1), "h": token_hash(token)},
+        )
     app.run()
-    assert [i.value for i in app.info] == [labels.SIGN_IN_EXPIRED]
-    assert app.button[0].label == labels.SIGN_IN_BUTTON and not app.metric
+    assert shows_the_way_to_sign_in(app, labels.SESSION_ENDED["expired"]) and not app.metric
+    assert session_row(demo_url, token) is None  # ended for every tab, not just this one
 
 
-def test_sign_out_is_in_the_sidebar(monkeypatch, demo_url):
+def test_sign_out_ends_the_session_everywhere(monkeypatch, demo_url):
     monkeypatch.setenv("DATABASE_URL", demo_url)
     app = app_test("city").run()
+    token = app.session_state["session_token"]
     app.sidebar.button(key="sign_out").click().run()
-    assert [i.value for i in app.info] == [labels.SIGNED_OUT]
-    assert app.button[0].label == labels.SIGN_IN_BUTTON
+    assert shows_the_way_to_sign_in(app, labels.SESSION_ENDED["signed_out"])
+    assert session_row(demo_url, token) is None  # the cookie's secret signs nobody in any more
 
 
-def test_a_real_database_without_accounts_says_how_to_create_one(monkeypatch, sqlite_url):
-    app = signed_out(monkeypatch, sqlite_url)
-    assert [w.value for w in app.warning] == [labels.SIGN_IN_NO_ACCOUNTS]
-    assert app.code[0].value == labels.SIGN_IN_CREATE_COMMAND and not app.text_input
+def test_disabling_an_account_stops_its_open_pages_and_slides(monkeypatch, demo_url):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    app = app_test("city")
+    app.switch_page("pages/review.py")
+    app.run()
+    assert app.html
+    account = app.session_state["account"].name
+    disable_account(get_engine(demo_url), account)
+    app.button(key="review_next").click().run()  # a rerun of the slides' fragment alone
+    assert shows_the_way_to_sign_in(app, labels.SESSION_ENDED["ended"]) and not app.html
+    with get_engine(demo_url).begin() as conn:
+        conn.execute(text("delete from accounts where name = :n"), {"n": account})
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -165,42 +180,27 @@ def test_revealing_a_record_takes_a_click_and_is_audited(monkeypatch, demo_url):
     assert audit.iloc[0][["account", "action", "area", "rows"]].tolist() == [f"test-community-{OWN}", "reveal", OWN, 1]
 
 
-def test_an_export_is_audited_when_built_outside_the_script_run(monkeypatch, demo_url):
-    """Streamlit builds a download's data later, in a worker thread with no session: the recorder is bound
-    during the run and called from such a thread here."""
-
-    def draw_the_button():
-        import streamlit as st
-
-        from data_access.areas import AreaPath
-        from services.accounts import Account
-        from ui.auth import audit_later
-
-        st.session_state["account"] = Account("grid-export", "community", AreaPath.parse("江汉区/北湖街道/环保社区"))
-        st.session_state["recorder"] = audit_later()
-
+def test_an_export_offers_a_link_that_is_built_and_audited_for_the_fetching_account(monkeypatch, demo_url):
     monkeypatch.setenv("DATABASE_URL", demo_url)
-    app = AppTest.from_function(draw_the_button, default_timeout=60).run()
-    assert not app.exception
-    from data_access.areas import AreaPath
-
-    worker = threading.Thread(
-        target=app.session_state["recorder"], args=("export",), kwargs={"area": AreaPath.parse(OWN), "rows": 7}
-    )
-    worker.start()
-    worker.join()
+    app = app_test("community", OWN)
+    app.switch_page("pages/areas.py")
+    app.run()
+    links = download_links(app)
+    assert [label for label, _ in links][:1] == [labels.AREAS_DOWNLOAD] and not app.get("download_button")
+    offer = downloads.claim(links[0][1].removeprefix(downloads.ROUTE), app.session_state["session_token"])
+    workbook = offer.build(app.session_state["account"])  # as the web server does, at each fetch
+    assert workbook.startswith(b"PK") and offer.file_name.endswith(".xlsx")
     with get_engine(demo_url).connect() as conn:
         audit = fetch_audit(conn)
-    exported = audit[audit["account"] == "grid-export"]
-    assert exported[["action", "area", "rows"]].values.tolist() == [["export", OWN, 7]]
+    assert audit.iloc[0][["account", "action", "area"]].tolist() == [f"test-community-{OWN}", "export", OWN]
 
 
 def test_personal_data_without_an_account_is_refused(monkeypatch, demo_url):
-    from ui.auth import audit_later
+    from ui.auth import audit
 
     monkeypatch.setenv("DATABASE_URL", demo_url)
     with pytest.raises(PermissionError):
-        audit_later()  # no account in this (bare) session
+        audit("reveal", area=AreaPath.parse(OWN), rows=1)  # no account in this (bare) session
 
 
 def test_a_clerk_gets_the_import_page_only(monkeypatch, demo_url):

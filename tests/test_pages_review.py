@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 
 import pytest
-from app_support import app_test
+from app_support import app_test, download_links
 from google.protobuf import text_format
+from pptx import Presentation
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
@@ -22,7 +24,7 @@ from metrics.privacy import mask_name, mask_phone
 from metrics.thresholds import Thresholds
 from services.report import weekly_report
 from services.sample import build_sample
-from ui import labels
+from ui import downloads, labels
 from ui.formatting import format_figure
 
 AREA = "江岸区"
@@ -136,7 +138,10 @@ def test_slides_setting_chooses_and_orders_the_indicators(monkeypatch, demo):
 def test_download_offers_the_pptx(monkeypatch, demo):
     url, _ = demo
     app = open_review(monkeypatch, url, area=AREA)
-    assert [b.label for b in app.get("download_button")] == [labels.REVIEW_DOWNLOAD]
+    [(label, path)] = download_links(app)
+    assert label == labels.REVIEW_DOWNLOAD
+    offer = downloads.claim(path.removeprefix(downloads.ROUTE), app.session_state["session_token"])
+    assert len(Presentation(io.BytesIO(offer.build(app.session_state["account"]))).slides) > 1
 
 
 def test_empty_database_shows_what_to_do(monkeypatch, sqlite_url):

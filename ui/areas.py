@@ -5,7 +5,6 @@ The table and workbook builders are pure (no st. calls) so they can be unit-test
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 import pandas as pd
@@ -18,8 +17,9 @@ from metrics import columns as c
 from metrics import member_lists as ml
 from metrics.periods import TIMEZONE, Week
 from metrics.tables import PREVIOUS, compute_lagging
-from ui import labels
-from ui.auth import audit, audit_later
+from services.accounts import Account
+from ui import downloads, labels
+from ui.auth import audit, audit_as
 from ui.data import read_member_record
 from ui.widgets import View, escape_markdown, friendly_errors, set_area
 
@@ -147,9 +147,10 @@ def build_list_workbook(view: View, kind: str, members: pd.DataFrame, *, now: da
     return list_xlsx_bytes(heading, build_member_table(members), sheet=title)
 
 
-def _audited_workbook(view: View, kind: str, rows: pd.DataFrame, record: Callable[..., None]) -> bytes:
-    """Built when the button is clicked, and recorded in the audit trail: who exported which list, how many rows."""
-    record("export", area=view.area, rows=len(rows), detail=kind)
+def _audited_workbook(view: View, kind: str, rows: pd.DataFrame, account: Account) -> bytes:
+    """Built at every fetch of the link, and each fetch recorded in the audit trail: who exported which list,
+    how many rows."""
+    audit_as(account)("export", area=view.area, rows=len(rows), detail=kind)
     return build_list_workbook(view, kind, rows, now=datetime.now(TIMEZONE))
 
 
@@ -205,7 +206,6 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
         ]
     )
     days = {"overdue": overdue_days, "lost_contact": lost_contact_days, "all": None}
-    record = audit_later()  # bound now: the workbook is built later, outside this script run
     for tab, (kind, rows) in zip(tabs, lists.items(), strict=True):
         with tab:
             if rows.empty:
@@ -218,14 +218,12 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
                 hide_index=True,
                 height=min(TABLE_MAX_HEIGHT, (len(rows) + 1) * 35 + 3),
             )
-            st.download_button(
+            downloads.offer_download(
                 labels.AREAS_DOWNLOAD,
-                data=lambda kind=kind, rows=rows: _audited_workbook(view, kind, rows, record),
+                lambda account, kind=kind, rows=rows: _audited_workbook(view, kind, rows, account),
                 file_name=labels.AREAS_EXPORT_FILE.format(
                     area=view.area_name, title=labels.AREAS_LIST_TITLES[kind], week=view.week
                 ),
-                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                mime=downloads.XLSX,
                 key=f"export_{kind}",
-                on_click="ignore",
-                icon=":material/download:",
             )

@@ -13,12 +13,12 @@ from ledgers.reading import SHEET_MARK, LedgerFileError, open_ledgers
 from ledgers.writing import template_xlsx, to_xlsx_bytes
 from services.accounts import Account, AccountError, NewAccount, prepare_account
 from services.importing import FileReport, ImportRefusedError, import_files
-from ui import formatting, labels
+from ui import downloads, formatting, labels
 from ui.auth import continue_as, now_local
 from ui.data import SETTINGS, engine
 from ui.widgets import escape_markdown
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = downloads.XLSX
 
 
 def file_error_message(error: LedgerFileError) -> str:
@@ -154,7 +154,7 @@ def render_report(reports: list[FileReport]) -> None:
         else:
             st.write(escape_markdown(formatting.file_summary(report)))
     st.dataframe(report_table(reports), hide_index=True, width="stretch")
-    for report in reports:
+    for index, report in enumerate(reports):
         if report.renamed:
             pairs = report.renamed.items()
             read_as = "；".join(labels.IMPORT_READ_AS.strip().format(written=w, column=c) for w, c in pairs)
@@ -162,11 +162,12 @@ def render_report(reports: list[FileReport]) -> None:
         if report.rejected:
             st.subheader(escape_markdown(labels.IMPORT_REJECTIONS_OF.format(file=report.file)))
             st.dataframe(rejections_table(report.rejections), hide_index=True, width="stretch")
-            st.download_button(
-                escape_markdown(labels.IMPORT_DOWNLOAD_REJECTED.format(file=report.file)),
-                to_xlsx_bytes({"被拒绝的行": report.rejected_rows}),
+            downloads.offer_download(
+                labels.IMPORT_DOWNLOAD_REJECTED.format(file=report.file),
+                lambda _account, rows=report.rejected_rows: to_xlsx_bytes({"被拒绝的行": rows}),
                 file_name=f"{report.file.rsplit('.', 1)[0]}_被拒绝的行.xlsx".replace(SHEET_MARK, "_"),
                 mime=XLSX,
+                key=f"rejected_{index}",
             )
         if report.repeated:
             with st.expander(escape_markdown(labels.IMPORT_REPEATS_OF.format(file=report.file))):

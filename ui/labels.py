@@ -91,6 +91,21 @@ SIGN_IN_EXPIRED = "长时间未操作，已自动退出，请重新登录。"
 SIGNED_OUT = "已退出登录。"
 SIGN_OUT = "退出登录"
 SIGNED_IN_AS = "{name}（{role}） · {area}"
+SESSION_ENDED = {  # why the sign-in page is shown again (its ?m=)
+    "expired": SIGN_IN_EXPIRED,
+    "signed_out": SIGNED_OUT,
+    "disabled": "该账号已停用或已在别处修改密码，请重新登录或联系管理员。",
+    "ended": "登录已结束，请重新登录。",
+}
+SIGN_IN_NEEDED = "请先登录。正在前往登录页……"
+SIGN_IN_GO = "前往登录页"
+SIGN_IN_SAMPLE = "当前为示例数据（均为合成）。演示账号：{accounts}，密码均为 {password}。"
+SIGN_IN_BAD_FORM = "登录表单已过期或来源不明，请重新输入用户名和密码。"
+DOWNLOAD_REFUSED = "该下载只对发起导出的登录会话有效，或登录已结束。请在仪表盘中登录后重新导出。"
+UPLOAD_NOT_ALLOWED = "只有市级账号和数据录入员登录后才能上传台账。"
+UPLOAD_TOO_LARGE = "文件太大：每个文件最多 {mb} MB。"
+UPLOAD_SESSION_FULL = "本页已上传的文件合计超过 {mb} MB，请先移除已导入的文件再上传。"
+UPLOAD_SERVER_FULL = "服务器正在处理的上传文件太多，请稍后再试。"
 SIGN_IN_NO_ACCOUNTS = "该数据库还没有任何账号。请管理员在服务器上创建第一个账号，例如："
 SIGN_IN_CREATE_COMMAND = "python cli.py user add 管理员 --role city"
 

@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from metrics.report import Figure
-from ui import labels
-from ui.auth import current_account, sign_out
+from ui import downloads, labels
+from ui.auth import current_account, require_session, sign_out
 from ui.charts import BAD, GOOD, PRIMARY, apply_theme, number_format
 from ui.data import load_meta
 from ui.slides import Deck, IndicatorSlide, Slide, TitleSlide
@@ -226,6 +226,7 @@ def render_review(deck: Deck, *, pptx: Callable[[], bytes], file_name: str, auto
 
     @st.fragment(run_every=auto)
     def show() -> None:
+        require_session()  # a timed rerun runs this part alone: an ended session must stop it here
         _current(total, deck.footer)
         if auto:
             _auto_step(total, auto)
@@ -250,19 +251,12 @@ def render_review(deck: Deck, *, pptx: Callable[[], bytes], file_name: str, auto
             st.button(labels.REVIEW_NEXT, key="review_next", on_click=_go, args=(1, total), shortcut="Right")
             st.button(labels.REVIEW_PREV, key="review_page_up", on_click=_go, args=(-1, total), shortcut="PageUp")
             st.button(labels.REVIEW_NEXT, key="review_page_down", on_click=_go, args=(1, total), shortcut="PageDown")
-            st.download_button(
-                labels.REVIEW_DOWNLOAD,
-                data=pptx,
-                file_name=file_name,
-                mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            downloads.offer_download(
+                labels.REVIEW_DOWNLOAD, lambda _account: pptx(), file_name=file_name, mime=downloads.PPTX,
                 key="review_download",
-                on_click="ignore",
-                type="tertiary",
-            )
+            )  # fmt: skip
             render_exit_link()
-            st.button(
-                labels.SIGN_OUT, key="review_sign_out", on_click=sign_out, args=(labels.SIGNED_OUT,), type="tertiary"
-            )
+            st.button(labels.SIGN_OUT, key="review_sign_out", on_click=sign_out, type="tertiary")
         if current_account() is None:  # signed out here: leave the slides for the sign-in page, not just this part
             st.rerun(scope="app")
 
