@@ -5,7 +5,7 @@
     python cli.py import FILE... [--json] [--replace-sample --admin NAME [--yes]] [--db URL]
     python cli.py export DIR [--db URL]
     python cli.py user add NAME --role city|district|street|community|clerk [--area 江汉区/北湖街道] [--db URL]
-    python cli.py user list | disable NAME | passwd NAME [--db URL]
+    python cli.py user list | disable NAME | passwd NAME | sessions NAME [--end] [--db URL]
 
 Passwords are read from standard input (asked twice on a terminal), never from the command line.
 
@@ -272,6 +272,8 @@ def command_user(args: argparse.Namespace) -> int:
             create_account(engine, name=args.name, role=args.role, area=area, password=_read_password(), now=_now())
         elif args.action == "passwd":
             set_password(engine, args.name, _read_password())
+        elif args.action == "sessions":
+            return _user_sessions(engine, args.name, end=args.end)
         else:
             disable_account(engine, args.name)
     except AccountError as exc:
@@ -279,6 +281,21 @@ def command_user(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(labels.CLI_BAD_AREA.format(value=args.area)) from exc
     print(labels.CLI_USER_DONE[args.action].format(name=args.name))
+    return EXIT_OK
+
+
+def _user_sessions(engine, name: str, *, end: bool) -> int:
+    """List the account's open sessions (browsers signed in), or end them all."""
+    from services.sessions import end_account_sessions, list_sessions
+
+    if end:
+        print(labels.CLI_SESSIONS_ENDED.format(name=name, count=end_account_sessions(engine, name)))
+        return EXIT_OK
+    sessions = list_sessions(engine, name)
+    if not sessions:
+        print(labels.CLI_SESSIONS_NONE.format(name=name))
+    for session in sessions:
+        print(labels.CLI_SESSION_ROW.format(**session))
     return EXIT_OK
 
 
@@ -329,10 +346,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(handler=command_export)
 
     user = commands.add_parser("user", parents=[common], help="sign-in accounts (password from standard input)")
-    user.add_argument("action", choices=("add", "list", "disable", "passwd"))
+    user.add_argument("action", choices=("add", "list", "disable", "passwd", "sessions"))
     user.add_argument("name", nargs="?", metavar="NAME")
     user.add_argument("--role", choices=("city", "district", "street", "community", "clerk"), default="community")
     user.add_argument("--area", default="", help="区[/街道[/社区]]: the account's scope (none for city and clerk)")
+    user.add_argument("--end", action="store_true", help="with sessions: sign the account out everywhere")
     user.set_defaults(handler=command_user)
     return parser
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,7 @@ from data_access.areas import AreaPath, OutOfScopeError, Scope
 from data_access.engine import dispose_engine, get_engine
 from data_access.loading import clear_data, replace_all_data
 from data_access.schema import SCHEMA_VERSION
-from services import accounts
+from services import accounts, sessions
 from services.accounts import Account, AccountError
 
 NOW = datetime(2026, 11, 23, 9, 0)
@@ -284,3 +285,39 @@ def test_a_disabled_account_with_a_wrong_password_looks_like_any_wrong_password(
 def test_a_clerk_reads_no_records():
     with pytest.raises(OutOfScopeError):
         Scope("clerk").check(AreaPath())
+
+
+def test_a_session_ends_when_idle_past_its_lifetime_or_by_a_new_password(engine):
+    account = Account("a", "city", AreaPath())
+    accounts.create_account(engine, name="a", role="city", area=AreaPath(), password="password1", now=NOW)
+    start = functools.partial(sessions.start_session, engine, account, lifetime_hours=12, user_agent="test")
+    resolve = functools.partial(sessions.resolve_session, engine, idle_minutes=30)
+    token = start(now=NOW)
+    for minutes in (29, 58, 87):  # each request resets the idle clock
+        assert resolve(token, now=NOW + timedelta(minutes=minutes)).account == account
+    assert resolve(token, now=NOW + timedelta(minutes=118)) == sessions.Resolved(None, "expired")
+    assert resolve(token, now=NOW + timedelta(minutes=119)) == sessions.Resolved(None, "ended")  # and gone
+    busy = start(now=NOW)
+    for minutes in range(20, 12 * 60, 20):  # active all day: still ends at its lifetime
+        assert resolve(busy, now=NOW + timedelta(minutes=minutes)).account == account
+    assert resolve(busy, now=NOW + timedelta(hours=12)).reason == "expired"
+    other = start(now=NOW)
+    accounts.set_password(engine, "a", "password2")
+    assert resolve(other, now=NOW).reason == "ended"
+    assert resolve("forged-secret", now=NOW).reason == "ended"
+
+
+def test_cli_user_sessions_lists_and_ends_them(engine, db_url, capsys):
+    account = Account("a", "city", AreaPath())
+    accounts.create_account(engine, name="a", role="city", area=AreaPath(), password="password1", now=NOW)
+    tokens = [sessions.start_session(engine, account, now=NOW, lifetime_hours=12, user_agent=f"browser {n}")
+              for n in range(2)]  # fmt: skip
+    assert cli.main(["user", "sessions", "a", "--db", db_url]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 2 and all("登录于 2026-11-23 09:00" in line and "到期 2026-11-23 21:00" in line
+                                    for line in listed)  # fmt: skip
+    assert cli.main(["user", "sessions", "a", "--end", "--db", db_url]) == 0
+    assert "已结束 a 的 2 个登录会话" in capsys.readouterr().out
+    assert all(sessions.resolve_session(engine, t, now=NOW, idle_minutes=30).account is None for t in tokens)
+    assert cli.main(["user", "sessions", "a", "--db", db_url]) == 0
+    assert "a 当前没有登录会话" in capsys.readouterr().out

@@ -67,6 +67,12 @@ CLI_PASSWORD_MISMATCH = "两次输入的密码不一致，未作改动。"
 CLI_USER_NAME_NEEDED = "请给出用户名，例如 python cli.py user add 张三 --role street --area 江汉区/北湖街道"
 CLI_USER_ROW = "{name}  {role}  {area}  {state}"
 CLI_USER_DISABLED = "（已停用）"
+CLI_SESSION_ROW = (
+    "登录于 {created_at:%Y-%m-%d %H:%M}  最近活动 {last_seen:%Y-%m-%d %H:%M}  "
+    "到期 {expires_at:%Y-%m-%d %H:%M}  {user_agent}"
+)
+CLI_SESSIONS_NONE = "{name} 当前没有登录会话。"
+CLI_SESSIONS_ENDED = "已结束 {name} 的 {count} 个登录会话，这些浏览器需要重新登录。"
 CLI_USER_DONE = {"add": "已创建用户 {name}。", "passwd": "已修改 {name} 的密码。", "disable": "已停用用户 {name}。"}
 ACCOUNT_ERRORS = {
     "bad_name": "用户名不能为空。",
