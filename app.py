@@ -29,7 +29,7 @@ if account is None:
     st.stop()
 
 analysis = [
-    st.Page("pages/overview.py", title=labels.PAGE_OVERVIEW, default=account.role != "clerk"),
+    st.Page("pages/overview.py", title=labels.PAGE_OVERVIEW, default=True),
     st.Page("pages/map.py", title=labels.PAGE_MAP, url_path="map"),
     st.Page("pages/contacts.py", title=labels.PAGE_CONTACTS, url_path="contacts"),
     st.Page("pages/stations.py", title=labels.PAGE_STATIONS, url_path="stations"),
@@ -37,12 +37,15 @@ analysis = [
     st.Page("pages/areas.py", title=labels.PAGE_AREAS, url_path="areas"),
 ]
 review = st.Page("pages/review.py", title=labels.PAGE_REVIEW, url_path="review")
-imports = st.Page("pages/import.py", title=labels.PAGE_IMPORT, url_path="import", default=account.role == "clerk")
+imports = st.Page("pages/import.py", title=labels.PAGE_IMPORT, url_path="import")
 audit = st.Page("pages/audit.py", title=labels.PAGE_AUDIT, url_path="audit")
+# A clerk's root URL opens the import page, which is not the default page itself: Streamlit serves the default
+# page at the root only, so a link to /import would say "Page not found".
+clerk_home = st.Page(lambda: st.switch_page(imports), title=labels.PAGE_IMPORT, default=True, visibility="hidden")
 # A page left out here does not exist for the account: its URL falls back to the account's first page.
 pages_by_role = {
     "city": {labels.NAV_SECTION_ANALYSIS: analysis, labels.NAV_SECTION_MEETING: [review, imports, audit]},
-    "clerk": {labels.NAV_SECTION_MEETING: [imports]},
+    "clerk": {labels.NAV_SECTION_MEETING: [clerk_home, imports]},
 }
 page = st.navigation(
     pages_by_role.get(account.role, {labels.NAV_SECTION_ANALYSIS: analysis, labels.NAV_SECTION_MEETING: [review]})
