@@ -117,6 +117,18 @@ def test_a_community_account_never_sees_another_community_s_member(monkeypatch, 
     assert not {phone for phone in others if phone in texts or phone in cells}
 
 
+@pytest.mark.parametrize(("role", "area"), [("district", "江汉区"), ("street", "江汉区/北湖街道"), ("community", OWN)])
+def test_an_account_opening_a_page_without_an_area_gets_no_refusal(monkeypatch, demo_url, role, area):
+    """No ?area= (every sign-in lands so) is the account's own area, not an area outside it."""
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    app = app_test(role, area)
+    app.switch_page("pages/overview.py")
+    app.run()
+    assert not app.exception
+    assert not app.error and not app.warning[1:]  # the synthetic banner only
+    assert app.session_state["view_area"] == area
+
+
 def test_a_community_account_sees_its_own_masked_list(monkeypatch, demo_url):
     own = members_by_community(demo_url)[OWN]
     monkeypatch.setenv("DATABASE_URL", demo_url)

@@ -130,13 +130,13 @@ def _init_from_url(options: list[Week], areas: pd.DataFrame, scope: Scope) -> No
     except ValueError:
         area = None
     own = labels.BREADCRUMB_SEPARATOR.join((labels.CITY, *scope.area.parts))
-    if area is None or (area.parts and str(area) not in set(areas["path"])):
+    if not raw_area:  # no area asked for (every sign-in lands so): the viewer's own, without a word
+        area = scope.area
+    elif area is None or (area.parts and str(area) not in set(areas["path"])):
         st.warning(labels.BAD_AREA_IN_URL.format(value=as_code(raw_area), default=own))
         area = scope.area
     elif not scope.allows(area):
         st.error(labels.AREA_NOT_YOURS.format(value=as_code(raw_area), own=own))
-        area = scope.area
-    elif not raw_area:
         area = scope.area
     st.session_state[_WEEK] = str(week)
     st.session_state[_AREA] = str(area)
