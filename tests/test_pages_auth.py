@@ -177,6 +177,47 @@ def test_revealing_a_record_takes_a_click_and_is_audited(monkeypatch, demo_url):
     assert audit.iloc[0][["account", "action", "area", "rows"]].tolist() == [f"test-community-{OWN}", "reveal", OWN, 1]
 
 
+def send_raw_choice(monkeypatch, picker, raw: str) -> None:
+    """Make `picker` send `raw` as its value, as a crafted browser message can: Streamlit hands a selectbox's
+    value that matches no option to the page as the raw string."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from streamlit.testing.v1.element_tree import Selectbox
+
+    shown = Selectbox._widget_state
+
+    def crafted(self):
+        if self.id != picker.id:
+            return shown.fget(self)
+        state = WidgetState()
+        state.id, state.string_value = self.id, raw
+        return state
+
+    monkeypatch.setattr(Selectbox, "_widget_state", property(crafted))
+
+
+@pytest.mark.parametrize("raw", ["not in the register", "abc", "-1", "", "1e3"])
+def test_a_reveal_takes_only_a_member_the_picker_offers(monkeypatch, demo_url, raw):
+    """The picker offers the community's members on the register; a crafted value naming anyone else (one who
+    has left, say) or no one at all reveals nothing, audits nothing and breaks nothing."""
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    with get_engine(demo_url).connect() as conn:
+        gone = conn.execute(
+            text("select m.id from members m join areas a on a.id = m.community_id "
+                 "where a.path = :path and m.status != 'active' order by m.id limit 1"),
+            {"path": OWN},
+        ).scalar_one()  # fmt: skip
+        audited = len(fetch_audit(conn))  # the demo database is shared: other tests' rows may be there
+    app = app_test("community", OWN)
+    app.switch_page("pages/areas.py")
+    app.run()
+    send_raw_choice(monkeypatch, app.selectbox(key="reveal_pick"), str(gone) if raw == "not in the register" else raw)
+    app.button(key="reveal_button").click().run()
+    assert not app.exception
+    assert not app.table and not app.warning[1:]  # the synthetic banner only
+    with get_engine(demo_url).connect() as conn:
+        assert len(fetch_audit(conn)) == audited
+
+
 def test_an_export_is_audited_when_built_outside_the_script_run(monkeypatch, demo_url):
     """Streamlit builds a download's data later, in a worker thread with no session: the recorder is bound
     during the run and called from such a thread here."""

@@ -169,7 +169,7 @@ def render_reveal(view: View, members: pd.DataFrame) -> None:
         st.selectbox(labels.AREAS_REVEAL_PICK, list(choices), format_func=choices.get, index=None, key=_REVEAL_PICK)
         st.form_submit_button(labels.AREAS_REVEAL_BUTTON, key="reveal_button", on_click=_ask_reveal)
     member_id = st.session_state.pop(_REVEAL_ASKED, None)
-    if member_id is None:
+    if member_id not in choices:  # none picked, or a crafted value (Streamlit passes one matching no option on)
         return
     with friendly_errors():
         record = read_member_record(int(member_id), str(view.scope))
