@@ -45,6 +45,20 @@ def tiny_url(tmp_path_factory):
     return url
 
 
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory):
+    """The tiny city with a street, a community, a station and a member named in Markdown and HTML."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('areas_hostile') / 'hostile.sqlite'}"
+    engine = get_engine(url)
+    tables = tiny_city.hostile_tables()
+    replace_all_data(engine, tables, meta={"data_kind": "real"})
+    refresh_from_tables(engine, tables, thresholds=THRESHOLDS, until=date(2026, 11, 22))
+    return url
+
+
+HOSTILE_COMMUNITY = f"江汉区/{tiny_city.HOSTILE_STREET}/{tiny_city.HOSTILE_COMMUNITY}"
+
+
 ROLE_OF_LEVEL = {"city": "city", "district": "district", "street": "street", "community": "community"}
 
 
@@ -223,3 +237,16 @@ def test_children_table_highlights_the_lagging_and_shows_rates_in_percent():
     assert styled == {(1, "contact_coverage"), (1, "overdue")}  # idle stations all 0: none lags
     assert LAGGING_STYLE.startswith("background-color")
     assert "previous_overdue" in build_children_styler(pd.DataFrame(rows), show_previous=True).data.columns
+
+
+def test_a_revealed_record_shows_its_text_as_text(monkeypatch, hostile_url):
+    """st.table renders Markdown in its cells: a name like [x](http://…) would be a link there."""
+    app = run_areas(monkeypatch, hostile_url, HOSTILE_COMMUNITY)
+    app.selectbox(key="reveal_pick").set_value(1)
+    app.button(key="reveal_button").click().run()
+    assert not app.exception
+    assert not app.table
+    shown = app.dataframe[-1].value
+    assert shown.index.tolist() == list(labels.AREAS_REVEAL_FIELDS.values())
+    assert shown.loc["姓名"].tolist() == [tiny_city.HOSTILE_MEMBER]
+    assert shown.loc["所在社区"].tolist() == [HOSTILE_COMMUNITY]

@@ -161,7 +161,7 @@ def test_revealing_a_record_takes_a_click_and_is_audited(monkeypatch, demo_url):
     app = app_test("community", OWN)
     app.switch_page("pages/areas.py")
     app.run()
-    assert not app.table  # nothing revealed until asked
+    assert labels.AREAS_REVEAL_VALUE not in app.dataframe[-1].value.columns  # nothing revealed until asked
     with get_engine(demo_url).connect() as conn:
         member_id, phone = conn.execute(
             text("select m.id, m.phone from members m join areas a on a.id = m.community_id "
@@ -171,7 +171,7 @@ def test_revealing_a_record_takes_a_click_and_is_audited(monkeypatch, demo_url):
     picker = next(s for s in app.selectbox if s.label == labels.AREAS_REVEAL_PICK)
     picker.set_value(member_id)  # a form: the choice goes with the submit
     app.button(key="reveal_button").click().run()
-    assert phone in app.table[0].value.iloc[:, 0].tolist()  # the full number, on request
+    assert phone in app.dataframe[-1].value.iloc[:, 0].tolist()  # the full number, on request
     with get_engine(demo_url).connect() as conn:
         audit = fetch_audit(conn)
     assert audit.iloc[0][["account", "action", "area", "rows"]].tolist() == [f"test-community-{OWN}", "reveal", OWN, 1]
@@ -213,7 +213,8 @@ def test_a_reveal_takes_only_a_member_the_picker_offers(monkeypatch, demo_url, r
     send_raw_choice(monkeypatch, app.selectbox(key="reveal_pick"), str(gone) if raw == "not in the register" else raw)
     app.button(key="reveal_button").click().run()
     assert not app.exception
-    assert not app.table and not app.warning[1:]  # the synthetic banner only
+    assert labels.AREAS_REVEAL_VALUE not in app.dataframe[-1].value.columns
+    assert not app.warning[1:]  # the synthetic banner only
     with get_engine(demo_url).connect() as conn:
         assert len(fetch_audit(conn)) == audited
 

@@ -178,7 +178,11 @@ def render_reveal(view: View, members: pd.DataFrame) -> None:
         return
     audit("reveal", area=AreaPath.parse(record[ml.COMMUNITY_PATH]), rows=1, detail=f"member {int(member_id)}")
     shown = {labels.AREAS_REVEAL_FIELDS[key]: record[key] for key in labels.AREAS_REVEAL_FIELDS}
-    st.table(pd.Series(shown, name=labels.AREAS_REVEAL_VALUE).astype(str))
+    # st.dataframe, not st.table: st.table renders Markdown in its cells, and these are a ledger's own words.
+    st.dataframe(
+        pd.Series(shown, name=labels.AREAS_REVEAL_VALUE).astype(str).to_frame(),
+        height=(len(shown) + 1) * 35 + 3,  # every field in view, no scrolling
+    )
 
 
 def _member_column_config() -> dict[str, object]:
