@@ -34,14 +34,15 @@ def to_ledger_frame(ledger: Ledger, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells starting = + - @ get a leading apostrophe, so a spreadsheet shows them instead of running them."""
+    """Text cells starting = + - @ get a leading apostrophe, so a spreadsheet shows them instead of running them;
+    headers too, since the rejected rows keep an uploaded file's own."""
 
     def safe(value: object) -> object:
         if isinstance(value, str) and value.startswith(_FORMULA_START):
             return "'" + value
         return value
 
-    return frame.map(safe)
+    return frame.map(safe).rename(columns=safe)
 
 
 def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
