@@ -21,7 +21,8 @@ from metrics.tables import PREVIOUS, compute_lagging
 from ui import labels
 from ui.auth import audit, audit_later
 from ui.data import read_member_record
-from ui.widgets import View, escape_markdown, friendly_errors, set_area
+from ui.text import escape_markdown
+from ui.widgets import View, friendly_errors, set_area
 
 LAGGING_STYLE = "background-color: #FBE3E1; color: #8B1A1A; font-weight: 600"
 PREVIOUS_STYLE = "color: #7B8794"  # last week's figures, quieter than this week's
@@ -45,10 +46,10 @@ def render_breadcrumb(view: View) -> None:
                 st.markdown(f"**{escape_markdown(name)}**")
                 break
             st.button(
-                name,
+                escape_markdown(name),
                 key=f"crumb_{depth}",
                 type="tertiary",
-                help=labels.AREAS_BREADCRUMB_HELP.format(area=name),
+                help=labels.AREAS_BREADCRUMB_HELP.format(area=escape_markdown(name)),
                 on_click=set_area,  # a callback: the run it triggers already shows the area above
                 args=(AreaPath(view.area.parts[:depth]),),
             )
@@ -198,7 +199,7 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
     """Tabs 超期未联系 / 失联风险 / 全部在册, each a masked table with its Excel export; empty lists say so."""
     st.header(labels.AREAS_MEMBERS)
     if members.empty:
-        st.info(labels.AREAS_NO_MEMBERS.format(area=view.area_name, end=view.week.end))
+        st.info(labels.AREAS_NO_MEMBERS.format(area=escape_markdown(view.area_name), end=view.week.end))
         return
     st.caption(labels.AREAS_MEMBERS_NOTE.format(end=view.week.end))
     lists = {kind: ml.select_member_list(members, kind) for kind in ml.LIST_KINDS}
@@ -213,7 +214,7 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
     for tab, (kind, rows) in zip(tabs, lists.items(), strict=True):
         with tab:
             if rows.empty:
-                st.success(labels.AREAS_LIST_EMPTY[kind].format(area=view.area_name))
+                st.success(labels.AREAS_LIST_EMPTY[kind].format(area=escape_markdown(view.area_name)))
                 continue
             st.caption(labels.AREAS_LIST_RULES[kind].format(end=view.week.end, days=days[kind]))
             st.dataframe(
