@@ -215,8 +215,8 @@ def _file_error(report) -> str:
 
 def command_export(args: argparse.Namespace) -> int:
     from data_access.exporting import iter_ledger_rows
-    from ledgers.formats import LEDGERS
-    from ledgers.writing import to_ledger_frame
+    from ledgers.formats import LEDGERS, QUOTED_START
+    from ledgers.writing import neutralise_formulas, to_ledger_frame
 
     engine, _ = _engine(args)
     folder = Path(args.folder)
@@ -226,7 +226,9 @@ def command_export(args: argparse.Namespace) -> int:
             path, rows = folder / f"{ledger.title}.csv", 0
             with path.open("w", encoding="utf-8-sig", newline="") as handle:  # with BOM, as Excel expects
                 for number, chunk in enumerate(iter_ledger_rows(conn, ledger.kind)):
-                    to_ledger_frame(ledger, chunk).to_csv(handle, index=False, header=number == 0)
+                    frame = neutralise_formulas(to_ledger_frame(ledger, chunk), starts=QUOTED_START)
+                    # CRLF lines, as Excel writes them: a CR inside a value is then quoted too, not a line break
+                    frame.to_csv(handle, index=False, header=number == 0, lineterminator="\r\n")
                     rows += len(chunk)
             print(labels.EXPORT_FILE.format(file=path.name, rows=rows))
     print(labels.EXPORT_DONE.format(count=len(LEDGERS), folder=folder))

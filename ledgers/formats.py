@@ -62,6 +62,12 @@ VOLUNTEER_CATEGORIES = _choices(
     c.VOLUNTEER_CATEGORIES,
 )
 
+# A text cell starting with one of these is written out with an apostrophe in front (cli.py export): a spreadsheet
+# would run it as a formula (tab and CR too, and the full-width forms some take for the half-width ones), or, for
+# the apostrophe itself, would hide it. Reading takes exactly that one apostrophe off again, so an exported ledger
+# imports as the same values.
+QUOTED_START = "=+-@\t\r＝＋－＠'"
+
 DATE_RULE = "日期，可写 2026-11-05、2026/11/5、2026年11月5日、20261105，或 Excel 日期单元格"
 PHONE_RULE = "11位大陆手机号"
 OTHER = "其他"

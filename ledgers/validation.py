@@ -19,6 +19,8 @@ _FULL_WIDTH_CHARACTERS = "[０-９－／：．　]"
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _DATE = r"(?P<y>\d{4})\s*(?:[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?|(?P<m8>\d{2})(?P<d8>\d{2}))"
 _TIME = r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+# An apostrophe that an export put in front (formats.QUOTED_START): Arrow's regular expressions, no look-ahead.
+_QUOTED = "^'([" + f.QUOTED_START.replace("-", "\\-").replace("\t", "\\t").replace("\r", "\\r") + "])"
 _RANGES = {"lon": (73.0, 136.0), "lat": (3.0, 54.0), "hours": (0.0, 24.0)}
 
 
@@ -98,13 +100,17 @@ class Checked:
 
 
 def _text(cells: pd.Series) -> pd.Series:
-    """Cells as stripped text, missing when empty; Excel numbers like 13812345678.0 lose the '.0'."""
+    """Cells as stripped text, missing when empty; Excel numbers like 13812345678.0 lose the '.0'; the apostrophe
+    an export puts before a formula-like value (formats.QUOTED_START) taken off."""
     if _is_text(cells):  # CSV: text already, vectorised in Arrow
         text = cells.astype("str")
         wide = text.str.contains(_FULL_WIDTH_CHARACTERS, regex=True).fillna(False)
         if wide.any():
             text = text.where(~wide, text[wide].str.translate(_FULL_WIDTH))
         text = text.str.strip()
+        quoted = text.str.startswith("'").fillna(False)
+        if quoted.any():
+            text = text.where(~quoted, text[quoted].str.replace(_QUOTED, r"\1", regex=True))
         return text.where(text != "")
 
     def one(value: object) -> str | None:
@@ -113,6 +119,8 @@ def _text(cells: pd.Series) -> pd.Series:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         text = str(value).translate(_FULL_WIDTH).strip()
+        if len(text) > 1 and text[0] == "'" and text[1] in f.QUOTED_START:
+            text = text[1:]
         return text or None
 
     return cells.map(one).astype(object)

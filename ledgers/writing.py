@@ -33,15 +33,18 @@ def to_ledger_frame(ledger: Ledger, rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells starting = + - @ get a leading apostrophe, so a spreadsheet shows them instead of running them."""
+def neutralise_formulas(frame: pd.DataFrame, *, starts: str | tuple[str, ...] = _FORMULA_START) -> pd.DataFrame:
+    """Text cells starting = + - @ get a leading apostrophe, so a spreadsheet shows them instead of running them;
+    headers too, since the rejected rows keep an uploaded file's own. An export to be imported again passes
+    `starts=formats.QUOTED_START`, which the reader undoes exactly."""
+    starts = tuple(starts)
 
     def safe(value: object) -> object:
-        if isinstance(value, str) and value.startswith(_FORMULA_START):
+        if isinstance(value, str) and value.startswith(starts):
             return "'" + value
         return value
 
-    return frame.map(safe)
+    return frame.map(safe).rename(columns=safe)
 
 
 def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:

@@ -15,6 +15,7 @@ from ui.importing import (
     request_import,
     run_import,
 )
+from ui.text import escape_markdown
 from ui.widgets import friendly_errors, require_app_frame
 
 require_app_frame()
@@ -40,7 +41,7 @@ if not uploads:
 files = []
 for upload in uploads:
     if upload.size > SETTINGS.upload_limit_mb * 1024 * 1024:
-        st.error(labels.IMPORT_TOO_LARGE.format(file=upload.name, mb=SETTINGS.upload_limit_mb))
+        st.error(labels.IMPORT_TOO_LARGE.format(file=escape_markdown(upload.name), mb=SETTINGS.upload_limit_mb))
     elif render_preview(upload.name, upload.getvalue()):
         files.append((upload.name, upload.getvalue()))
 

@@ -16,6 +16,7 @@ from ui.data import (
     load_open_stations,
 )
 from ui.maps import MAP_HEIGHT, MAP_INDICATORS, build_community_map_deck, build_map_legend_figure, selected_area
+from ui.text import escape_markdown
 from ui.widgets import friendly_errors, render_sidebar, render_view_caption, require_app_frame, set_area
 
 require_app_frame()
@@ -26,7 +27,7 @@ with friendly_errors():
     figures = load_community_figures(*view.args)
 render_view_caption(view)
 if boundaries.empty:
-    st.info(labels.MAP_NO_BOUNDARIES.format(area=view.area_name))
+    st.info(labels.MAP_NO_BOUNDARIES.format(area=escape_markdown(view.area_name)))
     st.stop()
 
 drillable = view.area.level != "community"  # a community has nothing further to drill into

@@ -7,6 +7,7 @@ from ui import labels
 from ui.charts import build_trend_figure
 from ui.data import load_report, load_station_visit_counts, load_trend, load_visit_patterns
 from ui.stations import render_headline, render_heatmap, render_idle_table, render_rankings, render_services
+from ui.text import escape_markdown
 from ui.widgets import friendly_errors, render_sidebar, render_view_caption, require_app_frame
 
 require_app_frame()
@@ -20,7 +21,7 @@ with friendly_errors():
     previous = load_visit_patterns(str(view.week.previous), str(view.area), view.data_version, str(view.scope))
 render_view_caption(view)
 if counts.empty:
-    st.info(labels.STATIONS_NONE.format(area=view.area_name))
+    st.info(labels.STATIONS_NONE.format(area=escape_markdown(view.area_name)))
     st.stop()
 busiest, quietest = compute_busiest_quietest(counts, end=view.week.end)
 idle = compute_idle_stations(counts, end=view.week.end)

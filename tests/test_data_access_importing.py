@@ -164,3 +164,44 @@ def test_round_trip_export_then_import_gives_the_same_report(db_url, tmp_path):
                 week,
                 area,
             )
+
+
+# Text a spreadsheet would run as a formula (half- and full-width), and text that genuinely starts with an
+# apostrophe, the mark that makes a spreadsheet show the rest as text.
+SPREADSHEET_TEXT = ["=1+1", "+86 138 0000 0000", "-5", "@x", "\t制表", "\r回车", "＝1+1", "＋1", "＠x", "'引号", "''=2",
+                    "'"]  # fmt: skip
+
+
+def test_export_then_import_neutralises_formulas_and_gives_the_values_back(db_url, tmp_path):
+    import csv
+
+    import tiny_city
+    from cli import main
+    from data_access.loading import replace_all_data
+    from data_access.schema import stations_table, volunteer_records_table
+
+    tables = tiny_city.tables()
+    members = len(tables["members"])  # 9: every value is someone's name or employer
+    tables["members"] = tables["members"].assign(name=SPREADSHEET_TEXT[:members], employer=SPREADSHEET_TEXT[-members:])
+    tables["stations"] = tables["stations"].assign(name=['=HYPERLINK("http://evil.example")', "'站"])
+    tables["volunteer_records"] = tables["volunteer_records"].assign(activity=["-活动", "@活动", "'活动"])
+    source_url = f"sqlite:///{tmp_path / 'source.sqlite'}"
+    replace_all_data(get_engine(source_url), tables, meta={"data_kind": "real"})
+    assert main(["export", str(tmp_path / "ledgers"), "--db", source_url]) == 0
+    files = sorted((tmp_path / "ledgers").glob("*.csv"))
+    for path in files:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        assert not [cell for cell in cells if cell[:1] in set("=+-@\t\r＝＋－＠")], path.name
+    reports = import_files(get_engine(db_url), [(p.name, p) for p in files], thresholds=THRESHOLDS)
+    assert all(r.rejected == 0 for r in reports), [r.rejections[:3] for r in reports]
+
+    def text_of(url):
+        with get_engine(url).connect() as conn:
+            return (
+                sorted(conn.execute(select(members_table.c.phone, members_table.c.name, members_table.c.employer))),
+                sorted(conn.execute(select(stations_table.c.name)).scalars()),
+                sorted(conn.execute(select(volunteer_records_table.c.activity)).scalars()),
+            )
+
+    assert text_of(db_url) == text_of(source_url)

@@ -114,3 +114,17 @@ def test_activity_rejections_and_the_non_member_visit_warning():
     )
     assert reasons(volunteer)[(2, "时长")].startswith("数值超出范围")
     assert reasons(volunteer)[(3, "时长")] == f.BAD_NUMBER
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["csv", "xlsx"])
+def test_an_export_s_apostrophe_is_taken_off_and_a_written_one_kept(arrow):
+    """cli.py export writes '=1+1 for =1+1 and ''x for 'x (formats.QUOTED_START); other apostrophes are the
+    ledger's own words."""
+    written = ["'=1+1", "'＝1", "'\t制表", "'-5", "''x", "'y", "'", "it's", "=2"]
+    meant = ["=1+1", "＝1", "\t制表", "-5", "'x", "'y", "'", "it's", "=2"]
+    rows = range(2, 2 + len(written))
+    cells = pd.Series(written, index=rows, dtype="string[pyarrow]" if arrow else object)
+    raw = pd.DataFrame({"活动名称": cells, "活动日期": "2026-01-05", "手机号": "13800000001", "时长": "1"}, index=rows)
+    checked = check_chunk(f.VOLUNTEER, raw, REFS, SeenKeys())
+    assert not checked.rejections
+    assert checked.frame["activity"].tolist() == meant

@@ -34,6 +34,15 @@ def test_downloads_neutralise_formulas():
     assert all(sheet.cell(row=r, column=1).data_type == "s" for r in range(2, 7))
 
 
+def test_downloads_neutralise_headers_too():
+    """The rejected rows keep an uploaded file's own headers: one can be a formula."""
+    hostile = ['=HYPERLINK("http://evil.example","x")', "+1", "@SUM(A1)", "姓名"]
+    frame = pd.DataFrame([[1, 2, 3, "张三"]], columns=hostile)
+    sheet = load_workbook(io.BytesIO(to_xlsx_bytes({"s": frame})))["s"]
+    assert [cell.value for cell in sheet[1]] == ['\'=HYPERLINK("http://evil.example","x")', "'+1", "'@SUM(A1)", "姓名"]
+    assert all(cell.data_type == "s" for cell in sheet[1])
+
+
 def test_export_writes_the_words_users_write():
     rows = pd.DataFrame(
         {

@@ -26,6 +26,7 @@ from services.refresh import refresh_from_tables
 from services.report import weekly_report
 from ui import labels
 from ui.areas import build_list_workbook
+from ui.text import escape_markdown
 from ui.widgets import View
 
 WEEK = Week.parse("2026-W46")
@@ -43,6 +44,20 @@ def tiny_url(tmp_path_factory):
     replace_all_data(engine, tables, meta={"data_kind": "real"})
     refresh_from_tables(engine, tables, thresholds=THRESHOLDS, until=date(2026, 11, 22))
     return url
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory):
+    """The tiny city with a street, a community, a station and a member named in Markdown and HTML."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('areas_hostile') / 'hostile.sqlite'}"
+    engine = get_engine(url)
+    tables = tiny_city.hostile_tables()
+    replace_all_data(engine, tables, meta={"data_kind": "real"})
+    refresh_from_tables(engine, tables, thresholds=THRESHOLDS, until=date(2026, 11, 22))
+    return url
+
+
+HOSTILE_COMMUNITY = f"江汉区/{tiny_city.HOSTILE_STREET}/{tiny_city.HOSTILE_COMMUNITY}"
 
 
 ROLE_OF_LEVEL = {"city": "city", "district": "district", "street": "street", "community": "community"}
@@ -223,3 +238,38 @@ def test_children_table_highlights_the_lagging_and_shows_rates_in_percent():
     assert styled == {(1, "contact_coverage"), (1, "overdue")}  # idle stations all 0: none lags
     assert LAGGING_STYLE.startswith("background-color")
     assert "previous_overdue" in build_children_styler(pd.DataFrame(rows), show_previous=True).data.columns
+
+
+def test_a_revealed_record_shows_its_text_as_text(monkeypatch, hostile_url):
+    """st.table renders Markdown in its cells: a name like [x](http://…) would be a link there."""
+    app = run_areas(monkeypatch, hostile_url, HOSTILE_COMMUNITY)
+    app.selectbox(key="reveal_pick").set_value(1)
+    app.button(key="reveal_button").click().run()
+    assert not app.exception
+    assert not app.table
+    shown = app.dataframe[-1].value
+    assert shown.index.tolist() == list(labels.AREAS_REVEAL_FIELDS.values())
+    assert shown.loc["姓名"].tolist() == [tiny_city.HOSTILE_MEMBER]
+    assert shown.loc["所在社区"].tolist() == [HOSTILE_COMMUNITY]
+
+
+def markdown_texts(app: AppTest) -> list[str]:
+    """What the page renders as Markdown: text, captions, alerts, button labels and their help."""
+    texts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success") for e in app.get(kind)]
+    texts += [b.label for b in app.button] + [b.help for b in app.button if b.help]
+    # The sidebar's account line (ui/auth.py, SIGNED_IN_AS) is left out: that module is being rewritten elsewhere.
+    return [text for text in texts if not text.startswith("test-")]
+
+
+def test_area_names_reach_markdown_as_text(monkeypatch, hostile_url):
+    """The breadcrumb's buttons and their help, the week caption and the sidebar's own-area line."""
+    app = run_areas(monkeypatch, hostile_url, HOSTILE_COMMUNITY)
+    assert not app.exception
+    shown = markdown_texts(app)
+    for name in (tiny_city.HOSTILE_STREET, tiny_city.HOSTILE_COMMUNITY):
+        assert not [text for text in shown if name in text], name
+    street, community = escape_markdown(tiny_city.HOSTILE_STREET), escape_markdown(tiny_city.HOSTILE_COMMUNITY)
+    assert app.button(key="crumb_2").label == street
+    assert app.button(key="crumb_2").help == labels.AREAS_BREADCRUMB_HELP.format(area=street)
+    assert any(text.startswith(f"武汉市 › 江汉区 › {street} › {community} · ") for text in app.caption.values)
+    assert labels.OWN_AREA.format(area=f"江汉区 › {street} › {community}") in app.sidebar.caption.values

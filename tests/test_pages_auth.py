@@ -132,6 +132,18 @@ def test_a_community_account_never_sees_another_community_s_member(monkeypatch, 
     assert not {phone for phone in others if phone in texts or phone in cells}
 
 
+@pytest.mark.parametrize(("role", "area"), [("district", "江汉区"), ("street", "江汉区/北湖街道"), ("community", OWN)])
+def test_an_account_opening_a_page_without_an_area_gets_no_refusal(monkeypatch, demo_url, role, area):
+    """No ?area= (every sign-in lands so) is the account's own area, not an area outside it."""
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    app = app_test(role, area)
+    app.switch_page("pages/overview.py")
+    app.run()
+    assert not app.exception
+    assert not app.error and not app.warning[1:]  # the synthetic banner only
+    assert app.session_state["view_area"] == area
+
+
 def test_a_community_account_sees_its_own_masked_list(monkeypatch, demo_url):
     own = members_by_community(demo_url)[OWN]
     monkeypatch.setenv("DATABASE_URL", demo_url)
@@ -164,7 +176,7 @@ def test_revealing_a_record_takes_a_click_and_is_audited(monkeypatch, demo_url):
     app = app_test("community", OWN)
     app.switch_page("pages/areas.py")
     app.run()
-    assert not app.table  # nothing revealed until asked
+    assert labels.AREAS_REVEAL_VALUE not in app.dataframe[-1].value.columns  # nothing revealed until asked
     with get_engine(demo_url).connect() as conn:
         member_id, phone = conn.execute(
             text("select m.id, m.phone from members m join areas a on a.id = m.community_id "
@@ -174,10 +186,52 @@ def test_revealing_a_record_takes_a_click_and_is_audited(monkeypatch, demo_url):
     picker = next(s for s in app.selectbox if s.label == labels.AREAS_REVEAL_PICK)
     picker.set_value(member_id)  # a form: the choice goes with the submit
     app.button(key="reveal_button").click().run()
-    assert phone in app.table[0].value.iloc[:, 0].tolist()  # the full number, on request
+    assert phone in app.dataframe[-1].value.iloc[:, 0].tolist()  # the full number, on request
     with get_engine(demo_url).connect() as conn:
         audit = fetch_audit(conn)
     assert audit.iloc[0][["account", "action", "area", "rows"]].tolist() == [f"test-community-{OWN}", "reveal", OWN, 1]
+
+
+def send_raw_choice(monkeypatch, picker, raw: str) -> None:
+    """Make `picker` send `raw` as its value, as a crafted browser message can: Streamlit hands a selectbox's
+    value that matches no option to the page as the raw string."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from streamlit.testing.v1.element_tree import Selectbox
+
+    shown = Selectbox._widget_state
+
+    def crafted(self):
+        if self.id != picker.id:
+            return shown.fget(self)
+        state = WidgetState()
+        state.id, state.string_value = self.id, raw
+        return state
+
+    monkeypatch.setattr(Selectbox, "_widget_state", property(crafted))
+
+
+@pytest.mark.parametrize("raw", ["not in the register", "abc", "-1", "", "1e3"])
+def test_a_reveal_takes_only_a_member_the_picker_offers(monkeypatch, demo_url, raw):
+    """The picker offers the community's members on the register; a crafted value naming anyone else (one who
+    has left, say) or no one at all reveals nothing, audits nothing and breaks nothing."""
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    with get_engine(demo_url).connect() as conn:
+        gone = conn.execute(
+            text("select m.id from members m join areas a on a.id = m.community_id "
+                 "where a.path = :path and m.status != 'active' order by m.id limit 1"),
+            {"path": OWN},
+        ).scalar_one()  # fmt: skip
+        audited = len(fetch_audit(conn))  # the demo database is shared: other tests' rows may be there
+    app = app_test("community", OWN)
+    app.switch_page("pages/areas.py")
+    app.run()
+    send_raw_choice(monkeypatch, app.selectbox(key="reveal_pick"), str(gone) if raw == "not in the register" else raw)
+    app.button(key="reveal_button").click().run()
+    assert not app.exception
+    assert labels.AREAS_REVEAL_VALUE not in app.dataframe[-1].value.columns
+    assert not app.warning[1:]  # the synthetic banner only
+    with get_engine(demo_url).connect() as conn:
+        assert len(fetch_audit(conn)) == audited
 
 
 def test_an_export_offers_a_link_that_is_built_and_audited_for_the_fetching_account(monkeypatch, demo_url):

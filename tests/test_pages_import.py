@@ -3,6 +3,7 @@ administrator, and a batch without 区划 is refused before anything is deleted.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import date, datetime
 
@@ -12,6 +13,7 @@ from app_support import app_test
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+import ui.data
 from data_access.accounts import fetch_accounts
 from data_access.areas import AreaPath
 from data_access.engine import dispose_engine, get_engine
@@ -22,6 +24,7 @@ from services import accounts
 from services.accounts import DEMO_ACCOUNTS
 from services.sample import build_sample
 from ui import labels
+from ui.text import escape_markdown
 
 pytestmark = pytest.mark.usefixtures("clear_caches")
 DEMO_NAMES = [name for name, _, _ in DEMO_ACCOUNTS]
@@ -139,3 +142,12 @@ def test_an_empty_database_refuses_a_batch_without_areas(monkeypatch, sqlite_url
     assert not app.exception
     assert [e.value for e in app.error] == [labels.IMPORT_REFUSED["areas_needed"]]
     assert state(sqlite_url)[2] == 0
+
+
+def test_an_uploaded_file_s_name_reaches_markdown_as_text(monkeypatch, sqlite_url):
+    monkeypatch.setattr(ui.data, "SETTINGS", dataclasses.replace(ui.data.SETTINGS, upload_limit_mb=0))
+    app = import_page(monkeypatch, sqlite_url, "clerk")
+    name = "[请重新登录](http://evil.example) **台账**.csv"
+    app = app.file_uploader[0].set_value([(name, lf.csv_bytes(lf.AREAS), "text/csv")]).run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [labels.IMPORT_TOO_LARGE.format(file=escape_markdown(name), mb=0)]

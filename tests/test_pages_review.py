@@ -181,3 +181,23 @@ def test_sign_out_is_on_the_slides_too(monkeypatch, demo):
     app.run()
     app.button(key="review_sign_out").click().run()
     assert [i.value for i in app.info] == [labels.SIGNED_OUT]
+
+
+@pytest.mark.parametrize("raw", ["²", "١", "2²", " 2", "+2", "-1", "0x2", "12345", ""])
+def test_a_slide_number_not_in_ascii_digits_shows_the_title_slide(monkeypatch, demo, raw):
+    """ "²" passes str.isdigit() but not int(): the page must not crash on it."""
+    url, _ = demo
+    app = open_review(monkeypatch, url, slide=raw)
+    assert not app.exception
+    assert f"1 / {SLIDES}" in slide_html(app) and app.query_params["slide"] == "1"
+
+
+@pytest.mark.parametrize(("raw", "seconds"), [("²", None), ("٣٠", None), ("0", None), ("12345", None), ("2", 5),
+                                              ("30", 30)])  # fmt: skip
+def test_auto_advance_takes_ascii_digits_only_and_at_least_the_minimum(monkeypatch, demo, raw, seconds):
+    url, _ = demo
+    app = open_review(monkeypatch, url, auto=raw)
+    assert not app.exception
+    shown = [h.value for h in app.html]
+    auto = [labels.REVIEW_AUTO.format(seconds=seconds)] if seconds else []
+    assert [h for h in shown if "自动翻页" in h] == [f'<div class="review-footer">{a}</div>' for a in auto]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from app_support import app_test, assert_shows_report
+from app_support import app_test, assert_shows_report, plotly_charts
 from streamlit.testing.v1 import AppTest
 
 import tiny_city
@@ -81,3 +81,21 @@ def test_area_without_stations_says_so(monkeypatch, sqlite_url):
     assert not app.exception
     assert [i.value for i in app.info] == [labels.STATIONS_NONE.format(area="武昌区")]
     assert not app.dataframe
+
+
+def test_station_and_area_names_with_tags_are_chart_text(monkeypatch, sqlite_url):
+    """Plotly renders <a href> (a link) and <b> in tick labels and hover: names reach it escaped."""
+    engine = get_engine(sqlite_url)
+    tables = tiny_city.hostile_tables()
+    replace_all_data(engine, tables, meta={"data_kind": "real"})
+    refresh_from_tables(engine, tables, thresholds=Thresholds(), until=date(2026, 11, 22))
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = app_test()
+    app.switch_page("pages/stations.py")
+    app.query_params["week"] = "2026-W46"
+    app.run()
+    assert not app.exception
+    (bar,) = plotly_charts(app)[labels.STATIONS_ALL_TITLE]["data"]
+    escaped = tiny_city.HOSTILE_STATION.replace("<", "&lt;").replace(">", "&gt;")
+    assert bar["y"] == [labels.STATIONS_NAME_WITH_COMMUNITY.format(name=escaped, community=tiny_city.HOSTILE_COMMUNITY)]
+    assert bar["customdata"] == [f"江汉区/{tiny_city.HOSTILE_STREET}/{tiny_city.HOSTILE_COMMUNITY}"]

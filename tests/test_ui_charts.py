@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from ui import charts, labels
 
@@ -39,3 +40,38 @@ def test_trend_has_one_point_per_week_and_a_chinese_axis():
     assert figure.layout.xaxis.title.text == labels.AXIS_WEEK
     assert labels.INDICATOR_LABELS["volunteer_hours"] in figure.layout.title.text
     assert "Noto Sans CJK SC" in figure.layout.font.family
+
+
+LINK = '<a href="https://evil.example">点我</a>&<b>'  # plotly renders <a href> as a link in labels and hover
+SHOWN = '&lt;a href="https://evil.example"&gt;点我&lt;/a&gt;&amp;&lt;b&gt;'  # entities: shown as written
+
+
+def strings_in(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in strings_in(value)]
+    if isinstance(node, list | tuple):
+        return [s for value in node for s in strings_in(value)]
+    return []
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda f: charts.build_ranking_figure(f, "overdue", lagging=pd.Series([False] * len(f)), title="t"),
+        lambda f: charts.build_bar_figure(f, x="name", y="overdue", title="t", x_title="x", y_title="y"),
+        lambda f: charts.build_grouped_bar_figure(f, ["overdue"], title="t"),
+        lambda f: charts.build_horizontal_bar_figure(f, x="overdue", y="name", title="t", x_title="x"),
+        lambda f: charts.build_station_ranking_figure(f, label="name", value="overdue", title="t", hover="name"),
+        lambda f: charts.build_stacked_bar_figure(
+            f.set_index("name")[["overdue"]], names={"overdue": LINK}, title="t", x_title="x", y_title="y"
+        ),
+    ],
+    ids=["ranking", "bar", "grouped", "horizontal", "station ranking", "stacked"],
+)
+def test_a_name_with_tags_is_shown_as_text(build):
+    figure = build(CHILDREN.assign(name=["甲街道", LINK, "丙街道", "丁街道"]))
+    strings = strings_in(figure.to_plotly_json()["data"])
+    assert not [s for s in strings if "<a" in s or "<b>" in s]
+    assert any(SHOWN in s for s in strings)

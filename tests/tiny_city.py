@@ -173,3 +173,26 @@ def tables() -> dict[str, pd.DataFrame]:
         "station_visits": visits,
         "volunteer_records": volunteer,
     }
+
+
+# Names as a hostile ledger could write them: Markdown, a link, HTML tags and an emoji shortcode. Area names have
+# no "/" (it separates an area path's parts); a station's or a member's name may.
+HOSTILE_STREET = "**北湖**街道"
+HOSTILE_COMMUNITY = "[环保](https:evil.example)社区:smile:"
+HOSTILE_STATION = '<a href="https://evil.example">红色驿站</a><b>x</b>'
+HOSTILE_MEMBER = "[x](http://evil.example) **粗体**"
+
+
+def hostile_tables() -> dict[str, pd.DataFrame]:
+    """tables() with 北湖街道, 环保社区, station 1 and member 1 named as above."""
+    out = tables()
+    renamed = {"北湖街道": HOSTILE_STREET, "环保社区": HOSTILE_COMMUNITY}
+    areas = out["areas"]
+    out["areas"] = areas.assign(
+        street=areas["street"].replace(renamed),
+        community=areas["community"].replace(renamed),
+        path=areas["path"].map(lambda path: "/".join(renamed.get(part, part) for part in path.split("/"))),
+    )
+    out["stations"] = out["stations"].assign(name=lambda s: s["name"].mask(s["id"] == 1, HOSTILE_STATION))
+    out["members"] = out["members"].assign(name=lambda m: m["name"].mask(m["id"] == 1, HOSTILE_MEMBER))
+    return out

@@ -21,7 +21,8 @@ from services.accounts import Account
 from ui import downloads, labels
 from ui.auth import audit, audit_as
 from ui.data import read_member_record
-from ui.widgets import View, escape_markdown, friendly_errors, set_area
+from ui.text import escape_markdown
+from ui.widgets import View, friendly_errors, set_area
 
 LAGGING_STYLE = "background-color: #FBE3E1; color: #8B1A1A; font-weight: 600"
 PREVIOUS_STYLE = "color: #7B8794"  # last week's figures, quieter than this week's
@@ -45,10 +46,10 @@ def render_breadcrumb(view: View) -> None:
                 st.markdown(f"**{escape_markdown(name)}**")
                 break
             st.button(
-                name,
+                escape_markdown(name),
                 key=f"crumb_{depth}",
                 type="tertiary",
-                help=labels.AREAS_BREADCRUMB_HELP.format(area=name),
+                help=labels.AREAS_BREADCRUMB_HELP.format(area=escape_markdown(name)),
                 on_click=set_area,  # a callback: the run it triggers already shows the area above
                 args=(AreaPath(view.area.parts[:depth]),),
             )
@@ -170,7 +171,7 @@ def render_reveal(view: View, members: pd.DataFrame) -> None:
         st.selectbox(labels.AREAS_REVEAL_PICK, list(choices), format_func=choices.get, index=None, key=_REVEAL_PICK)
         st.form_submit_button(labels.AREAS_REVEAL_BUTTON, key="reveal_button", on_click=_ask_reveal)
     member_id = st.session_state.pop(_REVEAL_ASKED, None)
-    if member_id is None:
+    if member_id not in choices:  # none picked, or a crafted value (Streamlit passes one matching no option on)
         return
     with friendly_errors():
         record = read_member_record(int(member_id), str(view.scope))
@@ -179,7 +180,11 @@ def render_reveal(view: View, members: pd.DataFrame) -> None:
         return
     audit("reveal", area=AreaPath.parse(record[ml.COMMUNITY_PATH]), rows=1, detail=f"member {int(member_id)}")
     shown = {labels.AREAS_REVEAL_FIELDS[key]: record[key] for key in labels.AREAS_REVEAL_FIELDS}
-    st.table(pd.Series(shown, name=labels.AREAS_REVEAL_VALUE).astype(str))
+    # st.dataframe, not st.table: st.table renders Markdown in its cells, and these are a ledger's own words.
+    st.dataframe(
+        pd.Series(shown, name=labels.AREAS_REVEAL_VALUE).astype(str).to_frame(),
+        height=(len(shown) + 1) * 35 + 3,  # every field in view, no scrolling
+    )
 
 
 def _member_column_config() -> dict[str, object]:
@@ -195,7 +200,7 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
     """Tabs 超期未联系 / 失联风险 / 全部在册, each a masked table with its Excel export; empty lists say so."""
     st.header(labels.AREAS_MEMBERS)
     if members.empty:
-        st.info(labels.AREAS_NO_MEMBERS.format(area=view.area_name, end=view.week.end))
+        st.info(labels.AREAS_NO_MEMBERS.format(area=escape_markdown(view.area_name), end=view.week.end))
         return
     st.caption(labels.AREAS_MEMBERS_NOTE.format(end=view.week.end))
     lists = {kind: ml.select_member_list(members, kind) for kind in ml.LIST_KINDS}
@@ -209,7 +214,7 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
     for tab, (kind, rows) in zip(tabs, lists.items(), strict=True):
         with tab:
             if rows.empty:
-                st.success(labels.AREAS_LIST_EMPTY[kind].format(area=view.area_name))
+                st.success(labels.AREAS_LIST_EMPTY[kind].format(area=escape_markdown(view.area_name)))
                 continue
             st.caption(labels.AREAS_LIST_RULES[kind].format(end=view.week.end, days=days[kind]))
             st.dataframe(

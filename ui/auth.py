@@ -22,6 +22,7 @@ from services.accounts import Account, record_audit
 from services.sessions import end_session, resolve_session, start_session
 from ui import labels
 from ui.data import SETTINGS, engine
+from ui.text import escape_markdown
 
 SESSION_COOKIE = "dashboard_session"
 SIGN_IN_PATH = "/signin"
@@ -140,7 +141,8 @@ def continue_as(account: Account) -> None:
 def render_account_box(account: Account) -> None:
     """Who is signed in, for which area, and the sign-out button (in the sidebar of every page)."""
     area = labels.BREADCRUMB_SEPARATOR.join((labels.CITY, *account.area.parts))
-    st.sidebar.caption(labels.SIGNED_IN_AS.format(name=account.name, role=labels.ROLE_LABELS[account.role], area=area))
+    role = labels.ROLE_LABELS[account.role]
+    st.sidebar.caption(escape_markdown(labels.SIGNED_IN_AS.format(name=account.name, role=role, area=area)))
     st.sidebar.button(labels.SIGN_OUT, key="sign_out", on_click=sign_out)
 
 

@@ -1,6 +1,7 @@
 """Chart builders: each returns a plotly Figure and makes no st. call, so it can be unit-tested.
 
-One colour scheme and one CJK-capable font stack, set here and nowhere else.
+One colour scheme and one CJK-capable font stack, set here and nowhere else. Names (of areas, stations, categories)
+go into a figure through ui.text.escape_plotly_labels: plotly reads HTML tags, links included, in its labels.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import plotly.graph_objects as go
 
 from metrics.columns import LOWER_IS_BETTER
 from ui import labels
+from ui.text import escape_plotly, escape_plotly_labels
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 PRIMARY = "#B22222"  # party red: the series a chart is about
@@ -77,7 +79,7 @@ def build_ranking_figure(
     figure = go.Figure(
         go.Bar(
             x=ordered[key],
-            y=ordered[name_column],
+            y=escape_plotly_labels(ordered[name_column]),
             orientation="h",
             marker={"color": [HIGHLIGHT if flag else NEUTRAL for flag in ordered["_lagging"]]},
             texttemplate=f"%{{x:{number_format(key)}}}",
@@ -97,7 +99,7 @@ def build_bar_figure(
     """A plain vertical bar chart with each bar's value written on it."""
     figure = go.Figure(
         go.Bar(
-            x=frame[x],
+            x=escape_plotly_labels(frame[x]),
             y=frame[y],
             marker={"color": PRIMARY},
             texttemplate=f"%{{y:{value_format}}}",
@@ -125,7 +127,7 @@ def build_histogram_figure(
     ]
     figure = go.Figure(
         go.Bar(
-            x=histogram[x].astype(str),
+            x=escape_plotly_labels(histogram[x].astype(str)),
             y=histogram[y],
             marker={"color": [HIGHLIGHT if i == 0 else PRIMARY for i in range(len(histogram))]},
             text=text,
@@ -143,14 +145,15 @@ def build_stacked_bar_figure(
     table: pd.DataFrame, *, names: dict[str, str], title: str, x_title: str, y_title: str
 ) -> go.Figure:
     """One stacked bar per row of `table` (index on the x axis), one segment per column, named by `names`."""
+    shown = {column: escape_plotly(names.get(column, str(column))) for column in table.columns}
     figure = go.Figure(
         [
             go.Bar(
-                x=[str(label) for label in table.index],
+                x=escape_plotly_labels(str(label) for label in table.index),
                 y=table[column],
-                name=names.get(column, str(column)),
+                name=shown[column],
                 marker={"color": SEQUENCE[i % len(SEQUENCE)]},
-                hovertemplate=f"%{{x}} {names.get(column, column)}：%{{y:{_COUNT_FORMAT}}}<extra></extra>",
+                hovertemplate=f"%{{x}} {shown[column]}：%{{y:{_COUNT_FORMAT}}}<extra></extra>",
             )
             for i, column in enumerate(table.columns)
         ]
@@ -193,7 +196,7 @@ def build_grouped_bar_figure(
         [
             go.Bar(
                 x=ordered[key],
-                y=ordered[name_column],
+                y=escape_plotly_labels(ordered[name_column]),
                 name=labels.INDICATOR_LABELS[key],
                 orientation="h",
                 marker={"color": colours[i % len(colours)]},
@@ -255,7 +258,7 @@ def build_horizontal_bar_figure(
     figure = go.Figure(
         go.Bar(
             x=ordered[x],
-            y=ordered[y],
+            y=escape_plotly_labels(ordered[y]),
             orientation="h",
             marker={"color": PRIMARY},
             texttemplate=f"%{{x:{value_format}}}",
@@ -282,14 +285,14 @@ def build_station_ranking_figure(
     figure = go.Figure(
         go.Bar(
             x=values,
-            y=ordered[label],
+            y=escape_plotly_labels(ordered[label]),
             orientation="h",
             marker={"color": [HIGHLIGHT if number == 0 else PRIMARY for number in values]},
             texttemplate=f"%{{x:{_COUNT_FORMAT}}}",
             textposition="outside",
             textfont={"color": [HIGHLIGHT if number == 0 else "#1F2933" for number in values]},
             cliponaxis=False,
-            customdata=ordered[hover] if hover else None,
+            customdata=escape_plotly_labels(ordered[hover]) if hover else None,
             hovertemplate=f"%{{y}}：%{{x:{_COUNT_FORMAT}}}{'<br>%{customdata}' if hover else ''}<extra></extra>",
         )
     )

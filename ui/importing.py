@@ -16,7 +16,7 @@ from services.importing import FileReport, ImportRefusedError, import_files
 from ui import downloads, formatting, labels
 from ui.auth import continue_as, now_local
 from ui.data import SETTINGS, engine
-from ui.widgets import escape_markdown
+from ui.text import escape_markdown
 
 XLSX = downloads.XLSX
 
@@ -92,7 +92,7 @@ def _checked_admin(first: FirstAdmin) -> NewAccount:
         return prepare_account(engine(), name=first.name, role="city", area=AreaPath(), password=first.password,
                                now=now_local(), replaces_demo=True)  # fmt: skip
     except AccountError as exc:
-        st.error(labels.ACCOUNT_ERRORS[exc.code].format(detail=exc.detail))
+        st.error(labels.ACCOUNT_ERRORS[exc.code].format(detail=escape_markdown(exc.detail)))
         st.stop()
 
 
@@ -111,13 +111,13 @@ def run_import(files: list[tuple[str, bytes]], *, first_admin: FirstAdmin | None
     except ImportRefusedError as exc:
         bar.empty()
         for report in exc.files:
-            st.error(file_error_message(report.error))
+            st.error(escape_markdown(file_error_message(report.error)))
         st.error(labels.IMPORT_REFUSED[exc.code])
         st.stop()
     bar.progress(1.0, text=labels.IMPORT_DONE)
     if admin is not None:
         continue_as(admin.account)  # the signed-in demo account is gone; its holder just set this one's password
-        st.success(labels.IMPORT_ADMIN_SIGNED_IN.format(name=admin.account.name))
+        st.success(labels.IMPORT_ADMIN_SIGNED_IN.format(name=escape_markdown(admin.account.name)))
     return reports
 
 

@@ -7,6 +7,7 @@ page only as html.escape'd text in st.html; the one unsafe st.markdown carries s
 from __future__ import annotations
 
 import html
+import re
 import time
 from collections.abc import Callable
 from string import Template
@@ -26,6 +27,7 @@ _SLIDE = "review_slide"  # session key: the index shown (0 = title)
 _CHANGED_AT = "review_changed_at"  # session key: when the slide last changed (auto-advance)
 _DECK = "review_deck"  # session key: which week and area the index belongs to
 MIN_AUTO_SECONDS = 5
+_URL_NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII only: "²" and "٣" pass str.isdigit(), and int() fails or reads them
 # A fixed height lets the trend chart fill what is left of the slide (it keeps no minimum there); the CSS
 # below then sizes the body by the viewport instead, so the chart fits 1280×720 and 1920×1080 alike.
 SLIDE_BODY_HEIGHT = 600
@@ -109,8 +111,14 @@ def stop_if_empty(view: View, report: dict[str, dict[str, Figure]]) -> None:
 
 def auto_seconds() -> int | None:
     """?auto=N turns on auto-advance every N seconds (at least MIN_AUTO_SECONDS); anything else, off."""
-    raw = st.query_params.get("auto", "")
-    return max(MIN_AUTO_SECONDS, int(raw)) if raw.isdigit() and int(raw) > 0 else None
+    seconds = url_number("auto")
+    return max(MIN_AUTO_SECONDS, seconds) if seconds else None
+
+
+def url_number(name: str) -> int | None:
+    """?name= as a whole number of at most four ASCII digits; anything else None, never an exception."""
+    raw = st.query_params.get(name, "")
+    return int(raw) if _URL_NUMBER.fullmatch(raw) else None
 
 
 def _e(text: str) -> str:
@@ -198,8 +206,8 @@ def _current(total: int, deck_id: str) -> int:
         st.session_state[_DECK] = deck_id
         st.session_state.pop(_SLIDE, None)
     if _SLIDE not in st.session_state:
-        raw = st.query_params.get("slide", "1")
-        st.session_state[_SLIDE] = int(raw) - 1 if raw.isdigit() else 0
+        number = url_number("slide")
+        st.session_state[_SLIDE] = number - 1 if number else 0
     index = min(max(0, st.session_state[_SLIDE]), total - 1)
     st.session_state[_SLIDE] = index
     return index

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 import pandas as pd
@@ -76,8 +75,8 @@ def render_year(trend: pd.DataFrame) -> None:
 
 
 def category_label(category: str) -> str:
-    """A known category's name, or a ledger's own words (escaped: plotly reads tags in its labels)."""
-    return labels.VOLUNTEER_CATEGORY_LABELS.get(category) or html.escape(category)
+    """A known category's name, or a ledger's own words (the chart builder escapes them for plotly)."""
+    return labels.VOLUNTEER_CATEGORY_LABELS.get(category) or category
 
 
 def render_categories(by_category: pd.DataFrame) -> None:

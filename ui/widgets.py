@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from ui import labels
 from ui.auth import current_scope
 from ui.data import load_areas, load_meta
 from ui.formatting import change_of, format_change, format_figure
+from ui.text import as_code, escape_markdown
 
 WEEKS_OFFERED = 156  # three years back, as far as the precomputed figures go
 # The view lives in plain session keys, which outlive page switches (widget keys do not), and in the URL.
@@ -102,17 +102,6 @@ def _children(areas: pd.DataFrame, parent: AreaPath) -> list[str]:
     return rows[level].tolist()
 
 
-def escape_markdown(text: str) -> str:
-    """Text (an area name from a ledger, say) shown literally where Streamlit renders Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)
-
-
-def as_code(text: str, *, limit: int = 40) -> str:
-    """Text from a URL, shown as a short inline code span: Markdown inside it (links, images) stays text."""
-    cleaned = " ".join(text.replace("`", "").split())
-    return f"`{cleaned[:limit]}{'…' if len(cleaned) > limit else ''}`"
-
-
 def _init_from_url(options: list[Week], areas: pd.DataFrame, scope: Scope) -> None:
     """On a session's first run, take week and area from the URL; a bad value gets a message and the default,
     an area outside the viewer's scope a polite refusal and the viewer's own area."""
@@ -129,14 +118,14 @@ def _init_from_url(options: list[Week], areas: pd.DataFrame, scope: Scope) -> No
         area = AreaPath.parse(raw_area)
     except ValueError:
         area = None
-    own = labels.BREADCRUMB_SEPARATOR.join((labels.CITY, *scope.area.parts))
-    if area is None or (area.parts and str(area) not in set(areas["path"])):
+    own = escape_markdown(labels.BREADCRUMB_SEPARATOR.join((labels.CITY, *scope.area.parts)))
+    if not raw_area:  # no area asked for (every sign-in lands so): the viewer's own, without a word
+        area = scope.area
+    elif area is None or (area.parts and str(area) not in set(areas["path"])):
         st.warning(labels.BAD_AREA_IN_URL.format(value=as_code(raw_area), default=own))
         area = scope.area
     elif not scope.allows(area):
         st.error(labels.AREA_NOT_YOURS.format(value=as_code(raw_area), own=own))
-        area = scope.area
-    elif not raw_area:
         area = scope.area
     st.session_state[_WEEK] = str(week)
     st.session_state[_AREA] = str(area)
@@ -161,7 +150,7 @@ def _area_pickers(areas: pd.DataFrame, current: AreaPath, scope: Scope) -> AreaP
     """One picker per level below the viewer's own area (the levels above are fixed by the account)."""
     area = scope.area
     if area.parts:
-        st.sidebar.caption(labels.OWN_AREA.format(area=labels.BREADCRUMB_SEPARATOR.join(area.parts)))
+        st.sidebar.caption(labels.OWN_AREA.format(area=escape_markdown(labels.BREADCRUMB_SEPARATOR.join(area.parts))))
     titles = (labels.PICK_DISTRICT, labels.PICK_STREET, labels.PICK_COMMUNITY)
     for level, (key, title) in enumerate(zip(_AREA_WIDGETS, titles, strict=True)):
         if level < len(scope.area.parts):
@@ -226,14 +215,13 @@ def render_sidebar() -> View:
 def stop_if_area_empty(view: View, report: dict[str, dict[str, Figure]]) -> None:
     """An area with no active members in either week gets a message instead of empty charts."""
     if not report["active_members"]["value"] and not report["active_members"]["previous"]:
-        st.info(labels.AREA_EMPTY.format(area=view.area_name))
+        st.info(labels.AREA_EMPTY.format(area=escape_markdown(view.area_name)))
         st.stop()
 
 
 def render_view_caption(view: View) -> None:
-    st.caption(
-        labels.WEEK_CAPTION.format(area=view.breadcrumb, week=view.week, start=view.week.start, end=view.week.end)
-    )
+    week, area = view.week, escape_markdown(view.breadcrumb)
+    st.caption(labels.WEEK_CAPTION.format(area=area, week=week, start=week.start, end=week.end))
 
 
 def render_indicator(key: str, figure: dict[str, Figure], trend: pd.Series | None = None) -> None:
