@@ -3,6 +3,8 @@ on any start after an import was interrupted before its refresh, recompute the w
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
@@ -16,28 +18,49 @@ from settings import Settings
 from ui import labels
 from ui.data import SETTINGS, engine, load_meta, refresh_lock
 
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int], None]
+
+
+def _needs_demo_city(meta: dict[str, str]) -> bool:
+    """Whether this is the embedded SQLite file with no data yet (a configured database is never filled)."""
+    if meta.get("data_kind") == "synthetic" and not has_accounts(engine()):
+        create_demo_accounts(engine(), now=datetime.now(TIMEZONE).replace(tzinfo=None))  # built before accounts
+    return not Settings.from_env().database_url and "data_kind" not in meta
+
+
+def _build_demo_city(progress: Progress) -> None:
+    until = last_complete_week(today_in_china()).end
+    build_sample(engine(), seed=20261122, until=until, size="demo", thresholds=SETTINGS.thresholds, progress=progress)
+
+
+def prepare_at_start() -> None:
+    """Before the server takes requests (server.py): build the demo city if need be, so that the sign-in page
+    can name its accounts and the first visitor waits for nothing. Progress goes to the log."""
+    if not _needs_demo_city(load_meta()):
+        return
+    log.info("building the synthetic demo city before the server takes requests")
+    shown: set[str] = set()
+
+    def progress(table: str, done: int, total: int) -> None:
+        if table not in shown:
+            shown.add(table)
+            log.info("demo city: %s", table)
+
+    _build_demo_city(progress)
+    log.info("demo city built")
+
 
 def ensure_demo_city() -> None:
-    """Build the synthetic demo city when the default database holds no data yet; give a synthetic city built
-    before accounts existed its demo accounts."""
-    meta = load_meta()
-    if meta.get("data_kind") == "synthetic" and not has_accounts(engine()):
-        create_demo_accounts(engine(), now=datetime.now(TIMEZONE).replace(tzinfo=None))
-    if Settings.from_env().database_url or "data_kind" in meta:
+    """In a script run (app.py without server.py, as in tests): the same, with a progress bar on the page."""
+    if not _needs_demo_city(load_meta()):
         return
     bar = st.progress(0.0, text=labels.FIRST_RUN_BUILDING)
 
     def progress(table: str, done: int, total: int) -> None:
         bar.progress(min(done / max(total, 1), 1.0), text=f"{labels.FIRST_RUN_BUILDING} {labels.LOAD_STAGES[table]}")
 
-    build_sample(
-        engine(),
-        seed=20261122,
-        until=last_complete_week(today_in_china()).end,
-        size="demo",
-        thresholds=SETTINGS.thresholds,
-        progress=progress,
-    )
+    _build_demo_city(progress)
     bar.empty()
 
 
