@@ -5,6 +5,7 @@ The table and workbook builders are pure (no st. calls) so they can be unit-test
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 import pandas as pd
@@ -131,6 +132,48 @@ def build_member_table(members: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns=labels.MEMBER_LIST_COLUMNS).reset_index(drop=True)
 
 
+CARD_LIMIT = 200  # a phone's list stays short; the export holds every row
+
+# Static CSS (no data in it): on a narrow screen each list is a column of cards instead of a wide grid.
+_NARROW_CSS = """<style>
+[class*="st-key-member_cards_"] { display: none; }
+@media (max-width: 640px) {
+  [class*="st-key-member_table_"] { display: none; }
+  [class*="st-key-member_cards_"] { display: block; }
+}
+.member-cards { list-style: none; margin: 0 !important; padding: 0 !important; }
+.member-card { border: 1px solid rgba(49, 51, 63, .15); border-radius: .5rem; padding: .6rem .8rem;
+  margin: 0 0 .5rem 0 !important; display: grid; grid-template-columns: 1fr auto; gap: .15rem .8rem; }
+.member-card .who { font-size: 1.1rem; font-weight: 600; }
+.member-card .days { font-size: 1.1rem; font-weight: 700; color: #8a1020; text-align: right; }
+.member-card .detail { color: #3E4C59; font-size: .95rem; grid-column: 1 / -1; }
+.member-cards-more { color: #3E4C59; font-size: .9rem; }
+</style>"""
+
+
+def member_cards_html(members: pd.DataFrame) -> str:
+    """One card per member (already masked), the longest without contact first: name and phone, days since
+    contact, liaison and last contact. Every value is escaped."""
+    shown = members.sort_values(ml.DAYS_SINCE_CONTACT, ascending=False, kind="stable").head(CARD_LIMIT)
+    cards = []
+    for member in shown.to_dict("records"):
+        liaison = member[c.LIAISON] if isinstance(member[c.LIAISON], str) else labels.AREAS_NO_LIAISON
+        last = member[ml.LAST_CONTACT_ON]
+        last = f"{pd.Timestamp(last):%Y-%m-%d}" if pd.notna(last) else labels.AREAS_CARD_NEVER
+        who = f"{member[c.NAME]} {member[ml.PHONE]}"
+        days = labels.AREAS_CARD_DAYS.format(days=member[ml.DAYS_SINCE_CONTACT])
+        detail = labels.AREAS_CARD_DETAIL.format(liaison=liaison, last=last)
+        cards.append(
+            f'<li class="member-card"><span class="who">{html.escape(who)}</span>'
+            f'<span class="days">{html.escape(days)}</span><span class="detail">{html.escape(detail)}</span></li>'
+        )
+    more = ""
+    if len(members) > CARD_LIMIT:
+        note = labels.AREAS_CARDS_MORE.format(shown=CARD_LIMIT, total=len(members))
+        more = f'<p class="member-cards-more">{html.escape(note)}</p>'
+    return f'<ul class="member-cards">{"".join(cards)}</ul>{more}'
+
+
 def build_list_workbook(view: View, kind: str, members: pd.DataFrame, *, now: datetime) -> bytes:
     """The .xlsx a grid worker gets: what list, where, which week, when exported (Beijing time), whether the
     data is synthetic; then the masked table."""
@@ -211,18 +254,22 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
         ]
     )
     days = {"overdue": overdue_days, "lost_contact": lost_contact_days, "all": None}
+    st.html(_NARROW_CSS)
     for tab, (kind, rows) in zip(tabs, lists.items(), strict=True):
         with tab:
             if rows.empty:
                 st.success(labels.AREAS_LIST_EMPTY[kind].format(area=escape_markdown(view.area_name)))
                 continue
             st.caption(labels.AREAS_LIST_RULES[kind].format(end=view.week.end, days=days[kind]))
-            st.dataframe(
-                build_member_table(rows),
-                column_config=_member_column_config(),
-                hide_index=True,
-                height=min(TABLE_MAX_HEIGHT, (len(rows) + 1) * 35 + 3),
-            )
+            with st.container(key=f"member_table_{kind}"):
+                st.dataframe(
+                    build_member_table(rows),
+                    column_config=_member_column_config(),
+                    hide_index=True,
+                    height=min(TABLE_MAX_HEIGHT, (len(rows) + 1) * 35 + 3),
+                )
+            with st.container(key=f"member_cards_{kind}"):
+                st.html(member_cards_html(rows))
             downloads.offer_download(
                 labels.AREAS_DOWNLOAD,
                 lambda account, kind=kind, rows=rows: _audited_workbook(view, kind, rows, account),

@@ -460,6 +460,10 @@ MEMBER_LIST_COLUMNS = {
 }
 FLOW_TYPE_LABELS = {"inflow": "流入", "outflow": "流出"}
 AREAS_NO_LIAISON = "未指定"
+AREAS_CARD_DAYS = "{days} 天未联系"
+AREAS_CARD_DETAIL = "联系人 {liaison} · 最近联系 {last}"
+AREAS_CARD_NEVER = "从未联系"
+AREAS_CARDS_MORE = "仅显示未联系最久的 {shown} 名（共 {total} 名），完整名单请导出。"
 # Role words a liaison entry may start with (网格员赵文涛): kept when the name after them is masked
 LIAISON_ROLES = ("社区干部", "网格员", "网格长", "楼栋长", "支委委员", "党支部书记", "党员志愿者")
 

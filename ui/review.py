@@ -75,6 +75,27 @@ SLIDE_CSS = Template("""
 .st-key-review_controls { align-items: center; flex-wrap: nowrap; }
 .st-key-review_controls button p, .st-key-review_controls a p { font-size: 20px; }
 .st-key-review_page_up, .st-key-review_page_down { display: none; }
+/* A phone, upright or on its side: the slide scrolls, sized by the screen's width, the controls wrap. */
+@media (max-width: 700px), (max-height: 500px) {
+  [data-testid="stMain"] { overflow: auto; }
+  [data-testid="stMainBlockContainer"] { height: auto; min-height: 100vh; padding: 3vh 4vw; }
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]:has(.st-key-review_body),
+  [data-testid="stMainBlockContainer"] [data-testid="stLayoutWrapper"]:has(.st-key-review_body),
+  .st-key-review_body { flex: none; overflow: visible !important; }
+  .st-key-review_body [data-testid="stPlotlyChart"] { height: 45vh; }
+  .review-label, .review-kicker, .review-columns h3 { font-size: clamp(22px, 6vw, 40px); }
+  .review-headline { font-size: clamp(56px, 16vw, 120px); white-space: normal; overflow-wrap: anywhere; }
+  .review-figures, .review-columns { flex-direction: column; align-items: flex-start; gap: 1.5vh; }
+  .review-kicker { margin-top: 2vh; }
+  .review-counter, .review-previous, .review-change, .review-line, .review-columns li, .review-note,
+  .review-footer { font-size: clamp(16px, 4.5vw, 28px); white-space: normal; }
+  .review-footer { flex-wrap: wrap; }
+  .st-key-review_controls { flex-wrap: wrap; }
+  .st-key-review_controls > div:first-child { flex: 1 0 100% !important; max-width: 100% !important; }
+  .st-key-review_body .xtick text, .st-key-review_body .ytick text { font-size: 14px !important; }
+  .st-key-review_body .gtitle { font-size: 18px !important; }
+  .st-key-review_controls button p, .st-key-review_controls a p { font-size: 16px; }
+}
 </style>
 """).substitute(good=GOOD, bad=BAD, primary=PRIMARY)  # the house colours: constants, never data
 
