@@ -23,12 +23,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ledgers import limits
 from ledgers.archive import check_workbook
 from ledgers.errors import LedgerFileError
 from ledgers.formats import LEDGERS, REPORT_HEADERS, Ledger
 
 CHUNK_ROWS = 200_000
-ARROW_BLOCK_BYTES = 16 << 20  # about 300,000 contact rows a chunk
 _SNIFF_BYTES = 1 << 20
 HEADER_SEARCH_ROWS = 10  # a title, a date line and a blank row may stand above the header
 SHEET_MARK = " › "  # file › sheet
@@ -263,12 +263,19 @@ def _top_rows(head: bytes, encoding: str) -> list[list[str]]:
     return [row for row in csv.reader(lines[:HEADER_SEARCH_ROWS])] if lines else []
 
 
-def _read_csv_arrow(source: Path | io.BytesIO, encoding: str, skip: int, width: int) -> Iterator[pd.DataFrame]:
+def _too_many_rows(last_row: int, name: str) -> None:
+    if last_row > limits.MAX_CSV_ROWS:
+        raise LedgerFileError("too_many_rows", name, f"{last_row:,}")
+
+
+def _read_csv_arrow(
+    source: Path | io.BytesIO, encoding: str, skip: int, width: int, name: str
+) -> Iterator[pd.DataFrame]:
     """Arrow's CSV reader: C++ speed, and Arrow strings that the checks work on without Python objects.
 
     Every cell is read as text. Raises pyarrow.ArrowInvalid if any row does not fit (a short row, a blank line,
-    bytes that are not UTF-8), found by a first pass before anything is returned: pandas' reader, more
-    forgiving, takes over then.
+    bytes that are not UTF-8, a line longer than a block), found by a first pass before anything is returned:
+    pandas' reader, more forgiving, takes over then. The first pass also counts the rows against the limit.
     """
     names = [f"c{i}" for i in range(width)]
     options = {
@@ -276,7 +283,7 @@ def _read_csv_arrow(source: Path | io.BytesIO, encoding: str, skip: int, width: 
             encoding="utf8" if encoding == "utf-8-sig" else encoding,  # Arrow skips a UTF-8 BOM itself
             skip_rows=skip,
             column_names=names,
-            block_size=ARROW_BLOCK_BYTES,
+            block_size=limits.MAX_LINE_BYTES,  # about 300,000 contact rows a chunk
         ),
         "parse_options": pacsv.ParseOptions(ignore_empty_lines=False),  # row numbers stay those of Excel
         "convert_options": pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
@@ -286,8 +293,10 @@ def _read_csv_arrow(source: Path | io.BytesIO, encoding: str, skip: int, width: 
         with pacsv.open_csv(source if isinstance(source, Path) else io.BytesIO(source.getvalue()), **options) as reader:
             yield from reader
 
-    for _ in batches():  # the first pass: every row must parse
-        pass
+    last_row = skip
+    for batch in batches():  # the first pass: every row must parse
+        last_row += batch.num_rows
+        _too_many_rows(last_row, name)
 
     def chunks() -> Iterator[pd.DataFrame]:
         offset = skip + 1
@@ -300,9 +309,12 @@ def _read_csv_arrow(source: Path | io.BytesIO, encoding: str, skip: int, width: 
     return chunks()
 
 
-def _read_csv_pandas(source: Path | io.BytesIO, encoding: str, skip: int, width: int) -> Iterator[pd.DataFrame]:
+def _read_csv_pandas(
+    source: Path | io.BytesIO, encoding: str, skip: int, width: int, name: str
+) -> Iterator[pd.DataFrame]:
     """pandas' reader: short rows padded, blank lines kept (as blank rows, skipped later), undecodable bytes
-    replaced by U+FFFD so that the check names the rows they are in."""
+    replaced by U+FFFD so that the check names the rows they are in. Past the row limit, the chunk that
+    crosses it raises LedgerFileError."""
     if isinstance(source, io.BytesIO):
         source.seek(0)
     reader = pd.read_csv(
@@ -324,12 +336,19 @@ def _read_csv_pandas(source: Path | io.BytesIO, encoding: str, skip: int, width:
     for frame in reader:
         frame.index = pd.RangeIndex(offset, offset + len(frame))
         offset += len(frame)
+        _too_many_rows(offset - 1, name)
         yield frame
 
 
 def _read_csv(source: Path | io.BytesIO, head: bytes, name: str) -> OpenedFile:
     encoding = _csv_encoding(head)
-    rows = _top_rows(head, encoding)
+    try:
+        rows = _top_rows(head, encoding)
+    except csv.Error as exc:  # a field past the csv module's 128 KB among the top rows
+        raise LedgerFileError("unreadable", name, type(exc).__name__) from exc
+    widest = max((len(row) for row in rows), default=0)
+    if widest > limits.MAX_COLUMNS:  # before the header checks and the parsers, which go by columns
+        raise LedgerFileError("too_many_columns", name, f"{widest:,}")
     if not any(any(clean_header(cell) for cell in row) for row in rows):
         raise LedgerFileError("empty", name)
     header_at = _header_row(rows)
@@ -340,11 +359,13 @@ def _read_csv(source: Path | io.BytesIO, head: bytes, name: str) -> OpenedFile:
     _check_headers(headers, name, _columns_with_data(preview))
     skip, width = header_at + 1, len(headers)
     try:
-        chunks = _read_csv_arrow(source, encoding, skip, width)
-    except (pa.ArrowInvalid, UnicodeDecodeError, StopIteration):
+        chunks = _read_csv_arrow(source, encoding, skip, width, name)
+    except (pa.ArrowInvalid, UnicodeDecodeError, StopIteration) as exc:
+        if "straddl" in str(exc):  # Arrow's words for a line longer than its block
+            raise LedgerFileError("line_too_long", name) from exc
         log.info("%s: not read by Arrow's CSV reader, reading with pandas", name)
         try:
-            chunks = _read_csv_pandas(source, encoding, skip, width)
+            chunks = _read_csv_pandas(source, encoding, skip, width, name)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise LedgerFileError("unreadable", name, type(exc).__name__) from exc
     return OpenedFile([_ledger_file(name, headers, chunks)], [])

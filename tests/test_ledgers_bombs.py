@@ -94,3 +94,29 @@ def test_a_sheet_is_read_in_chunks_with_excels_row_numbers(monkeypatch):
     chunks = list(open_ledger(lf.xlsx_bytes(rows), "x.xlsx").chunks)
     assert [list(chunk.index) for chunk in chunks] == [[3, 4], [5]]
     assert list(chunks[0]["手机号"]) == ["13800000001", "13800000001"]
+
+
+def test_a_csv_with_a_million_columns_is_refused_before_it_is_parsed():
+    data = ",".join(f"c{i}" for i in range(1_000_000)).encode() + b"\n1\n"
+    error = refusal(data, "wide.csv")
+    assert error.code == "too_many_columns" and int(error.detail.replace(",", "")) > limits.MAX_COLUMNS
+
+
+def test_a_csv_line_longer_than_a_block_is_refused(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_LINE_BYTES", 1 << 20)
+    row = "13800000001,2026-11-10,流入地党组织,电话\n".encode()
+    long_row = b"13800000001,2026-11-10," + b"x" * (2 << 20) + ",电话\n".encode()
+    data = lf.csv_bytes(lf.CONTACTS) + row * 20 + long_row + row * 60_000
+    assert refusal(data, "long.csv").code == "line_too_long"
+
+
+@pytest.mark.parametrize("tail", [b"", b"13800000001\n"], ids=["arrow", "pandas"])  # a short row: pandas reads it
+def test_a_csv_past_the_row_limit_is_refused(monkeypatch, tail):
+    monkeypatch.setattr(limits, "MAX_CSV_ROWS", 4)
+    error = refusal(lf.csv_bytes(lf.CONTACTS + lf.CONTACTS[1:]) + tail, "many.csv")
+    assert error.code == "too_many_rows"
+
+
+def test_a_huge_field_among_the_top_rows_is_unreadable_not_a_crash():
+    data = lf.csv_bytes(lf.CONTACTS) + b"1," + b"x" * 200_000 + b",a,b\n"
+    assert refusal(data, "field.csv").code == "unreadable"
