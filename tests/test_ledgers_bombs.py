@@ -1,9 +1,12 @@
 """Crafted files cost their uploader an error message, never the server: each is refused, with its reason,
-in this process (a reader that aborted here would take pytest with it)."""
+in this process (a reader that aborted here would take pytest with it), and a child that runs out of memory,
+aborts or overruns while vetting an upload is an error too."""
 
 from __future__ import annotations
 
+import io
 import string
+import time
 
 import ledger_files as lf
 import pytest
@@ -11,6 +14,7 @@ import pytest
 from ledgers import limits
 from ledgers.errors import LedgerFileError
 from ledgers.reading import open_ledger, open_ledgers
+from ledgers.sandbox import run_limited, vet
 
 HEADER = "".join(lf.text_cell(f"{column}1", header) for column, header in zip("ABCD", lf.CONTACTS[0], strict=True))
 
@@ -120,3 +124,49 @@ def test_a_csv_past_the_row_limit_is_refused(monkeypatch, tail):
 def test_a_huge_field_among_the_top_rows_is_unreadable_not_a_crash():
     data = lf.csv_bytes(lf.CONTACTS) + b"1," + b"x" * 200_000 + b",a,b\n"
     assert refusal(data, "field.csv").code == "unreadable"
+
+
+def test_vetting_reads_the_upload_in_a_child_and_sends_back_its_first_rows():
+    vetted = vet(lf.csv_bytes(lf.MEMBERS), "台账.csv")
+    [preview] = vetted.ledgers
+    assert (preview.name, preview.ledger.kind, preview.rows) == ("台账.csv", "members", 3)
+    assert list(preview.head.index) == [2, 3, 4] and list(preview.head["姓名"]) == ["张三", "李四", "王五"]
+
+
+def test_vetting_passes_the_readers_refusal_on():
+    error = pytest.raises(LedgerFileError, vet, sheet_with("XFD1048576"), "bomb.xlsx").value
+    assert (error.code, error.name) == ("too_many_columns", "bomb.xlsx")
+
+
+def hog(content: bytes, name: str) -> dict:
+    """In a child: ask for more memory than it may have."""
+    return {"held": len(bytearray(4 << 30))}
+
+
+def calamine_unchecked(content: bytes, name: str) -> dict:
+    """In a child: what the reader did before, calamine on a crafted workbook with no check first."""
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    return {"rows": workbook.get_sheet_by_name(workbook.sheet_names[0]).height}
+
+
+def dawdle(content: bytes, name: str) -> dict:
+    time.sleep(60)
+    return {}
+
+
+def test_a_child_past_its_memory_limit_is_an_error_not_a_crash():
+    error = pytest.raises(LedgerFileError, run_limited, f"{__name__}:hog", b"", "big.xlsx", memory_bytes=1 << 30).value
+    assert (error.code, error.name) == ("out_of_memory", "big.xlsx")
+
+
+def test_calamine_aborting_in_a_child_is_an_error_not_a_crash():
+    bomb = sheet_with("XFD1048576")
+    error = pytest.raises(LedgerFileError, run_limited, f"{__name__}:calamine_unchecked", bomb, "bomb.xlsx").value
+    assert error.code == "out_of_memory" and error.detail.startswith("exit -")  # killed by a signal: SIGABRT
+
+
+def test_a_child_past_its_time_is_stopped():
+    error = pytest.raises(LedgerFileError, run_limited, f"{__name__}:dawdle", b"", "slow.csv", timeout_seconds=2).value
+    assert (error.code, error.detail) == ("timeout", "2")
