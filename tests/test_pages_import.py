@@ -139,3 +139,14 @@ def test_an_empty_database_refuses_a_batch_without_areas(monkeypatch, sqlite_url
     assert not app.exception
     assert [e.value for e in app.error] == [labels.IMPORT_REFUSED["areas_needed"]]
     assert state(sqlite_url)[2] == 0
+
+
+def test_the_limits_are_said_and_a_crafted_workbook_costs_its_uploader_a_message(monkeypatch, sqlite_url):
+    app = import_page(monkeypatch, sqlite_url, "clerk")
+    assert any("1,048,576 行" in c.value and "200 列" in c.value for c in app.caption)  # before any upload
+    header = lf.text_cell("A1", "手机号")
+    bomb = lf.raw_xlsx(f'<row r="1">{header}</row><row r="1048576">{lf.text_cell("XFD1048576", "x")}</row>')
+    app = app.file_uploader[0].set_value([("bomb.xlsx", bomb, "application/octet-stream")]).run()
+    assert not app.exception
+    [error] = [e.value for e in app.error]
+    assert error.startswith("bomb") and "数据至少有 16,384 列，超过 200 列的上限" in error
