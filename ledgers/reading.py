@@ -11,9 +11,10 @@ import codecs
 import csv
 import difflib
 import io
+import itertools
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -22,25 +23,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ledgers import limits
+from ledgers.archive import check_workbook
+from ledgers.errors import LedgerFileError
 from ledgers.formats import LEDGERS, REPORT_HEADERS, Ledger
 
 CHUNK_ROWS = 200_000
-ARROW_BLOCK_BYTES = 16 << 20  # about 300,000 contact rows a chunk
 _SNIFF_BYTES = 1 << 20
 HEADER_SEARCH_ROWS = 10  # a title, a date line and a blank row may stand above the header
 SHEET_MARK = " › "  # file › sheet
 
 log = logging.getLogger(__name__)
-
-
-class LedgerFileError(Exception):
-    """A file (or sheet) that cannot be read or used as a ledger, and why."""
-
-    def __init__(self, code: str, name: str, detail: str = "") -> None:
-        super().__init__(f"{name}: {code} {detail}".strip())
-        self.code = code  # unreadable | unknown_kind | empty | duplicate_header | blank_header | formula_header
-        self.name = name
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -164,51 +157,104 @@ def _csv_encoding(head: bytes) -> str:
         return "gb18030"
 
 
-def _sheet_frames(rows: list[list[object]], header_at: int) -> Iterator[pd.DataFrame]:
-    width = len(rows[header_at])
-    body = rows[header_at + 1 :]
-    first_row = header_at + 2  # Excel's row number of the first row under the header
-
-    for start in range(0, max(len(body), 1), CHUNK_ROWS):
-        part = [list(row[:width]) + [None] * (width - len(row)) for row in body[start : start + CHUNK_ROWS]]
-        frame = pd.DataFrame(part, columns=range(width), dtype=object) if part else pd.DataFrame(columns=range(width))
-        frame.index = pd.RangeIndex(start + first_row, start + first_row + len(frame))
-        yield frame
+@dataclass(frozen=True)
+class _Sheet:
+    title: str
+    rows: Callable[[], Iterator[list[object]]]  # every row from Excel's row 1, read afresh at each call
 
 
-def _columns_with_data(rows: list[list[object]]) -> set[int]:
-    return {i for row in rows for i, cell in enumerate(row) if cell is not None and str(cell).strip()}
+def _calamine_rows(sheet: object) -> Callable[[], Iterator[list[object]]]:
+    """The sheet's rows one at a time, from Excel's row 1 and column A: python-calamine's iter_rows gives
+    the rows above the first cell used as blanks, but starts each row at the first column used."""
+    left = sheet.start[1] if sheet.start else 0
+
+    def rows() -> Iterator[list[object]]:
+        for row in sheet.iter_rows():
+            yield [""] * left + row if left else row
+
+    return rows
 
 
-def _read_xlsx(data: bytes, name: str) -> OpenedFile:
+def _open_sheets(data: bytes, name: str) -> list[_Sheet]:
+    """The workbook's sheets, by calamine, or by openpyxl where calamine refuses a valid file. Only after
+    check_workbook: both hold what a sheet's cells span."""
     try:
         from python_calamine import CalamineWorkbook
 
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = {
-            sheet: workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False) for sheet in workbook.sheet_names
-        }
+        return [_Sheet(title, _calamine_rows(workbook.get_sheet_by_name(title))) for title in workbook.sheet_names]
     except Exception:  # noqa: BLE001 - calamine rejects some valid files; openpyxl is the fallback
         try:
             from openpyxl import load_workbook
 
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheets = {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook}
+            tables = {}
+            for sheet in load_workbook(io.BytesIO(data), read_only=True, data_only=True):
+                sheet.reset_dimensions()  # each row as written, not padded to the declared dimension
+                tables[sheet.title] = [list(row) for row in sheet.iter_rows(values_only=True)]
         except Exception as exc:  # noqa: BLE001 - any failure means the file cannot be read
             raise LedgerFileError("unreadable", name, type(exc).__name__) from exc
-    if not any(any(clean_header(cell) for row in rows for cell in row) for rows in sheets.values()):
-        raise LedgerFileError("empty", name)
-    ledgers, skipped = [], []
-    for sheet, rows in sheets.items():
-        label = f"{name}{SHEET_MARK}{sheet}" if len(sheets) > 1 else name
-        header_at = _header_row(rows)
+        return [_Sheet(title, rows.__iter__) for title, rows in tables.items()]
+
+
+def _has_data(cell: object) -> bool:
+    return cell is not None and bool(str(cell).strip())
+
+
+def _columns_with_data(rows: list[list[object]]) -> set[int]:
+    return {i for row in rows for i, cell in enumerate(row) if _has_data(cell)}
+
+
+def _shape(header: list[object], rows: Iterable[list[object]]) -> tuple[int, set[int]]:
+    """The widest row's width, and the columns without a header that hold data, in one pass over the rows."""
+    unnamed = {i for i, cell in enumerate(header) if not clean_header(cell)}
+    width, filled = len(header), set()
+    for row in rows:
+        if len(row) > width:
+            unnamed.update(range(width, len(row)))
+            width = len(row)
+        found = {i for i in unnamed if i < len(row) and _has_data(row[i])}
+        if found:
+            filled |= found
+            unnamed -= found
+    return width, filled
+
+
+def _sheet_frames(sheet: _Sheet, header_at: int, width: int) -> Iterator[pd.DataFrame]:
+    """The rows under the header, CHUNK_ROWS at a time, each frame indexed by Excel's row numbers."""
+    rows = itertools.islice(sheet.rows(), header_at + 1, None)
+    first_row = header_at + 2  # Excel's row number of the first row under the header
+    while part := [list(row[:width]) + [None] * (width - len(row)) for row in itertools.islice(rows, CHUNK_ROWS)]:
+        frame = pd.DataFrame(part, columns=range(width), dtype=object)
+        frame.index = pd.RangeIndex(first_row, first_row + len(frame))
+        first_row += len(frame)
+        yield frame
+    if first_row == header_at + 2:  # a header over nothing: one empty frame
+        frame = pd.DataFrame(columns=range(width))
+        frame.index = pd.RangeIndex(first_row, first_row)
+        yield frame
+
+
+def _read_xlsx(data: bytes, name: str) -> OpenedFile:
+    check_workbook(data, name)
+    sheets = _open_sheets(data, name)
+    ledgers, skipped, tops = [], [], []
+    for sheet in sheets:
+        label = f"{name}{SHEET_MARK}{sheet.title}" if len(sheets) > 1 else name
+        rows = sheet.rows()
+        top = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+        tops.append(top)
+        header_at = _header_row(top)
         if header_at is None:
             skipped.append(label)
             continue
-        _check_headers(rows[header_at], label, _columns_with_data(rows[header_at + 1 :]))
-        ledgers.append(_ledger_file(label, rows[header_at], _sheet_frames(rows, header_at)))
+        width, filled = _shape(top[header_at], itertools.chain(top[header_at + 1 :], rows))
+        header = list(top[header_at]) + [None] * (width - len(top[header_at]))
+        _check_headers(header, label, filled)
+        ledgers.append(_ledger_file(label, header, _sheet_frames(sheet, header_at, width)))
     if not ledgers:
-        raise _unknown_kind(next(rows for rows in sheets.values() if rows), name)
+        if not any(_has_data(cell) for sheet in sheets for row in sheet.rows() for cell in row):
+            raise LedgerFileError("empty", name)
+        raise _unknown_kind(next(top for top in tops if top), name)
     return OpenedFile(ledgers, skipped)
 
 
@@ -217,12 +263,19 @@ def _top_rows(head: bytes, encoding: str) -> list[list[str]]:
     return [row for row in csv.reader(lines[:HEADER_SEARCH_ROWS])] if lines else []
 
 
-def _read_csv_arrow(source: Path | io.BytesIO, encoding: str, skip: int, width: int) -> Iterator[pd.DataFrame]:
+def _too_many_rows(last_row: int, name: str) -> None:
+    if last_row > limits.MAX_CSV_ROWS:
+        raise LedgerFileError("too_many_rows", name, f"{last_row:,}")
+
+
+def _read_csv_arrow(
+    source: Path | io.BytesIO, encoding: str, skip: int, width: int, name: str
+) -> Iterator[pd.DataFrame]:
     """Arrow's CSV reader: C++ speed, and Arrow strings that the checks work on without Python objects.
 
     Every cell is read as text. Raises pyarrow.ArrowInvalid if any row does not fit (a short row, a blank line,
-    bytes that are not UTF-8), found by a first pass before anything is returned: pandas' reader, more
-    forgiving, takes over then.
+    bytes that are not UTF-8, a line longer than a block), found by a first pass before anything is returned:
+    pandas' reader, more forgiving, takes over then. The first pass also counts the rows against the limit.
     """
     names = [f"c{i}" for i in range(width)]
     options = {
@@ -230,7 +283,7 @@ def _read_csv_arrow(source: Path | io.BytesIO, encoding: str, skip: int, width: 
             encoding="utf8" if encoding == "utf-8-sig" else encoding,  # Arrow skips a UTF-8 BOM itself
             skip_rows=skip,
             column_names=names,
-            block_size=ARROW_BLOCK_BYTES,
+            block_size=limits.MAX_LINE_BYTES,  # about 300,000 contact rows a chunk
         ),
         "parse_options": pacsv.ParseOptions(ignore_empty_lines=False),  # row numbers stay those of Excel
         "convert_options": pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
@@ -240,8 +293,10 @@ def _read_csv_arrow(source: Path | io.BytesIO, encoding: str, skip: int, width: 
         with pacsv.open_csv(source if isinstance(source, Path) else io.BytesIO(source.getvalue()), **options) as reader:
             yield from reader
 
-    for _ in batches():  # the first pass: every row must parse
-        pass
+    last_row = skip
+    for batch in batches():  # the first pass: every row must parse
+        last_row += batch.num_rows
+        _too_many_rows(last_row, name)
 
     def chunks() -> Iterator[pd.DataFrame]:
         offset = skip + 1
@@ -254,9 +309,12 @@ def _read_csv_arrow(source: Path | io.BytesIO, encoding: str, skip: int, width: 
     return chunks()
 
 
-def _read_csv_pandas(source: Path | io.BytesIO, encoding: str, skip: int, width: int) -> Iterator[pd.DataFrame]:
+def _read_csv_pandas(
+    source: Path | io.BytesIO, encoding: str, skip: int, width: int, name: str
+) -> Iterator[pd.DataFrame]:
     """pandas' reader: short rows padded, blank lines kept (as blank rows, skipped later), undecodable bytes
-    replaced by U+FFFD so that the check names the rows they are in."""
+    replaced by U+FFFD so that the check names the rows they are in. Past the row limit, the chunk that
+    crosses it raises LedgerFileError."""
     if isinstance(source, io.BytesIO):
         source.seek(0)
     reader = pd.read_csv(
@@ -278,12 +336,19 @@ def _read_csv_pandas(source: Path | io.BytesIO, encoding: str, skip: int, width:
     for frame in reader:
         frame.index = pd.RangeIndex(offset, offset + len(frame))
         offset += len(frame)
+        _too_many_rows(offset - 1, name)
         yield frame
 
 
 def _read_csv(source: Path | io.BytesIO, head: bytes, name: str) -> OpenedFile:
     encoding = _csv_encoding(head)
-    rows = _top_rows(head, encoding)
+    try:
+        rows = _top_rows(head, encoding)
+    except csv.Error as exc:  # a field past the csv module's 128 KB among the top rows
+        raise LedgerFileError("unreadable", name, type(exc).__name__) from exc
+    widest = max((len(row) for row in rows), default=0)
+    if widest > limits.MAX_COLUMNS:  # before the header checks and the parsers, which go by columns
+        raise LedgerFileError("too_many_columns", name, f"{widest:,}")
     if not any(any(clean_header(cell) for cell in row) for row in rows):
         raise LedgerFileError("empty", name)
     header_at = _header_row(rows)
@@ -294,11 +359,13 @@ def _read_csv(source: Path | io.BytesIO, head: bytes, name: str) -> OpenedFile:
     _check_headers(headers, name, _columns_with_data(preview))
     skip, width = header_at + 1, len(headers)
     try:
-        chunks = _read_csv_arrow(source, encoding, skip, width)
-    except (pa.ArrowInvalid, UnicodeDecodeError, StopIteration):
+        chunks = _read_csv_arrow(source, encoding, skip, width, name)
+    except (pa.ArrowInvalid, UnicodeDecodeError, StopIteration) as exc:
+        if "straddl" in str(exc):  # Arrow's words for a line longer than its block
+            raise LedgerFileError("line_too_long", name) from exc
         log.info("%s: not read by Arrow's CSV reader, reading with pandas", name)
         try:
-            chunks = _read_csv_pandas(source, encoding, skip, width)
+            chunks = _read_csv_pandas(source, encoding, skip, width, name)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise LedgerFileError("unreadable", name, type(exc).__name__) from exc
     return OpenedFile([_ledger_file(name, headers, chunks)], [])

@@ -9,6 +9,7 @@ from ui.importing import (
     import_requested,
     may_replace_sample,
     render_first_admin,
+    render_limits,
     render_preview,
     render_report,
     render_templates,
@@ -25,7 +26,7 @@ with friendly_errors():
 if synthetic:
     st.warning(labels.SYNTHETIC_BANNER)
 st.write(labels.IMPORT_INTRO)
-st.caption(labels.IMPORT_LIMIT.format(mb=SETTINGS.upload_limit_mb))
+render_limits()
 st.write(labels.IMPORT_TEMPLATES)
 render_templates()
 if synthetic and not may_replace_sample(current_account()):
@@ -42,7 +43,7 @@ files = []
 for upload in uploads:
     if upload.size > SETTINGS.upload_limit_mb * 1024 * 1024:
         st.error(labels.IMPORT_TOO_LARGE.format(file=escape_markdown(upload.name), mb=SETTINGS.upload_limit_mb))
-    elif render_preview(upload.name, upload.getvalue()):
+    elif render_preview(upload.name, upload.getvalue()):  # read whole in a memory-limited child first
         files.append((upload.name, upload.getvalue()))
 
 first_admin = None

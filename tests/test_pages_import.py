@@ -151,3 +151,14 @@ def test_an_uploaded_file_s_name_reaches_markdown_as_text(monkeypatch, sqlite_ur
     app = app.file_uploader[0].set_value([(name, lf.csv_bytes(lf.AREAS), "text/csv")]).run()
     assert not app.exception
     assert [e.value for e in app.error] == [labels.IMPORT_TOO_LARGE.format(file=escape_markdown(name), mb=0)]
+
+
+def test_the_limits_are_said_and_a_crafted_workbook_costs_its_uploader_a_message(monkeypatch, sqlite_url):
+    app = import_page(monkeypatch, sqlite_url, "clerk")
+    assert any("1,048,576 行" in c.value and "200 列" in c.value for c in app.caption)  # before any upload
+    header = lf.text_cell("A1", "手机号")
+    bomb = lf.raw_xlsx(f'<row r="1">{header}</row><row r="1048576">{lf.text_cell("XFD1048576", "x")}</row>')
+    app = app.file_uploader[0].set_value([("bomb.xlsx", bomb, "application/octet-stream")]).run()
+    assert not app.exception
+    [error] = [e.value for e in app.error]
+    assert error.startswith("bomb") and "数据至少有 16,384 列，超过 200 列的上限" in error

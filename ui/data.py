@@ -24,6 +24,8 @@ from data_access.maps import fetch_member_locations
 from data_access.members import fetch_member_list, fetch_member_record
 from data_access.records import fetch_stations
 from data_access.stations import fetch_station_visit_counts, fetch_visit_times
+from ledgers.errors import LedgerFileError
+from ledgers.sandbox import Vetted, vet
 from metrics import columns as c
 from metrics.density import MEMBERS, compute_density_grid, compute_open_station_points
 from metrics.member_lists import compute_member_list
@@ -247,6 +249,17 @@ def load_member_list(week: str, area: str, data_version: str, scope: str) -> pd.
     return compute_member_list(
         masked, end=end, overdue_days=thresholds.overdue_days, lost_contact_days=thresholds.lost_contact_days
     )
+
+
+@st.cache_data(ttl=SETTINGS.cache_ttl_seconds, max_entries=32, show_spinner=False)
+def load_vetted_upload(name: str, digest: str, _content: bytes) -> Vetted | LedgerFileError:
+    """An upload read whole in a child process held to a memory limit (ledgers/sandbox.py): its preview, or
+    why it was refused. Keyed by name and content digest, so a rerun of the import page reads nothing again,
+    a refusal included (hence returned, not raised)."""
+    try:
+        return vet(_content, name)
+    except LedgerFileError as exc:
+        return exc
 
 
 def read_member_record(member_id: int, scope: str) -> dict | None:

@@ -55,8 +55,33 @@ def file_error_message(code: str, name: str, detail: str, *, separator: str = "\
         "duplicate_header": labels.IMPORT_DUPLICATE_HEADER,
         "blank_header": labels.IMPORT_BLANK_HEADER,
         "formula_header": labels.IMPORT_FORMULA_HEADER,
+        "too_large": labels.IMPORT_UNZIPPED_TOO_LARGE,
+        "zip_bomb": labels.IMPORT_ZIP_BOMB,
+        "too_many_rows": labels.IMPORT_TOO_MANY_ROWS,
+        "too_many_columns": labels.IMPORT_TOO_MANY_COLUMNS,
+        "too_many_cells": labels.IMPORT_TOO_MANY_CELLS,
+        "line_too_long": labels.IMPORT_LINE_TOO_LONG,
+        "out_of_memory": labels.IMPORT_OUT_OF_MEMORY,
+        "timeout": labels.IMPORT_TIMEOUT,
     }
-    return messages.get(code, labels.IMPORT_UNREADABLE).format(file=name, detail=detail)
+    return messages.get(code, labels.IMPORT_UNREADABLE).format(file=name, detail=detail, **limit_figures())
+
+
+def limit_figures() -> dict[str, str]:
+    """The limits of ledgers/limits.py as people read them, for the messages and the caption that state them."""
+    from ledgers import limits
+
+    return {
+        "sheet_rows": f"{limits.MAX_SHEET_ROWS:,}",
+        "csv_rows": f"{limits.MAX_CSV_ROWS:,}",
+        "columns": f"{limits.MAX_COLUMNS:,}",
+        "cells": f"{limits.MAX_CELLS:,}",
+        "unzipped_mb": f"{limits.MAX_XLSX_UNCOMPRESSED_BYTES >> 20:,}",
+        "ratio": f"{limits.MAX_COMPRESSION_RATIO:,}",
+        "line_mb": f"{limits.MAX_LINE_BYTES >> 20:,}",
+        "memory_gb": f"{limits.VET_MEMORY_BYTES / (1 << 30):g}",
+        "seconds": f"{limits.VET_TIMEOUT_SECONDS:,}",
+    }
 
 
 def file_summary(report: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
@@ -9,13 +10,13 @@ import streamlit as st
 
 from data_access.areas import AreaPath
 from ledgers.formats import LEDGERS
-from ledgers.reading import SHEET_MARK, LedgerFileError, open_ledgers
+from ledgers.reading import SHEET_MARK, LedgerFileError
 from ledgers.writing import template_xlsx, to_xlsx_bytes
 from services.accounts import Account, AccountError, NewAccount, prepare_account
 from services.importing import FileReport, ImportRefusedError, import_files
 from ui import downloads, formatting, labels
 from ui.auth import continue_as, now_local
-from ui.data import SETTINGS, engine
+from ui.data import SETTINGS, engine, load_vetted_upload
 from ui.text import escape_markdown
 
 XLSX = downloads.XLSX
@@ -31,18 +32,25 @@ def render_templates() -> None:
             st.download_button(ledger.title, template_xlsx(ledger), file_name=f"{ledger.title}模板.xlsx", mime=XLSX)
 
 
+def render_limits() -> None:
+    """What the page accepts, the readers' limits included, said before anything is uploaded."""
+    st.caption(labels.IMPORT_LIMIT.format(mb=SETTINGS.upload_limit_mb, **formatting.limit_figures()))
+
+
 def render_preview(name: str, content: bytes) -> bool:
-    """Each ledger the file holds, with its first rows; False (with the reason shown) when it holds none."""
-    try:
-        contents = open_ledgers(content, name)
-        heads = [(opened, next(opened.chunks).head(5)) for opened in contents.ledgers]
-    except LedgerFileError as exc:
-        st.error(escape_markdown(file_error_message(exc)))
+    """Each ledger the file holds, with its first rows; False (with the reason shown) when it holds none.
+
+    The file is read whole in a child process first: a file that would exhaust the server's memory costs
+    its uploader this message, and only a file that passed reaches run_import, which reads it in the server.
+    """
+    vetted = load_vetted_upload(name, hashlib.sha256(content).hexdigest(), content)
+    if isinstance(vetted, LedgerFileError):
+        st.error(escape_markdown(file_error_message(vetted)))
         return False
-    for opened, head in heads:
-        st.caption(escape_markdown(labels.IMPORT_PREVIEW.format(file=opened.name, ledger=opened.ledger.title)))
-        st.dataframe(head.astype(str), width="stretch")
-    for sheet in contents.skipped_sheets:
+    for preview in vetted.ledgers:
+        st.caption(escape_markdown(labels.IMPORT_PREVIEW.format(file=preview.name, ledger=preview.ledger.title)))
+        st.dataframe(preview.head, width="stretch")
+    for sheet in vetted.skipped_sheets:
         st.caption(escape_markdown(labels.IMPORT_SKIPPED_SHEET.format(file=sheet)))
     return True
 

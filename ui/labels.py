@@ -154,6 +154,27 @@ IMPORT_BLANK_HEADER = (
     "{file}：第 {detail} 列有数据但没有表头（或表头是未计算的公式），请补上文字表头（或删去该列）后重新导入。"
 )
 IMPORT_FORMULA_HEADER = "{file}：表头是公式（{detail}），请改为文字后重新导入。"
+# Past a limit of ledgers/limits.py; the figures come from ui.formatting.limit_figures().
+IMPORT_UNZIPPED_TOO_LARGE = (
+    "{file}：解压后约 {detail} MB，超过 {unzipped_mb} MB 的上限，未导入。请分成几个文件后重新导入。"
+)
+IMPORT_ZIP_BOMB = (
+    "{file}：文件内容的压缩比异常（约 {detail} 倍，正常的表格不超过 {ratio} 倍），可能是恶意构造的文件，未导入。"
+)
+IMPORT_TOO_MANY_ROWS = (
+    "{file}：数据至少有 {detail} 行，超过上限（每张工作表 {sheet_rows} 行，CSV {csv_rows} 行），未导入。"
+    "请分成几个文件后重新导入。"
+)
+IMPORT_TOO_MANY_COLUMNS = "{file}：数据至少有 {detail} 列，超过 {columns} 列的上限，未导入。请删去多余的列后重新导入。"
+IMPORT_TOO_MANY_CELLS = (
+    "{file}：各工作表的数据区域（从 A1 到有内容的最后一行、最后一列）共 {detail} 个单元格，超过 {cells} 个的上限，"
+    "未导入。请删去远处多余的内容，或分成几个文件后重新导入。"
+)
+IMPORT_LINE_TOO_LONG = "{file}：有一行超过 {line_mb} MB，不是台账的一行，未导入。请检查文件是否为正确的 CSV。"
+IMPORT_OUT_OF_MEMORY = (
+    "{file}：读取该文件所需内存超过 {memory_gb} GB 的上限（或读取时异常中止），未导入。请分成几个较小的文件后重新导入。"
+)
+IMPORT_TIMEOUT = "{file}：读取该文件超过 {seconds} 秒仍未完成，未导入。请分成几个较小的文件后重新导入。"
 IMPORT_NEAR_MISS = "可能写错的表头：{hints}"
 IMPORT_UNKNOWN_KIND = "{file}：无法识别台账类型，表头为：{headers}。各台账至少应有以下表头：\n{expected}"
 IMPORT_SYNTHETIC = (
@@ -189,7 +210,10 @@ EXPORT_FILE = "  {file}：{rows:,} 行"
 PAGE_IMPORT = "数据导入"
 IMPORT_TITLE = "数据导入"
 IMPORT_INTRO = "上传流动党员台账、联系记录等 Excel（.xlsx）或 CSV 文件，可一次上传多个，系统按表头自动识别台账类型。"
-IMPORT_LIMIT = "单个文件不超过 {mb} MB。CSV 可为 UTF-8 或 GBK 编码。"
+IMPORT_LIMIT = (
+    "单个文件不超过 {mb} MB。CSV 可为 UTF-8 或 GBK 编码。每张工作表不超过 {sheet_rows} 行，CSV 不超过 {csv_rows} 行，"
+    "均不超过 {columns} 列；.xlsx 解压后不超过 {unzipped_mb} MB。"
+)
 IMPORT_TEMPLATES = "下载导入模板（含填写说明）"
 IMPORT_UPLOAD = "选择台账文件"
 IMPORT_HINT = "请先选择文件。同一文件重复导入不会产生重复数据。"
