@@ -11,6 +11,7 @@ import streamlit as st
 from ui import labels
 from ui.auth import render_account_box, render_sign_in, signed_in_account
 from ui.first_run import ensure_demo_city, refresh_stale_figures
+from ui.phone import close_sidebar_on_narrow_screens
 from ui.widgets import friendly_errors
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -51,4 +52,5 @@ page = st.navigation(
     pages_by_role.get(account.role, {labels.NAV_SECTION_ANALYSIS: analysis, labels.NAV_SECTION_MEETING: [review]})
 )
 render_account_box(account)
+close_sidebar_on_narrow_screens(page.url_path)
 page.run()

@@ -1,0 +1,32 @@
+"""What a phone needs that Streamlit does not do: the sidebar, opened to choose a page, closes again.
+
+Streamlit leaves its sidebar open over the page after a page is chosen from it, so on a narrow screen a
+secretary had to close it by hand after every move. A tiny static script (no data in it) closes it once per
+page shown, on screens narrower than Streamlit's own breakpoint for the overlaid sidebar.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+NARROW_PX = 768  # below this Streamlit lays the sidebar over the page instead of beside it
+
+_CLOSE_SIDEBAR = """<script>
+(() => {
+  const parent = window.parent;
+  if (parent.innerWidth >= %(narrow)d) return;
+  const close = parent.document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  const sidebar = parent.document.querySelector('[data-testid="stSidebar"]');
+  if (close && sidebar && sidebar.getBoundingClientRect().right > 0) close.click();
+})(); /* shown for the page %(page)s */
+</script>"""
+
+
+def close_sidebar_on_narrow_screens(page: str) -> None:
+    """Close the overlaid sidebar once for this page: Streamlit runs a component's script again only when its
+    HTML changes, so the page's name is in it. Drawn in the sidebar, where its empty frame takes no room."""
+    with st.sidebar:
+        components.html(_CLOSE_SIDEBAR % {"narrow": NARROW_PX, "page": re.sub(r"[^\w-]", "", page)}, height=0)
