@@ -79,6 +79,20 @@ def test_the_browser_s_session_cookie_signs_the_tab_in(monkeypatch, demo_url):
     assert not app.exception and len(app.metric) >= 14
 
 
+def test_a_connection_without_the_tab_s_cookie_gets_no_signed_in_page(monkeypatch, demo_url):
+    """A socket that names a signed-in tab's Streamlit session (it shows in upload URLs) but carries another
+    cookie, or none, does not inherit the tab."""
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    app = app_test("city")
+    token = app.session_state["session_token"]
+    for cookies, signed_in in (({SESSION_COOKIE: token}, True), ({}, False)):
+        client = SimpleNamespace(cookies=cookies)
+        monkeypatch.setattr("streamlit.runtime.context._get_client_context", lambda client=client: client)
+        app.run()
+        assert bool(app.metric) == signed_in
+    assert shows_the_way_to_sign_in(app, labels.SESSION_ENDED["ended"])
+
+
 def test_an_idle_session_ends(monkeypatch, demo_url):
     monkeypatch.setenv("DATABASE_URL", demo_url)
     app = app_test("city")

@@ -213,3 +213,94 @@ def test_a_clear_cache_message_from_the_socket_is_dropped():
     back = BackMsg()
     back.ParseFromString(received["bytes"])
     assert back.WhichOneof("type") == "rerun_script"
+
+
+def test_a_form_cookie_someone_else_set_is_replaced_never_echoed(client):
+    """A sibling site or another port of this host can set the form's cookie; it never reaches the page."""
+    client.cookies.set("dashboard_sign_in_form", 'x"><img src=x onerror=alert(document.domain)>', path="/signin")
+    page = client.get("/signin")
+    assert "<img" not in page.text and "onerror" not in page.text
+    fresh = re.search(r"dashboard_sign_in_form=([^;]+)", page.headers["set-cookie"]).group(1)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", fresh) and _form_token(page.text) == fresh
+
+
+@pytest.mark.parametrize("token", ["令牌", "x" * 32])
+def test_a_form_token_not_issued_here_is_refused_without_a_crash(client, token):
+    client.get("/signin")
+    answer = client.post("/signin", data={"csrf": token, "name": "demo-city", "password": DEMO_PASSWORD})
+    assert answer.status_code == 200 and labels.SIGN_IN_BAD_FORM in answer.text
+
+
+def test_a_chunked_form_is_refused_unread(client):
+    """h11 follows the chunks past any Content-Length beside them, so a chunked body is never read."""
+
+    def endless():
+        yield b"name=" + b"x" * 1000
+        yield b"x" * 1000
+
+    answer = client.post("/signin", content=endless(), headers={"content-type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 413
+
+
+def test_a_forwarded_address_nobody_vouches_for_shares_one_count(monkeypatch):
+    def request(headers: dict[str, str]):
+        scope = {"type": "http", "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+                 "client": ("10.9.9.9", 5000)}  # fmt: skip
+        return ui.web.Request(scope)
+
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    assert ui.web.sign_in_source(request({})) == "10.9.9.9"
+    assert ui.web.sign_in_source(request({"x-forwarded-for": "10.9.9.9"})) == ui.web.FORWARDED_UNTRUSTED
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "192.0.2.1")  # the proxy named: uvicorn's address is believed
+    assert ui.web.sign_in_source(request({"x-forwarded-for": "10.9.9.9"})) == "10.9.9.9"
+
+
+def _socket_answer(origin: str | None) -> list[dict]:
+    import anyio
+
+    sent: list[dict] = []
+
+    async def inner(scope, receive, send):
+        await send({"type": "websocket.accept"})
+
+    async def receive():
+        return {"type": "websocket.connect"}
+
+    async def send(message):
+        sent.append(message)
+
+    headers = [(b"host", b"127.0.0.1:8501")] + ([(b"origin", origin.encode())] if origin else [])
+    scope = {"type": "websocket", "path": "/_stcore/stream", "headers": headers}
+    anyio.run(Gate(inner), scope, receive, send)
+    return sent
+
+
+def test_a_socket_opened_by_another_site_is_closed_before_streamlit_sees_it():
+    """Streamlit lets any port of this host in, and the browser sends the cookie along (same site)."""
+    assert _socket_answer("http://127.0.0.1:9999") == [{"type": "websocket.close", "code": 1008}]
+    assert _socket_answer("http://evil.example") == [{"type": "websocket.close", "code": 1008}]
+    assert _socket_answer("http://127.0.0.1:8501") == [{"type": "websocket.accept"}]
+
+
+def test_uploads_under_way_count_against_the_quota(monkeypatch):
+    settings = SimpleNamespace(upload_limit_mb=10, upload_session_limit_mb=12, upload_total_limit_mb=40)
+    monkeypatch.setattr(ui.web, "SETTINGS", settings)
+    manager = SimpleNamespace(_lock=threading.Lock(), file_storage={})
+    monkeypatch.setattr(ui.web, "_upload_manager", lambda: manager)
+    monkeypatch.setitem(ui.web._in_flight, "mine", 8 << 20)  # one upload let through, not yet stored
+    assert upload_refusal("clerk", "mine", 8 << 20) == labels.UPLOAD_SESSION_FULL.format(mb=12)
+
+
+def test_a_chunked_upload_is_refused(client):
+    sign_in(client, "demo-clerk", DEMO_PASSWORD)
+    chunks = iter([b"x" * 1000, b"x" * 1000])
+    answer = client.put("/_stcore/upload_file/session/file", content=chunks)
+    assert answer.status_code == 413
+
+
+def test_a_head_request_builds_no_download(client, demo_url):
+    account, token = _session(demo_url, "web-head", "community", OWN)
+    built = []
+    ticket = downloads.offer(token, "k", lambda a: built.append(a) or b"x", file_name="x.xlsx", mime=downloads.XLSX)
+    client.cookies.set(SESSION_COOKIE, token)
+    assert client.head(downloads.ROUTE + ticket).status_code == 405 and not built

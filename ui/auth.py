@@ -27,6 +27,7 @@ from ui.text import escape_markdown
 SESSION_COOKIE = "dashboard_session"
 SIGN_IN_PATH = "/signin"
 _ACCOUNT, _TOKEN, _REASON = "account", "session_token", "sign_in_reason"
+_CONTINUED = "session_continued"  # continue_as gave this tab a session its browser's cookie does not name
 _SAFE_NEXT = re.compile(r"/(?![/\\])[^\s\\]*")
 
 
@@ -81,7 +82,13 @@ def signed_in_account() -> Account | None:
     has ended (idle, lifetime, sign-out, disabled account)."""
     if st.session_state.get(_REASON):
         return None  # ended in this tab: only the sign-in page starts another
-    token = session_token() or _browser_token()
+    cookie, token = _browser_token(), session_token()
+    if token and cookie is not None and cookie != token and not st.session_state.get(_CONTINUED):
+        # This tab's state reached over a connection without its cookie: a socket that names the tab's
+        # Streamlit session (it shows in upload URLs) must not inherit the signed-in page.
+        _forget("ended")
+        return None
+    token = token or cookie
     if not token:
         return None
     resolved = resolve_session(engine(), token, now=now_local(), idle_minutes=SETTINGS.session_idle_minutes)
@@ -96,10 +103,13 @@ def signed_in_account() -> Account | None:
     return resolved.account
 
 
-def _browser_token() -> str:
-    """The session cookie the browser sent when it opened this tab (a test's stand-in client sends none)."""
+def _browser_token() -> str | None:
+    """The session cookie this tab's connection sent ("" when none); None when no browser is connected at all
+    (a bare script run, as in AppTest, whose stand-in client has no cookies to tell)."""
     value = st.context.cookies.get(SESSION_COOKIE)
-    return value if isinstance(value, str) else ""
+    if value is None or isinstance(value, str):
+        return value or ""
+    return None
 
 
 def require_session() -> None:
@@ -136,6 +146,7 @@ def continue_as(account: Account) -> None:
                           user_agent=st.context.headers.get("user-agent", ""))  # fmt: skip
     st.session_state[_TOKEN] = token
     st.session_state[_ACCOUNT] = account
+    st.session_state[_CONTINUED] = True
 
 
 def render_account_box(account: Account) -> None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import html
 import logging
+import os
+import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs, quote
 
 import anyio
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -30,6 +33,8 @@ from ui.data import SETTINGS, engine, load_meta
 log = logging.getLogger(__name__)
 
 _CSRF_COOKIE = "dashboard_sign_in_form"
+_FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")  # secrets.token_urlsafe(24); a cookie set by anyone else is not
+FORWARDED_UNTRUSTED = "forwarded"  # the source of a sign-in whose forwarded address nobody vouches for
 IMPORT_ROLES = frozenset({"city", "clerk"})  # the accounts that may upload ledgers
 _FORM_BYTES = 4096  # a sign-in form is a name, a password and two short tokens
 # Streamlit's own routes that carry no data of anyone's (its code, health, config, the socket).
@@ -63,8 +68,8 @@ async def resolve_request(cookies: dict[str, str]) -> Resolved:
 
 def _sign_in_page(*, csrf: str, next_path: str, message: str = "", error: str = "", name: str = "") -> HTMLResponse:
     """The page with its form; `csrf` is the form's token (kept while its cookie lives: a second sign-in tab
-    must not make the first one's form stale)."""
-    csrf = csrf or secrets.token_urlsafe(24)
+    must not make the first one's form stale), unless it is not one this server could have issued."""
+    csrf = csrf if _FORM_TOKEN.fullmatch(csrf) else secrets.token_urlsafe(24)
     e = html.escape
     notes = []
     if message:
@@ -84,7 +89,7 @@ def _sign_in_page(*, csrf: str, next_path: str, message: str = "", error: str = 
         form = f'<p class="note">{e(labels.SIGN_IN_NO_ACCOUNTS)}</p><pre>{e(labels.SIGN_IN_CREATE_COMMAND)}</pre>'
     else:
         form = f"""<form method="post" action="{SIGN_IN_PATH}">
-  <input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="next" value="{e(next_path)}">
+  <input type="hidden" name="csrf" value="{e(csrf)}"><input type="hidden" name="next" value="{e(next_path)}">
   <label for="name">{e(labels.SIGN_IN_NAME)}</label>
   <input id="name" name="name" autocomplete="username" maxlength="64" required value="{e(name)}" autofocus>
   <label for="password">{e(labels.SIGN_IN_PASSWORD)}</label>
@@ -129,18 +134,45 @@ def _same_origin(request: Request) -> bool:
     return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
 
 
+def sign_in_source(request: Request) -> str:
+    """The address a sign-in's failures are counted by. uvicorn takes X-Forwarded-For as the client's
+    address from 127.0.0.1 unless FORWARDED_ALLOW_IPS names the proxies to believe; where it names none, every
+    request that says it was forwarded shares one count, so that a forged header picks no fresh address."""
+    if "x-forwarded-for" in request.headers and "FORWARDED_ALLOW_IPS" not in os.environ:
+        return FORWARDED_UNTRUSTED
+    return request.client.host if request.client else ""
+
+
+async def _small_body(request: Request) -> bytes | None:
+    """The request's body if it has a declared length of at most _FORM_BYTES (read no further); else None.
+    A chunked body declares none, and h11 would follow the chunks past any Content-Length beside them."""
+    length = request.headers.get("content-length", "")
+    if "transfer-encoding" in request.headers or not length.isdigit() or int(length) > _FORM_BYTES:
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > _FORM_BYTES:
+            return None
+    return body
+
+
 async def submit_sign_in(request: Request) -> Response:
     """Check the form (its one-time token against the cookie set with it, and the origin), then the password."""
-    if int(request.headers.get("content-length") or _FORM_BYTES + 1) > _FORM_BYTES:
+    body = await _small_body(request)
+    if body is None:
         return PlainTextResponse(labels.SIGN_IN_BAD_FORM, status_code=413)
-    form = parse_qs((await request.body())[:_FORM_BYTES].decode("utf-8", "replace"), max_num_fields=8)
+    form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=8)
     field = {key: values[0] for key, values in form.items()}
     next_path = safe_next(field.get("next"))
     expected = request.cookies.get(_CSRF_COOKIE, "")
-    if not (expected and secrets.compare_digest(expected, field.get("csrf", "")) and _same_origin(request)):
+    sent = field.get("csrf", "").encode()
+    if not (
+        _FORM_TOKEN.fullmatch(expected) and secrets.compare_digest(expected.encode(), sent) and _same_origin(request)
+    ):
         return _sign_in_page(csrf="", next_path=next_path, error=labels.SIGN_IN_BAD_FORM)
     name, password = field.get("name", "")[:64], field.get("password", "")[:256]
-    source = request.client.host if request.client else ""
+    source = sign_in_source(request)
 
     def check() -> tuple[object, str]:
         try:
@@ -183,6 +215,8 @@ async def submit_sign_in(request: Request) -> Response:
 
 async def download(request: Request) -> Response:
     """A file offered to one session: served to that session only, built (and audited) at every fetch."""
+    if request.method != "GET":  # Starlette answers HEAD on a GET route: that would build (and audit) it
+        return PlainTextResponse("", status_code=405)
     resolved = await resolve_request(request.cookies)
     offer = downloads.claim(request.path_params["ticket"], request.cookies.get(SESSION_COOKIE, ""))
     if resolved.account is None or offer is None:
@@ -217,6 +251,11 @@ def _upload_manager():
     return Runtime.instance().uploaded_file_mgr
 
 
+# Bytes of uploads let through and not yet stored, per Streamlit session. Only the event loop's thread
+# touches it (the gate is async code), so it needs no lock.
+_in_flight: dict[str, int] = {}
+
+
 def upload_refusal(role: str | None, session_id: str, size: int | None) -> str:
     """Why an upload is refused ("" when it may go on): who sends it, and what the server already holds."""
     if role not in IMPORT_ROLES:
@@ -227,6 +266,8 @@ def upload_refusal(role: str | None, session_id: str, size: int | None) -> str:
     manager = _upload_manager()
     with manager._lock:  # the manager's own lock: its dictionaries change under uploads from other threads
         held = {sid: sum(len(f.data) for f in files.values()) for sid, files in manager.file_storage.items()}
+    for sid, arriving in _in_flight.items():  # uploads under way count as held, or parallel ones all pass
+        held[sid] = held.get(sid, 0) + arriving
     if held.get(session_id, 0) + size > SETTINGS.upload_session_limit_mb << 20:
         return labels.UPLOAD_SESSION_FULL.format(mb=SETTINGS.upload_session_limit_mb)
     if sum(held.values()) + size > SETTINGS.upload_total_limit_mb << 20:
@@ -243,6 +284,9 @@ class Gate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
+            if not _same_origin_socket(scope):  # Streamlit lets any port of this host in, and the cookie goes too
+                await send({"type": "websocket.close", "code": 1008})
+                return
             await self.app(scope, _without_clear_cache(receive), send)
             return
         if scope["type"] != "http":
@@ -276,14 +320,29 @@ class Gate:
         resolved = await resolve_request(_cookies(scope))
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length", b"")
-        size = int(length) if length.isdigit() else None
+        # A chunked body declares no size, and h11 follows its chunks past any Content-Length beside them.
+        size = int(length) if length.isdigit() and b"transfer-encoding" not in headers else None
         session_id = scope["path"].removeprefix("/_stcore/upload_file/").split("/")[0]
         role = resolved.account.role if resolved.account else None
         if refusal := upload_refusal(role, session_id, size):
             status = 403 if role not in IMPORT_ROLES else 413
             await PlainTextResponse(refusal, status_code=status)(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        _in_flight[session_id] = _in_flight.get(session_id, 0) + size  # counted until Streamlit holds it
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _in_flight[session_id] -= size
+            if not _in_flight[session_id]:
+                del _in_flight[session_id]
+
+
+def _same_origin_socket(scope: Scope) -> bool:
+    """A socket opened by this site's own page: its Origin (which browsers always send) names this host and
+    port. Another port of the same host is another site, though SameSite lets the cookie through to it."""
+    headers = Headers(scope=scope)
+    origin, host = headers.get("origin"), headers.get("host", "")
+    return origin is None or origin in {f"http://{host}", f"https://{host}"}
 
 
 def _is_navigation(scope: Scope) -> bool:
