@@ -253,6 +253,22 @@ def test_a_revealed_record_shows_its_text_as_text(monkeypatch, hostile_url):
     assert shown.loc["所在社区"].tolist() == [HOSTILE_COMMUNITY]
 
 
+def test_a_revealed_record_shows_the_ledger_s_words_not_codes(monkeypatch, tiny_url):
+    """流动类型 流入 (not inflow), 性别 男 (not M), 职业类别 外卖骑手 (not rider); a blank says 未填写, not None."""
+    app = run_areas(monkeypatch, tiny_url, "江汉区/北湖街道/环保社区")
+    app.selectbox(key="reveal_pick").set_value(1)
+    app.button(key="reveal_button").click().run()
+    assert not app.exception
+    shown = app.dataframe[-1].value[labels.AREAS_REVEAL_VALUE]
+    assert shown["流动类型"] == "流入"
+    assert shown["性别"] == "男"
+    assert shown["职业类别"] == "外卖骑手"
+    assert shown["出生日期"] == shown["工作单位"] == labels.AREAS_REVEAL_NOT_GIVEN
+    assert shown["报到日期"] == "2026-01-01"
+    latin = [value for value in shown if any("a" <= ch.lower() <= "z" for ch in value)]
+    assert not latin
+
+
 def markdown_texts(app: AppTest) -> list[str]:
     """What the page renders as Markdown: text, captions, alerts, button labels and their help."""
     texts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success") for e in app.get(kind)]

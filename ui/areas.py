@@ -12,6 +12,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from data_access.areas import AreaPath
+from ledgers.formats import MEMBERS
 from ledgers.writing import list_xlsx_bytes
 from metrics import columns as c
 from metrics import member_lists as ml
@@ -124,7 +125,7 @@ def build_member_table(members: pd.DataFrame) -> pd.DataFrame:
     columns = list(labels.MEMBER_LIST_COLUMNS)
     table = members[columns].assign(
         **{
-            ml.FLOW_TYPE: members[ml.FLOW_TYPE].map(labels.FLOW_TYPE_LABELS).fillna(members[ml.FLOW_TYPE]),
+            ml.FLOW_TYPE: members[ml.FLOW_TYPE].map(MEMBERS.words[ml.FLOW_TYPE]).fillna(members[ml.FLOW_TYPE]),
             c.LIAISON: members[c.LIAISON].fillna(labels.AREAS_NO_LIAISON),
         }
     )
@@ -163,6 +164,21 @@ def _ask_reveal() -> None:
     st.session_state[_REVEAL_ASKED] = st.session_state.get(_REVEAL_PICK)
 
 
+def build_reveal_table(record: dict) -> pd.DataFrame:
+    """One member's record for display: a row per field (Chinese names), codes (流动类型, 性别, 职业类别) in the
+    ledger's own words, dates as 2026-11-05, a blank as 未填写."""
+    words = MEMBERS.words
+
+    def shown(key: str) -> str:
+        value = record.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return labels.AREAS_REVEAL_NOT_GIVEN
+        return words[key].get(value, value) if key in words else str(value)
+
+    fields = labels.AREAS_REVEAL_FIELDS
+    return pd.DataFrame({labels.AREAS_REVEAL_VALUE: [shown(key) for key in fields]}, index=list(fields.values()))
+
+
 def render_reveal(view: View, members: pd.DataFrame) -> None:
     """One member's full record on an explicit click, for street and community accounts; every reveal is audited."""
     st.subheader(labels.AREAS_REVEAL)
@@ -179,12 +195,9 @@ def render_reveal(view: View, members: pd.DataFrame) -> None:
         st.warning(labels.AREAS_REVEAL_GONE)
         return
     audit("reveal", area=AreaPath.parse(record[ml.COMMUNITY_PATH]), rows=1, detail=f"member {int(member_id)}")
-    shown = {labels.AREAS_REVEAL_FIELDS[key]: record[key] for key in labels.AREAS_REVEAL_FIELDS}
+    shown = build_reveal_table(record)
     # st.dataframe, not st.table: st.table renders Markdown in its cells, and these are a ledger's own words.
-    st.dataframe(
-        pd.Series(shown, name=labels.AREAS_REVEAL_VALUE).astype(str).to_frame(),
-        height=(len(shown) + 1) * 35 + 3,  # every field in view, no scrolling
-    )
+    st.dataframe(shown, height=(len(shown) + 1) * 35 + 3)  # every field in view, no scrolling
 
 
 def _member_column_config() -> dict[str, object]:

@@ -429,6 +429,7 @@ AREAS_REVEAL_PICK = "选择党员（仅在工作需要时查看）"
 AREAS_REVEAL_BUTTON = "显示完整信息（将记入审计日志）"
 AREAS_REVEAL_GONE = "该党员不在本账号范围内，或已不在册。"
 AREAS_REVEAL_VALUE = "内容"
+AREAS_REVEAL_NOT_GIVEN = "未填写"
 AREAS_REVEAL_FIELDS = {
     "name": "姓名",
     "phone": "手机号",
@@ -458,7 +459,6 @@ MEMBER_LIST_COLUMNS = {
     "last_contact_on": "最近联系日期",
     "days_since_contact": "未联系天数",
 }
-FLOW_TYPE_LABELS = {"inflow": "流入", "outflow": "流出"}
 AREAS_NO_LIAISON = "未指定"
 # Role words a liaison entry may start with (网格员赵文涛): kept when the name after them is masked
 LIAISON_ROLES = ("社区干部", "网格员", "网格长", "楼栋长", "支委委员", "党支部书记", "党员志愿者")
