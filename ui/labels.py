@@ -242,6 +242,7 @@ PAGE_AUDIT = "审计日志"
 AUDIT_INTRO = "导出名单和查看党员完整信息的记录：谁、何时、哪个区域、多少条（不记录个人信息本身）。"
 AUDIT_EMPTY = "还没有导出或查看个人信息的记录。"
 AUDIT_ACTIONS = {"export": "导出名单", "reveal": "查看完整信息"}
+AUDIT_REVEALED_MEMBER = "党员编号 {member}"
 AUDIT_COLUMNS = {"at": "时间", "account": "账号", "action": "操作", "area": "区域", "rows": "条数", "detail": "说明"}
 
 # Sidebar pickers (every page)
