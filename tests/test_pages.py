@@ -53,6 +53,18 @@ def test_unreachable_database_shows_one_chinese_message(monkeypatch):
     assert [e.value for e in app.error] == [labels.DATABASE_ERRORS["unreachable"]]
 
 
+def test_the_caches_spin_in_chinese_or_not_at_all():
+    """Streamlit's default spinner reads "Running `load_engine(...)`." while a cached function runs."""
+    from streamlit.runtime.caching.cache_utils import CachedFunc
+
+    import ui.data
+
+    cached = {name: f._info.show_spinner for name, f in vars(ui.data).items() if isinstance(f, CachedFunc)}
+    assert {"load_engine", "refresh_lock", "load_areas"} <= set(cached)
+    assert cached["load_engine"] == labels.DATABASE_CONNECTING
+    assert all(spinner is False or spinner in vars(labels).values() for spinner in cached.values()), cached
+
+
 def test_import_page_offers_templates_and_states_the_limit(monkeypatch, sqlite_url):
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     app = app_test()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
-from app_support import app_test, page_strings
+from app_support import app_test, page_strings, streamlit_english
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -267,6 +267,16 @@ def test_a_revealed_record_shows_the_ledger_s_words_not_codes(monkeypatch, tiny_
     assert shown["报到日期"] == "2026-01-01"
     latin = [value for value in shown if any("a" <= ch.lower() <= "z" for ch in value)]
     assert not latin
+
+
+def test_the_pickers_and_the_reveal_form_say_nothing_in_english(monkeypatch, tiny_url):
+    """No "Choose an option" in the reveal's picker (nothing is picked at first) or the sidebar's."""
+    app = run_areas(monkeypatch, tiny_url, "江汉区/北湖街道")
+    assert not app.exception
+    assert app.selectbox(key="reveal_pick").value is None
+    assert app.selectbox(key="reveal_pick").proto.placeholder == labels.PICK_PLACEHOLDER
+    assert {s.key for s in app.selectbox} >= {"reveal_pick", "pick_week", "pick_community"}
+    assert not streamlit_english(app)
 
 
 def markdown_texts(app: AppTest) -> list[str]:

@@ -183,8 +183,9 @@ def render_reveal(view: View, members: pd.DataFrame) -> None:
     """One member's full record on an explicit click, for street and community accounts; every reveal is audited."""
     st.subheader(labels.AREAS_REVEAL)
     choices = dict(zip(members[c.MEMBER_ID], members[c.NAME] + " " + members[ml.PHONE], strict=True))
-    with st.form(f"reveal_{view.area}", border=False):
-        st.selectbox(labels.AREAS_REVEAL_PICK, list(choices), format_func=choices.get, index=None, key=_REVEAL_PICK)
+    with st.form(f"reveal_{view.area}", border=False, enter_to_submit=False):
+        st.selectbox(labels.AREAS_REVEAL_PICK, list(choices), format_func=choices.get, index=None, key=_REVEAL_PICK,
+                     placeholder=labels.PICK_PLACEHOLDER)  # fmt: skip
         st.form_submit_button(labels.AREAS_REVEAL_BUTTON, key="reveal_button", on_click=_ask_reveal)
     member_id = st.session_state.pop(_REVEAL_ASKED, None)
     if member_id not in choices:  # none picked, or a crafted value (Streamlit passes one matching no option on)

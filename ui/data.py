@@ -42,12 +42,13 @@ TREND_WEEKS = 12
 _cached = st.cache_data(ttl=SETTINGS.cache_ttl_seconds, max_entries=256, show_spinner=False)
 
 
-@st.cache_resource
+# Streamlit's own spinner would say "Running `load_engine(...)`." while a slow database answers.
+@st.cache_resource(show_spinner=labels.DATABASE_CONNECTING)
 def load_engine(url: str) -> Engine:
     return get_engine(url)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def refresh_lock() -> threading.Lock:
     """Held while this server recomputes stale weekly figures, so sessions starting together do it once."""
     return threading.Lock()

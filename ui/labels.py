@@ -58,6 +58,7 @@ DATABASE_ERRORS = {
     "query_failed": "查询数据库时出错，请稍后重试或联系管理员。",
 }
 DATABASE_ERROR_FALLBACK = "数据库出错，请联系管理员。"
+DATABASE_CONNECTING = "正在连接数据库……"
 
 # Accounts (command line and sign-in)
 ROLE_LABELS = {"city": "市级", "district": "区级", "street": "街道", "community": "社区", "clerk": "数据录入员"}
@@ -192,6 +193,7 @@ IMPORT_INTRO = "上传流动党员台账、联系记录等 Excel（.xlsx）或 C
 IMPORT_LIMIT = "单个文件不超过 {mb} MB。CSV 可为 UTF-8 或 GBK 编码。"
 IMPORT_TEMPLATES = "下载导入模板（含填写说明）"
 IMPORT_UPLOAD = "选择台账文件"
+IMPORT_UPLOAD_HELP = "把文件拖到下面的框里，或点框里的按钮选择文件；可一次选多个。"
 IMPORT_HINT = "请先选择文件。同一文件重复导入不会产生重复数据。"
 IMPORT_TOO_LARGE = "{file} 超过 {mb} MB，未导入。"
 IMPORT_PREVIEW = "{file} · 识别为：{ledger}（前 5 行）"
@@ -251,6 +253,7 @@ PICK_DISTRICT = "区"
 PICK_STREET = "街道"
 PICK_COMMUNITY = "社区"
 PICK_ALL = "全部"
+PICK_PLACEHOLDER = "请选择"  # a picker with nothing chosen (Streamlit's own: "Choose an option")
 WEEK_OPTION = "{week}（{start:%m.%d}–{end:%m.%d}）"
 BAD_WEEK_IN_URL = "链接中的周次 {value} 无法识别或不在数据范围内，已显示默认周次 {default}。"
 BAD_AREA_IN_URL = "链接中的区域 {value} 不存在，已显示{default}。"
