@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import pytest
 from app_support import app_test
+from conftest import POSTGRES_ADMIN_URL, empty_database
+from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
 import tiny_city
@@ -49,6 +53,14 @@ def test_empty_database_shows_what_to_do(monkeypatch, sqlite_url):
 
 def test_unreachable_database_shows_one_chinese_message(monkeypatch):
     app = run_app(monkeypatch, "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert not app.exception
+    assert [e.value for e in app.error] == [labels.DATABASE_ERRORS["unreachable"]]
+
+
+def test_a_database_file_that_cannot_be_made_shows_one_chinese_message(monkeypatch, tmp_path):
+    """Its folder cannot be made (a file is in the way, or no permission): an OSError, not the driver's."""
+    (tmp_path / "taken").write_text("")
+    app = run_app(monkeypatch, f"sqlite:///{tmp_path / 'taken' / 'dashboard.sqlite'}")
     assert not app.exception
     assert [e.value for e in app.error] == [labels.DATABASE_ERRORS["unreachable"]]
 
@@ -144,3 +156,51 @@ def test_stale_figures_are_recomputed_when_the_app_starts(monkeypatch, sqlite_ur
         meta = fetch_meta(conn)
     assert figures_fresh(meta) and meta["summary_first_week"] <= str(week.previous.start)
     assert weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds()) == raw
+
+
+@contextmanager
+def _gone(url: str):
+    """The database goes away while the app runs, and comes back: on PostgreSQL it is closed to connections and
+    its sessions ended; an SQLite file's folder is moved away (SQLite reads on through connections it has open,
+    so the idle ones are dropped: the next run opens new ones, as a server restart or a busy pool would)."""
+    if url.startswith("sqlite"):
+        folder = Path(url.split("///", 1)[1]).parent
+        moved = folder.with_name(folder.name + "_away")
+        folder.rename(moved)
+        get_engine(url).dispose()
+        try:
+            yield
+        finally:
+            moved.rename(folder)
+        return
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+    try:
+        yield
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
+        admin.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_database_that_goes_away_shows_one_chinese_message_then_comes_back(monkeypatch, tmp_path, kind):
+    """Not Streamlit's English error box: the driver's error becomes a DataAccessError where the connection is
+    opened (data_access.engine), so the frame's friendly_errors says it in Chinese; no restart is needed after."""
+    folder = tmp_path / "db"
+    folder.mkdir()
+    with empty_database(kind, folder) as url:
+        replace_all_data(get_engine(url), tiny_city.tables(), meta={"data_kind": "real"})
+        app = run_app(monkeypatch, url)
+        assert not app.exception and app.metric
+        with _gone(url):
+            app.run()
+            assert not app.exception
+            assert [e.value for e in app.error] == [labels.DATABASE_ERRORS["unreachable"]]
+            assert not app.metric and not app.warning and not app.info
+        app.run()
+        assert not app.exception and not app.error
+        assert len(app.metric) == 14
