@@ -192,10 +192,11 @@ def render_reveal(view: View, members: pd.DataFrame) -> None:
         return
     with friendly_errors():
         record = read_member_record(int(member_id), str(view.scope))
-    if record is None:
-        st.warning(labels.AREAS_REVEAL_GONE)
-        return
-    audit("reveal", area=AreaPath.parse(record[ml.COMMUNITY_PATH]), rows=1, detail=f"member {int(member_id)}")
+        if record is None:
+            st.warning(labels.AREAS_REVEAL_GONE)
+            return
+        # Recorded before it is shown: a database gone in between shows its message and never the record.
+        audit("reveal", area=AreaPath.parse(record[ml.COMMUNITY_PATH]), rows=1, detail=f"member {int(member_id)}")
     shown = build_reveal_table(record)
     # st.dataframe, not st.table: st.table renders Markdown in its cells, and these are a ledger's own words.
     st.dataframe(shown, height=(len(shown) + 1) * 35 + 3)  # every field in view, no scrolling
