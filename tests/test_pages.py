@@ -17,6 +17,7 @@ from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import get_engine
 from data_access.loading import replace_all_data
 from data_access.lookups import fetch_meta
+from metrics.ordering import pinyin_key
 from metrics.periods import Week, last_complete_week, today_in_china
 from metrics.thresholds import Thresholds
 from services.report import figures_fresh, weekly_report
@@ -131,6 +132,17 @@ def test_picking_a_district_narrows_the_view(monkeypatch, demo_url):
     assert not app.exception
     assert any("武汉市 › 江汉区" in c.value for c in app.caption)
     assert app.sidebar.selectbox(key="pick_street").value == ""
+
+
+def test_the_pickers_list_areas_in_pinyin_order(monkeypatch, demo_url):
+    """东西湖区, 汉南区, 汉阳区 … 新洲区, as a Chinese reader looks a name up, not 东西湖区, 新洲区, 武昌区 …"""
+    app = run_app(monkeypatch, demo_url)
+    first, *districts = app.sidebar.selectbox(key="pick_district").options
+    assert first == labels.PICK_ALL
+    assert districts == sorted(districts, key=pinyin_key) != sorted(districts)
+    app.sidebar.selectbox(key="pick_district").select("江汉区").run()
+    _, *streets = app.sidebar.selectbox(key="pick_street").options
+    assert len(streets) > 1 and streets == sorted(streets, key=pinyin_key)
 
 
 def test_markdown_in_a_link_stays_text(monkeypatch, demo_url):

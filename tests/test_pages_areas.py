@@ -19,6 +19,7 @@ from data_access.engine import get_engine
 from data_access.loading import replace_all_data
 from data_access.members import fetch_member_list
 from metrics.member_lists import compute_member_list
+from metrics.ordering import pinyin_key
 from metrics.periods import TIMEZONE, Week
 from metrics.privacy import mask_member_frame
 from metrics.thresholds import Thresholds
@@ -100,6 +101,13 @@ def test_city_table_holds_each_district_s_report_figures(monkeypatch, demo_url):
         assert row["overdue"] == report["overdue"]["value"]
         assert row["contact_coverage"] == pytest.approx(report["contact_coverage"]["value"] * 100)
     assert not app.tabs  # no member lists at city level
+
+
+def test_the_child_table_lists_areas_in_pinyin_order(monkeypatch, demo_url):
+    app = run_areas(monkeypatch, demo_url)
+    names = app.dataframe[0].value["name"].tolist()
+    assert names == sorted(names, key=pinyin_key) != sorted(names)
+    assert names[:2] == ["蔡甸区", "东西湖区"]
 
 
 def test_previous_week_columns_on_request(monkeypatch, demo_url):

@@ -27,6 +27,7 @@ from data_access.stations import fetch_station_visit_counts, fetch_visit_times
 from metrics import columns as c
 from metrics.density import MEMBERS, compute_density_grid, compute_open_station_points
 from metrics.member_lists import compute_member_list
+from metrics.ordering import sort_by_pinyin
 from metrics.periods import Week
 from metrics.privacy import mask_member_frame
 from metrics.report import Figure
@@ -74,9 +75,10 @@ def _fetch_week(fetch: Callable[..., pd.DataFrame], week: str, area: str, scope:
 
 @_cached
 def load_areas(data_version: str) -> pd.DataFrame:
-    """Every area (district, street, community) with its path and names, for pickers and breadcrumbs."""
+    """Every area (district, street, community) with its path and names, for pickers and breadcrumbs; in
+    pinyin order of path, as a Chinese reader looks a name up."""
     with engine().connect() as conn:
-        return fetch_areas(conn)
+        return sort_by_pinyin(fetch_areas(conn), c.PATH)
 
 
 @_cached
