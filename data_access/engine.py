@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Index, Table, create_engine, event, inspect, select, text, update
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.schema import (
@@ -141,11 +142,25 @@ def _create(url: str) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True)
+        event.listen(engine, "handle_error", _unreachable)
         with engine.connect():
             pass
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
+    except (SQLAlchemyError, ImportError, ValueError, OSError) as exc:  # OSError: a folder that cannot be made
         raise DataAccessError("unreachable", str(exc)) from exc
     return engine
+
+
+def _unreachable(context: ExceptionContext) -> None:
+    """A database that went away (server stopped, database dropped or closed to connections, its file gone or
+    unreadable) raises DataAccessError("unreachable") wherever a connection is opened or lost: the UI, the
+    services and the CLI open theirs in many places, outside any query's `timed`, and would otherwise get the
+    driver's own error. Errors of a statement on a live connection are left to `timed` (query_failed), and an
+    IntegrityError stays one for code that expects it."""
+    if context.is_pre_ping:
+        return  # the pool's own check: it reconnects, and a failed reconnect comes back here
+    if context.connection is None or context.is_disconnect:
+        log.warning("database unreachable: %s", type(context.original_exception).__name__)
+        raise DataAccessError("unreachable", type(context.original_exception).__name__)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -189,4 +204,7 @@ def timed(name: str) -> Iterator[None]:
     except SQLAlchemyError as exc:
         log.warning("%s failed: %s", name, type(exc).__name__)
         raise DataAccessError("query_failed", name) from exc
+    except DataAccessError as exc:  # the connection was lost (_unreachable): say which query met it
+        log.warning("%s failed: %s", name, exc.code)
+        raise
     log.debug("%s took %.3f s", name, time.perf_counter() - started)

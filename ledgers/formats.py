@@ -23,6 +23,11 @@ class Column:
     other: str | None = None  # optional list: an unknown value is kept as this word, with a warning
     max_length: int | None = None  # text: the database column's width
 
+    @property
+    def words(self) -> dict[str, str]:
+        """Stored code -> the users' word, as exports and screens show a code."""
+        return {code: word for word, code in self.choices.items()}
+
 
 @dataclass(frozen=True)
 class Ledger:
@@ -40,6 +45,11 @@ class Ledger:
     @property
     def required_headers(self) -> tuple[str, ...]:
         return tuple(col.header for col in self.columns if col.required)
+
+    @property
+    def words(self) -> dict[str, dict[str, str]]:
+        """Field -> (stored code -> the users' word), for each column with a list of words."""
+        return {col.field: col.words for col in self.columns if col.choices}
 
 
 def _choices(words: tuple[str, ...], codes: tuple[str, ...]) -> dict[str, str]:

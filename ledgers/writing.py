@@ -19,10 +19,9 @@ def to_ledger_frame(ledger: Ledger, rows: pd.DataFrame) -> pd.DataFrame:
     for column in ledger.columns:
         values = rows[column.field] if column.field in rows.columns else pd.Series(None, index=rows.index)
         if column.kind == "choice":
-            values = values.map({code: word for word, code in column.choices.items()}.get)
+            values = values.map(column.words.get)
         elif column.kind == "category":  # a known code as its word, the ledger's own words as they were
-            words = {code: word for word, code in column.choices.items()}
-            values = values.map(lambda v, words=words: words.get(v, v))
+            values = values.map(lambda v, words=column.words: words.get(v, v))
         elif column.kind == "services":
             values = values.map(lambda v: "、".join(_SERVICE_WORDS[x] for x in v.split(",")) if v else None)
         elif column.kind == "date":

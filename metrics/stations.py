@@ -16,6 +16,7 @@ import pandas as pd
 
 from metrics import columns as c
 from metrics.indicators import require_columns
+from metrics.ordering import sort_by_pinyin
 
 # Frame columns of this module (and of data_access/stations.py)
 VISITS = "visits"
@@ -54,25 +55,25 @@ def compute_busiest_quietest(
     """The `top` busiest open stations (most visits first) and the `top` quietest (fewest first).
 
     With 2 x `top` open stations or fewer, splitting them would say nothing: the first frame holds
-    them all (most visits first) and the second is empty. Ties go by name, so the order is stable.
+    them all (most visits first) and the second is empty. Ties go by name in pinyin order, so the order is stable.
     """
-    open_stations = compute_open_stations(counts, end=end)
-    ranked = open_stations.sort_values([VISITS, c.NAME], ascending=[False, True], kind="stable")
+    open_stations = sort_by_pinyin(compute_open_stations(counts, end=end), c.NAME)
+    ranked = open_stations.sort_values(VISITS, ascending=False, kind="stable")
     if len(ranked) <= 2 * top:
         return ranked.reset_index(drop=True), ranked.iloc[0:0].reset_index(drop=True)
-    quietest = open_stations.sort_values([VISITS, c.NAME], ascending=[True, True], kind="stable").head(top)
+    quietest = open_stations.sort_values(VISITS, ascending=True, kind="stable").head(top)
     return ranked.head(top).reset_index(drop=True), quietest.reset_index(drop=True)
 
 
 def compute_idle_stations(counts: pd.DataFrame, *, end: date) -> pd.DataFrame:
-    """The open stations with no visit in the period, by area path and name.
+    """The open stations with no visit in the period, by area path and name (pinyin order).
 
     Columns: name, path, community, kind, opened_on. Its length is the report's idle_stations.
     """
     open_stations = compute_open_stations(counts, end=end)
     idle = open_stations[open_stations[VISITS] == 0]
     columns = [c.NAME, c.PATH, COMMUNITY, KIND, c.OPENED_ON]
-    return idle.sort_values([c.PATH, c.NAME], kind="stable")[columns].reset_index(drop=True)
+    return sort_by_pinyin(idle, [c.PATH, c.NAME])[columns].reset_index(drop=True)
 
 
 def compute_visit_heatmap(times: pd.DataFrame) -> pd.DataFrame:

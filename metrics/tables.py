@@ -6,6 +6,7 @@ import pandas as pd
 
 from metrics.columns import LOWER_IS_BETTER, PATH, REPORT_KEYS, SUMMARY_COUNTS
 from metrics.indicators import require_columns as _require
+from metrics.ordering import pinyin_key
 from metrics.report import compute_indicators
 
 PREVIOUS = "previous_"  # prefix of last period's figure in a child table
@@ -21,10 +22,11 @@ def compute_indicator_table(totals: pd.DataFrame) -> pd.DataFrame:
 def compute_child_table(totals: pd.DataFrame, *, week_start: object, previous_start: object) -> pd.DataFrame:
     """One row per child area (path): its indicators for the week and, prefixed `previous_`, the week before.
 
-    `totals` is shaped like data_access.figures.fetch_totals_by_area. Sorted by path; empty in, empty out.
+    `totals` is shaped like data_access.figures.fetch_totals_by_area. In pinyin order of path (a table, a
+    ranking's ties, the slides' lists all keep it); empty in, empty out.
     """
     _require(totals, (PATH, "week_start", *SUMMARY_COUNTS), "totals")
-    paths = sorted(set(totals[PATH]))
+    paths = sorted(set(totals[PATH]), key=pinyin_key)
 
     def of_week(start: object) -> pd.DataFrame:
         week = totals[totals["week_start"] == start].set_index(PATH).reindex(paths)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import labels
+from ui.audit import build_audit_table
 from ui.auth import current_account
 from ui.data import load_meta, read_audit
 from ui.widgets import friendly_errors, require_app_frame
@@ -22,9 +23,7 @@ if log.empty:
     st.info(labels.AUDIT_EMPTY)
     st.stop()
 st.dataframe(
-    log.assign(action=log["action"].map(labels.AUDIT_ACTIONS).fillna(log["action"])).rename(
-        columns=labels.AUDIT_COLUMNS
-    ),
+    build_audit_table(log),
     hide_index=True,
     column_config={labels.AUDIT_COLUMNS["at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
 )

@@ -34,7 +34,11 @@ if synthetic and not may_replace_sample(current_account()):
     st.info(labels.IMPORT_REPLACE_CITY_ONLY)
     st.stop()
 
-uploads = st.file_uploader(labels.IMPORT_UPLOAD, type=["xlsx", "csv"], accept_multiple_files=True)
+# Label and help are all an app may word here: Streamlit 1.67's frontend writes the drop zone's "Drag and drop
+# files here", "Upload" and "200MB per file • XLSX, CSV" itself, with no parameter for them.
+uploads = st.file_uploader(
+    labels.IMPORT_UPLOAD, type=["xlsx", "csv"], accept_multiple_files=True, help=labels.IMPORT_UPLOAD_HELP
+)
 if not uploads:
     st.info(labels.IMPORT_HINT)
     st.stop()
@@ -52,7 +56,8 @@ if synthetic:
     if st.checkbox(labels.IMPORT_REPLACE_CONFIRM):
         first_admin = render_first_admin()
 
-st.button(labels.IMPORT_START, type="primary", disabled=synthetic and first_admin is None, on_click=request_import)
+if first_admin is None:  # (the first administrator's form has its own start button)
+    st.button(labels.IMPORT_START, type="primary", disabled=synthetic, on_click=request_import)
 if files and import_requested():
     with friendly_errors():
         reports = run_import(files, first_admin=first_admin)

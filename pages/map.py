@@ -34,7 +34,11 @@ drillable = view.area.level != "community"  # a community has nothing further to
 map_column, side = st.columns([4, 1])
 with side:
     key = st.selectbox(
-        labels.MAP_PICK_INDICATOR, MAP_INDICATORS, format_func=labels.INDICATOR_LABELS.get, key="map_indicator"
+        labels.MAP_PICK_INDICATOR,
+        MAP_INDICATORS,
+        format_func=labels.INDICATOR_LABELS.get,
+        key="map_indicator",
+        placeholder=labels.PICK_PLACEHOLDER,
     )
     show_stations = st.toggle(labels.MAP_SHOW_STATIONS, value=True, key="map_show_stations")
     show_density = st.toggle(labels.MAP_SHOW_DENSITY, value=True, key="map_show_density")

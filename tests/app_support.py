@@ -107,6 +107,22 @@ def page_strings(app: AppTest) -> tuple[str, set[str]]:
     return "\n".join(texts), cells
 
 
+def streamlit_english(app: AppTest) -> list[str]:
+    """The widgets for which Streamlit would write its own English where the app can say otherwise: a picker
+    without a placeholder ("Choose an option"), a form that Enter submits ("Press Enter to submit form"), a text
+    box outside a form that Enter does not submit ("Press Enter to apply")."""
+    enter_submits = {
+        node.proto.form.form_id: node.proto.form.enter_to_submit
+        for node in app._tree
+        if getattr(node, "type", None) == "form"
+    }
+    found = [f"picker {w.label}" for w in (*app.selectbox, *app.multiselect) if not w.proto.placeholder]
+    found += [f"form {form}" for form, enter in enter_submits.items() if enter]
+    typed = (*app.text_input, *app.number_input, *app.text_area, *app.time_input)
+    found += [f"text box {w.label}" for w in typed if enter_submits.get(w.proto.form_id, True)]
+    return found
+
+
 def assert_shows_report(app: AppTest, url: str, *, week, area, keys) -> tuple[dict, dict[str, str]]:
     """Assert the page's metrics for `keys` read as `cli.py report` gives them; returns (report, shown metrics)."""
     from data_access.areas import CITY_SCOPE

@@ -147,3 +147,14 @@ def test_inputs_are_not_mutated():
     frame_before = frame.copy()
     compute_visit_patterns(frame)
     pd.testing.assert_frame_equal(frame, frame_before)
+
+
+def test_stations_that_tie_and_idle_stations_go_in_pinyin_order():
+    counts = station_counts([2, 2, 2, 0, 0]).assign(
+        name=["武昌驿站", "东湖驿站", "江汉驿站", "新洲驿站", "汉阳驿站"],
+        path=["武昌区/某街道/甲社区", "东西湖区/某街道/乙社区", "江汉区/某街道/丙社区", "江汉区/某街道/丙社区",
+              "东西湖区/某街道/乙社区"],
+    )  # fmt: skip
+    busiest, _ = compute_busiest_quietest(counts, end=END, top=10)
+    assert busiest["name"].tolist() == ["东湖驿站", "江汉驿站", "武昌驿站", "汉阳驿站", "新洲驿站"]
+    assert compute_idle_stations(counts, end=END)["name"].tolist() == ["汉阳驿站", "新洲驿站"]

@@ -61,3 +61,10 @@ def test_a_repeated_name_gets_its_parent_beside_it():
 
     paths = pd.Series(["武昌区/甲街/龟山社区", "汉阳区/乙街/龟山社区", "汉阳区/乙街/环保社区", "江汉区"])
     assert compute_display_names(paths).tolist() == ["龟山社区（甲街）", "龟山社区（乙街）", "环保社区", "江汉区"]
+
+
+def test_child_table_is_in_pinyin_order_of_path():
+    districts = ["武昌区", "东西湖区", "新洲区", "江汉区"]
+    frame = pd.DataFrame([totals(name, WEEK, 1, 1, 0) for name in districts])
+    table = compute_child_table(frame, week_start=WEEK, previous_start=PREVIOUS)
+    assert table[c.PATH].tolist() == ["东西湖区", "江汉区", "武昌区", "新洲区"]

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
-from app_support import app_test, page_strings
+from app_support import app_test, page_strings, streamlit_english
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -19,6 +19,7 @@ from data_access.engine import get_engine
 from data_access.loading import replace_all_data
 from data_access.members import fetch_member_list
 from metrics.member_lists import compute_member_list
+from metrics.ordering import pinyin_key
 from metrics.periods import TIMEZONE, Week
 from metrics.privacy import mask_member_frame
 from metrics.thresholds import Thresholds
@@ -100,6 +101,13 @@ def test_city_table_holds_each_district_s_report_figures(monkeypatch, demo_url):
         assert row["overdue"] == report["overdue"]["value"]
         assert row["contact_coverage"] == pytest.approx(report["contact_coverage"]["value"] * 100)
     assert not app.tabs  # no member lists at city level
+
+
+def test_the_child_table_lists_areas_in_pinyin_order(monkeypatch, demo_url):
+    app = run_areas(monkeypatch, demo_url)
+    names = app.dataframe[0].value["name"].tolist()
+    assert names == sorted(names, key=pinyin_key) != sorted(names)
+    assert names[:2] == ["蔡甸区", "东西湖区"]
 
 
 def test_previous_week_columns_on_request(monkeypatch, demo_url):
@@ -251,6 +259,32 @@ def test_a_revealed_record_shows_its_text_as_text(monkeypatch, hostile_url):
     assert shown.index.tolist() == list(labels.AREAS_REVEAL_FIELDS.values())
     assert shown.loc["姓名"].tolist() == [tiny_city.HOSTILE_MEMBER]
     assert shown.loc["所在社区"].tolist() == [HOSTILE_COMMUNITY]
+
+
+def test_a_revealed_record_shows_the_ledger_s_words_not_codes(monkeypatch, tiny_url):
+    """流动类型 流入 (not inflow), 性别 男 (not M), 职业类别 外卖骑手 (not rider); a blank says 未填写, not None."""
+    app = run_areas(monkeypatch, tiny_url, "江汉区/北湖街道/环保社区")
+    app.selectbox(key="reveal_pick").set_value(1)
+    app.button(key="reveal_button").click().run()
+    assert not app.exception
+    shown = app.dataframe[-1].value[labels.AREAS_REVEAL_VALUE]
+    assert shown["流动类型"] == "流入"
+    assert shown["性别"] == "男"
+    assert shown["职业类别"] == "外卖骑手"
+    assert shown["出生日期"] == shown["工作单位"] == labels.AREAS_REVEAL_NOT_GIVEN
+    assert shown["报到日期"] == "2026-01-01"
+    latin = [value for value in shown if any("a" <= ch.lower() <= "z" for ch in value)]
+    assert not latin
+
+
+def test_the_pickers_and_the_reveal_form_say_nothing_in_english(monkeypatch, tiny_url):
+    """No "Choose an option" in the reveal's picker (nothing is picked at first) or the sidebar's."""
+    app = run_areas(monkeypatch, tiny_url, "江汉区/北湖街道")
+    assert not app.exception
+    assert app.selectbox(key="reveal_pick").value is None
+    assert app.selectbox(key="reveal_pick").proto.placeholder == labels.PICK_PLACEHOLDER
+    assert {s.key for s in app.selectbox} >= {"reveal_pick", "pick_week", "pick_community"}
+    assert not streamlit_english(app)
 
 
 def markdown_texts(app: AppTest) -> list[str]:

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.accounts import fetch_audit
 from data_access.areas import AreaPath
-from data_access.engine import get_engine
+from data_access.engine import DataAccessError, get_engine
 from metrics.privacy import mask_phone
 from services.accounts import disable_account
 from services.sessions import token_hash
@@ -204,6 +204,45 @@ def test_revealing_a_record_takes_a_click_and_is_audited(monkeypatch, demo_url):
     with get_engine(demo_url).connect() as conn:
         audit = fetch_audit(conn)
     assert audit.iloc[0][["account", "action", "area", "rows"]].tolist() == [f"test-community-{OWN}", "reveal", OWN, 1]
+
+
+def _database_gone(*args, **kwargs):
+    raise DataAccessError("unreachable")
+
+
+def test_a_reveal_the_database_cannot_record_is_not_shown(monkeypatch, demo_url):
+    """The audit row is written before the record is shown: a database gone in between says so in Chinese."""
+    import ui.auth
+
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    app = app_test("community", OWN)
+    app.switch_page("pages/areas.py")
+    app.run()
+    monkeypatch.setattr(ui.auth, "record_audit", _database_gone)
+    with get_engine(demo_url).connect() as conn:
+        member_id = conn.execute(
+            text("select m.id from members m join areas a on a.id = m.community_id "
+                 "where a.path = :path and m.status = 'active' order by m.id limit 1"),
+            {"path": OWN},
+        ).scalar_one()  # fmt: skip
+    app.selectbox(key="reveal_pick").set_value(member_id)
+    app.button(key="reveal_button").click().run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [labels.DATABASE_ERRORS["unreachable"]]
+    assert labels.AREAS_REVEAL_VALUE not in app.dataframe[-1].value.columns
+
+
+def test_signing_out_with_the_database_away_gets_no_error_box(monkeypatch, demo_url):
+    """A button's callback, outside every friendly_errors: the session, not ended, stays signed in here."""
+    import ui.auth
+
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    app = app_test()
+    app.run()
+    monkeypatch.setattr(ui.auth, "end_session", _database_gone)
+    app.sidebar.button(key="sign_out").click().run()
+    assert not app.exception
+    assert app.session_state["account"].name == "test-city"
 
 
 def send_raw_choice(monkeypatch, picker, raw: str) -> None:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import ledger_files as lf
 import pytest
-from app_support import app_test
+from app_support import app_test, streamlit_english
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
@@ -116,6 +116,25 @@ def test_the_start_button_waits_for_the_checkbox(monkeypatch, sample_url):
         labels.IMPORT_ADMIN_PASSWORD,
         labels.IMPORT_ADMIN_PASSWORD_AGAIN,
     ]
+
+
+def test_the_administrator_s_text_boxes_get_no_english_hint(monkeypatch, sample_url):
+    """Outside a form Streamlit writes "Press Enter to apply" under a text box, in a form Enter submits "Press
+    Enter to submit form": the boxes are in a form that Enter does not submit, with the start button."""
+    app = upload(import_page(monkeypatch, sample_url, "city"), "区划.csv")
+    app = app.checkbox[0].check().run()
+    assert not app.exception
+    assert len(app.text_input) == 3
+    assert not streamlit_english(app)
+    assert [b.label for b in app.button if b.label == labels.IMPORT_START] == [labels.IMPORT_START]  # just one
+
+
+def test_the_uploader_is_worded_in_chinese_where_streamlit_lets_it(monkeypatch, sqlite_url):
+    """Label and help; the drop zone's own words (Drag and drop files here, Upload) have no parameter."""
+    app = import_page(monkeypatch, sqlite_url, "city")
+    assert not app.exception
+    uploader = app.file_uploader[0].proto
+    assert (uploader.label, uploader.help) == (labels.IMPORT_UPLOAD, labels.IMPORT_UPLOAD_HELP)
 
 
 def test_mismatched_passwords_change_nothing(monkeypatch, sample_url):

@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 import pytest
-from app_support import app_test
+from app_support import app_test, streamlit_english
 from streamlit.testing.v1 import AppTest
 
 import tiny_city
@@ -83,6 +83,13 @@ def test_indicator_choice_recolours_and_layers_can_be_hidden(monkeypatch, demo_u
     assert all(labels.INDICATOR_LABELS["overdue"] in row["tooltip"] for row in after.values())
     assert [row["fill"] for row in after.values()] != [row["fill"] for row in before.values()]
     assert "member-density" not in [item["id"] for item in spec["layers"]]
+
+
+def test_the_indicator_picker_says_nothing_in_english(monkeypatch, demo_url):
+    app = run_page(monkeypatch, demo_url)
+    assert not app.exception
+    assert app.selectbox(key="map_indicator").proto.placeholder == labels.PICK_PLACEHOLDER
+    assert not streamlit_english(app)
 
 
 def test_community_level_shows_that_community(monkeypatch, demo_url):

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.data
 from data_access.areas import CITY_SCOPE, AreaPath
-from data_access.engine import get_engine
+from data_access.engine import DataAccessError, get_engine
 from data_access.lookups import fetch_meta
 from data_access.schema import members_table
 from metrics.columns import REPORT_KEYS
@@ -181,6 +181,21 @@ def test_sign_out_is_on_the_slides_too(monkeypatch, demo):
     app.run()
     app.button(key="review_sign_out").click().run()
     assert [i.value for i in app.info] == [labels.SIGNED_OUT]
+
+
+def test_a_database_gone_under_the_slides_timer_says_so_in_chinese(monkeypatch, demo):
+    """The timer reruns the slides' fragment alone, outside the frame's friendly_errors; its first call, the
+    session check, is the one to meet the database gone."""
+    import ui.review
+
+    def gone() -> None:
+        raise DataAccessError("unreachable")
+
+    url, _ = demo
+    monkeypatch.setattr(ui.review, "require_session", gone)
+    app = open_review(monkeypatch, url)
+    assert not app.exception
+    assert [e.value for e in app.error] == [labels.DATABASE_ERRORS["unreachable"]]
 
 
 @pytest.mark.parametrize("raw", ["²", "١", "2²", " 2", "+2", "-1", "0x2", "12345", ""])

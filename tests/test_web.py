@@ -24,7 +24,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 import ui.web
 from data_access.accounts import fetch_audit
 from data_access.areas import AreaPath
-from data_access.engine import get_engine
+from data_access.engine import DataAccessError, get_engine
 from services.accounts import DEMO_PASSWORD, Account, create_account, disable_account
 from services.sessions import end_session, start_session
 from ui import downloads, labels
@@ -181,6 +181,26 @@ def test_a_download_serves_only_its_session_and_is_audited_at_every_fetch(client
     end_session(get_engine(demo_url), token)  # signed out: the link dies with the session
     answer = client.get(url)
     assert answer.status_code == 403 and answer.text == labels.DOWNLOAD_REFUSED
+
+
+def _database_gone(*args, **kwargs):
+    raise DataAccessError("unreachable")
+
+
+def test_a_sign_in_the_database_cannot_record_says_so_in_chinese(client, monkeypatch):
+    """The password checked, then the database gone before the session is written: the page, not a 500."""
+    monkeypatch.setattr(ui.web, "start_session", _database_gone)
+    answer = sign_in(client, "demo-city", DEMO_PASSWORD)
+    assert answer.status_code == 200 and labels.DATABASE_ERROR_FALLBACK in answer.text
+    assert SESSION_COOKIE not in answer.headers.get("set-cookie", "")
+
+
+def test_a_download_the_database_cannot_audit_says_so_in_chinese(client, demo_url):
+    _, token = _session(demo_url, "web-gone", "community", OWN)
+    ticket = downloads.offer(token, "export_all", _database_gone, file_name="x.xlsx", mime=downloads.XLSX)
+    client.cookies.set(SESSION_COOKIE, token)
+    answer = client.get(downloads.ROUTE + ticket)
+    assert answer.status_code == 503 and answer.text == labels.DATABASE_ERROR_FALLBACK
 
 
 @pytest.mark.parametrize("ending", ["idle", "disabled"])

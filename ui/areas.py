@@ -13,6 +13,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from data_access.areas import AreaPath
+from ledgers.formats import MEMBERS
 from ledgers.writing import list_xlsx_bytes
 from metrics import columns as c
 from metrics import member_lists as ml
@@ -125,7 +126,7 @@ def build_member_table(members: pd.DataFrame) -> pd.DataFrame:
     columns = list(labels.MEMBER_LIST_COLUMNS)
     table = members[columns].assign(
         **{
-            ml.FLOW_TYPE: members[ml.FLOW_TYPE].map(labels.FLOW_TYPE_LABELS).fillna(members[ml.FLOW_TYPE]),
+            ml.FLOW_TYPE: members[ml.FLOW_TYPE].map(MEMBERS.words[ml.FLOW_TYPE]).fillna(members[ml.FLOW_TYPE]),
             c.LIAISON: members[c.LIAISON].fillna(labels.AREAS_NO_LIAISON),
         }
     )
@@ -206,28 +207,42 @@ def _ask_reveal() -> None:
     st.session_state[_REVEAL_ASKED] = st.session_state.get(_REVEAL_PICK)
 
 
+def build_reveal_table(record: dict) -> pd.DataFrame:
+    """One member's record for display: a row per field (Chinese names), codes (流动类型, 性别, 职业类别) in the
+    ledger's own words, dates as 2026-11-05, a blank as 未填写."""
+    words = MEMBERS.words
+
+    def shown(key: str) -> str:
+        value = record.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return labels.AREAS_REVEAL_NOT_GIVEN
+        return words[key].get(value, value) if key in words else str(value)
+
+    fields = labels.AREAS_REVEAL_FIELDS
+    return pd.DataFrame({labels.AREAS_REVEAL_VALUE: [shown(key) for key in fields]}, index=list(fields.values()))
+
+
 def render_reveal(view: View, members: pd.DataFrame) -> None:
     """One member's full record on an explicit click, for street and community accounts; every reveal is audited."""
     st.subheader(labels.AREAS_REVEAL)
     choices = dict(zip(members[c.MEMBER_ID], members[c.NAME] + " " + members[ml.PHONE], strict=True))
-    with st.form(f"reveal_{view.area}", border=False):
-        st.selectbox(labels.AREAS_REVEAL_PICK, list(choices), format_func=choices.get, index=None, key=_REVEAL_PICK)
+    with st.form(f"reveal_{view.area}", border=False, enter_to_submit=False):
+        st.selectbox(labels.AREAS_REVEAL_PICK, list(choices), format_func=choices.get, index=None, key=_REVEAL_PICK,
+                     placeholder=labels.PICK_PLACEHOLDER)  # fmt: skip
         st.form_submit_button(labels.AREAS_REVEAL_BUTTON, key="reveal_button", on_click=_ask_reveal)
     member_id = st.session_state.pop(_REVEAL_ASKED, None)
     if member_id not in choices:  # none picked, or a crafted value (Streamlit passes one matching no option on)
         return
     with friendly_errors():
         record = read_member_record(int(member_id), str(view.scope))
-    if record is None:
-        st.warning(labels.AREAS_REVEAL_GONE)
-        return
-    audit("reveal", area=AreaPath.parse(record[ml.COMMUNITY_PATH]), rows=1, detail=f"member {int(member_id)}")
-    shown = {labels.AREAS_REVEAL_FIELDS[key]: record[key] for key in labels.AREAS_REVEAL_FIELDS}
+        if record is None:
+            st.warning(labels.AREAS_REVEAL_GONE)
+            return
+        # Recorded before it is shown: a database gone in between shows its message and never the record.
+        audit("reveal", area=AreaPath.parse(record[ml.COMMUNITY_PATH]), rows=1, detail=f"member {int(member_id)}")
+    shown = build_reveal_table(record)
     # st.dataframe, not st.table: st.table renders Markdown in its cells, and these are a ledger's own words.
-    st.dataframe(
-        pd.Series(shown, name=labels.AREAS_REVEAL_VALUE).astype(str).to_frame(),
-        height=(len(shown) + 1) * 35 + 3,  # every field in view, no scrolling
-    )
+    st.dataframe(shown, height=(len(shown) + 1) * 35 + 3)  # every field in view, no scrolling
 
 
 def _member_column_config() -> dict[str, object]:

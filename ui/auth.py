@@ -9,6 +9,7 @@ database on every run, so an idle timeout, a sign-out elsewhere or a disabled ac
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -17,12 +18,15 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from data_access.areas import AreaPath, Scope
+from data_access.engine import DataAccessError
 from metrics.periods import TIMEZONE
 from services.accounts import Account, record_audit
 from services.sessions import end_session, resolve_session, start_session
 from ui import labels
 from ui.data import SETTINGS, engine
 from ui.text import escape_markdown
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "dashboard_session"
 SIGN_IN_PATH = "/signin"
@@ -71,9 +75,14 @@ def _forget(reason: str) -> None:
 
 
 def sign_out() -> None:
-    """End this session everywhere (the cookie's secret stops working) and forget the viewer here."""
+    """End this session everywhere (the cookie's secret stops working) and forget the viewer here. A button's
+    callback: with the database away the session stays (it was not ended), and the run that follows says so."""
     if token := session_token():
-        end_session(engine(), token)
+        try:
+            end_session(engine(), token)
+        except DataAccessError:
+            log.warning("sign-out failed: the database is unreachable")
+            return
     _forget("signed_out")
 
 

@@ -74,7 +74,9 @@ def build_ranking_figure(
 ) -> go.Figure:
     """Areas as horizontal bars, worst at the top; the lagging ones in gold, the rest grey."""
     lowest_is_worst = key not in LOWER_IS_BETTER
-    ordered = table.assign(_lagging=lagging).sort_values(key, ascending=lowest_is_worst, na_position="last")
+    ordered = table.assign(_lagging=lagging).sort_values(
+        key, ascending=lowest_is_worst, na_position="last", kind="stable"
+    )  # ties keep the table's (pinyin) order
     ordered = ordered.iloc[::-1]  # plotly draws the first bar at the bottom
     figure = go.Figure(
         go.Bar(

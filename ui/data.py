@@ -29,6 +29,7 @@ from ledgers.sandbox import Vetted, vet
 from metrics import columns as c
 from metrics.density import MEMBERS, compute_density_grid, compute_open_station_points
 from metrics.member_lists import compute_member_list
+from metrics.ordering import sort_by_pinyin
 from metrics.periods import Week
 from metrics.privacy import mask_member_frame
 from metrics.report import Figure
@@ -44,12 +45,13 @@ TREND_WEEKS = 12
 _cached = st.cache_data(ttl=SETTINGS.cache_ttl_seconds, max_entries=256, show_spinner=False)
 
 
-@st.cache_resource
+# Streamlit's own spinner would say "Running `load_engine(...)`." while a slow database answers.
+@st.cache_resource(show_spinner=labels.DATABASE_CONNECTING)
 def load_engine(url: str) -> Engine:
     return get_engine(url)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def refresh_lock() -> threading.Lock:
     """Held while this server recomputes stale weekly figures, so sessions starting together do it once."""
     return threading.Lock()
@@ -75,9 +77,10 @@ def _fetch_week(fetch: Callable[..., pd.DataFrame], week: str, area: str, scope:
 
 @_cached
 def load_areas(data_version: str) -> pd.DataFrame:
-    """Every area (district, street, community) with its path and names, for pickers and breadcrumbs."""
+    """Every area (district, street, community) with its path and names, for pickers and breadcrumbs; in
+    pinyin order of path, as a Chinese reader looks a name up."""
     with engine().connect() as conn:
-        return fetch_areas(conn)
+        return sort_by_pinyin(fetch_areas(conn), c.PATH)
 
 
 @_cached

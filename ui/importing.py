@@ -83,12 +83,17 @@ def may_replace_sample(account: Account) -> bool:
 
 
 def render_first_admin() -> FirstAdmin:
+    """The first administrator's name and password, in a form with the start button: outside one, or in one
+    that Enter submits, Streamlit writes "Press Enter to apply" / "to submit form" under a text box, in English."""
     st.info(labels.IMPORT_ADMIN_INTRO)
-    return FirstAdmin(
-        st.text_input(labels.IMPORT_ADMIN_NAME, key="first_admin_name"),
-        st.text_input(labels.IMPORT_ADMIN_PASSWORD, type="password", key="first_admin_password"),
-        st.text_input(labels.IMPORT_ADMIN_PASSWORD_AGAIN, type="password", key="first_admin_password_again"),
-    )
+    with st.form("first_admin", enter_to_submit=False, border=False):
+        first = FirstAdmin(
+            st.text_input(labels.IMPORT_ADMIN_NAME, key="first_admin_name"),
+            st.text_input(labels.IMPORT_ADMIN_PASSWORD, type="password", key="first_admin_password"),
+            st.text_input(labels.IMPORT_ADMIN_PASSWORD_AGAIN, type="password", key="first_admin_password_again"),
+        )
+        st.form_submit_button(labels.IMPORT_START, type="primary", on_click=request_import)
+    return first
 
 
 def _checked_admin(first: FirstAdmin) -> NewAccount:

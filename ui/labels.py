@@ -58,6 +58,7 @@ DATABASE_ERRORS = {
     "query_failed": "查询数据库时出错，请稍后重试或联系管理员。",
 }
 DATABASE_ERROR_FALLBACK = "数据库出错，请联系管理员。"
+DATABASE_CONNECTING = "正在连接数据库……"
 
 # Accounts (command line and sign-in)
 ROLE_LABELS = {"city": "市级", "district": "区级", "street": "街道", "community": "社区", "clerk": "数据录入员"}
@@ -216,6 +217,7 @@ IMPORT_LIMIT = (
 )
 IMPORT_TEMPLATES = "下载导入模板（含填写说明）"
 IMPORT_UPLOAD = "选择台账文件"
+IMPORT_UPLOAD_HELP = "把文件拖到下面的框里，或点框里的按钮选择文件；可一次选多个。"
 IMPORT_HINT = "请先选择文件。同一文件重复导入不会产生重复数据。"
 IMPORT_TOO_LARGE = "{file} 超过 {mb} MB，未导入。"
 IMPORT_PREVIEW = "{file} · 识别为：{ledger}（前 5 行）"
@@ -266,6 +268,7 @@ PAGE_AUDIT = "审计日志"
 AUDIT_INTRO = "导出名单和查看党员完整信息的记录：谁、何时、哪个区域、多少条（不记录个人信息本身）。"
 AUDIT_EMPTY = "还没有导出或查看个人信息的记录。"
 AUDIT_ACTIONS = {"export": "导出名单", "reveal": "查看完整信息"}
+AUDIT_REVEALED_MEMBER = "党员编号 {member}"
 AUDIT_COLUMNS = {"at": "时间", "account": "账号", "action": "操作", "area": "区域", "rows": "条数", "detail": "说明"}
 
 # Sidebar pickers (every page)
@@ -274,6 +277,7 @@ PICK_DISTRICT = "区"
 PICK_STREET = "街道"
 PICK_COMMUNITY = "社区"
 PICK_ALL = "全部"
+PICK_PLACEHOLDER = "请选择"  # a picker with nothing chosen (Streamlit's own: "Choose an option")
 WEEK_OPTION = "{week}（{start:%m.%d}–{end:%m.%d}）"
 BAD_WEEK_IN_URL = "链接中的周次 {value} 无法识别或不在数据范围内，已显示默认周次 {default}。"
 BAD_AREA_IN_URL = "链接中的区域 {value} 不存在，已显示{default}。"
@@ -453,6 +457,7 @@ AREAS_REVEAL_PICK = "选择党员（仅在工作需要时查看）"
 AREAS_REVEAL_BUTTON = "显示完整信息（将记入审计日志）"
 AREAS_REVEAL_GONE = "该党员不在本账号范围内，或已不在册。"
 AREAS_REVEAL_VALUE = "内容"
+AREAS_REVEAL_NOT_GIVEN = "未填写"
 AREAS_REVEAL_FIELDS = {
     "name": "姓名",
     "phone": "手机号",
@@ -482,7 +487,6 @@ MEMBER_LIST_COLUMNS = {
     "last_contact_on": "最近联系日期",
     "days_since_contact": "未联系天数",
 }
-FLOW_TYPE_LABELS = {"inflow": "流入", "outflow": "流出"}
 AREAS_NO_LIAISON = "未指定"
 AREAS_CARD_DAYS = "{days} 天未联系"
 AREAS_CARD_DETAIL = "联系人 {liaison} · 最近联系 {last}"

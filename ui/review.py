@@ -254,6 +254,7 @@ def render_review(deck: Deck, *, pptx: Callable[[], bytes], file_name: str, auto
     total = len(deck.slides)
 
     @st.fragment(run_every=auto)
+    @friendly_errors()  # a timed rerun runs this part alone, outside the frame's and the page's
     def show() -> None:
         require_session()  # a timed rerun runs this part alone: an ended session must stop it here
         _current(total, deck.footer)

@@ -149,7 +149,7 @@ def lagging_names(children: pd.DataFrame, key: str) -> list[tuple[str, Figure]]:
     if children.empty:
         return []
     lagging = children[compute_lagging(children, key)]
-    ordered = lagging.sort_values(key, ascending=key not in LOWER_IS_BETTER)
+    ordered = lagging.sort_values(key, ascending=key not in LOWER_IS_BETTER, kind="stable")  # ties: pinyin order
     return [(str(row[NAME]), row[key]) for _, row in ordered.iterrows()]
 
 

@@ -185,14 +185,14 @@ async def submit_sign_in(request: Request) -> Response:
                 max_failures=SETTINGS.signin_max_failures,
                 lock_minutes=SETTINGS.signin_lock_minutes,
             )
+            agent = request.headers.get("user-agent", "")
+            lifetime = SETTINGS.session_lifetime_hours
+            return start_session(engine(), account, now=now_local(), lifetime_hours=lifetime, user_agent=agent), ""
         except AccountError as exc:
             return None, labels.ACCOUNT_ERRORS[exc.code].format(detail=exc.detail)
         except DataAccessError:
             log.exception("sign-in failed")
             return None, labels.DATABASE_ERROR_FALLBACK
-        agent = request.headers.get("user-agent", "")
-        lifetime = SETTINGS.session_lifetime_hours
-        return start_session(engine(), account, now=now_local(), lifetime_hours=lifetime, user_agent=agent), ""
 
     token, error = await anyio.to_thread.run_sync(check)
     if not token:
@@ -221,7 +221,11 @@ async def download(request: Request) -> Response:
     offer = downloads.claim(request.path_params["ticket"], request.cookies.get(SESSION_COOKIE, ""))
     if resolved.account is None or offer is None:
         return PlainTextResponse(labels.DOWNLOAD_REFUSED, status_code=403)
-    data = await anyio.to_thread.run_sync(offer.build, resolved.account)
+    try:
+        data = await anyio.to_thread.run_sync(offer.build, resolved.account)  # audited: it writes to the database
+    except DataAccessError:
+        log.exception("download failed")
+        return PlainTextResponse(labels.DATABASE_ERROR_FALLBACK, status_code=503)
     disposition = f"attachment; filename*=UTF-8''{quote(offer.file_name)}"
     headers = {"content-disposition": disposition, "cache-control": "no-store"}
     return Response(data, media_type=offer.mime, headers=headers)

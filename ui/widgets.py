@@ -166,6 +166,7 @@ def _area_pickers(areas: pd.DataFrame, current: AreaPath, scope: Scope) -> AreaP
             ["", *names],
             key=key,
             format_func=lambda name: name or labels.PICK_ALL,
+            placeholder=labels.PICK_PLACEHOLDER,
             on_change=_take_area,
             args=(level,),
         )
@@ -200,6 +201,7 @@ def render_sidebar() -> View:
             list(by_name),
             key="pick_week",
             on_change=_take_week,
+            placeholder=labels.PICK_PLACEHOLDER,
             format_func=lambda name: labels.WEEK_OPTION.format(
                 week=name, start=by_name[name].start, end=by_name[name].end
             ),
