@@ -10,12 +10,13 @@ import streamlit as st
 
 from ui import labels
 from ui.auth import render_account_box, render_sign_in, signed_in_account
+from ui.chrome import close_sidebar_on_narrow_screens, relabel_skip_link
 from ui.first_run import ensure_demo_city, refresh_stale_figures
-from ui.phone import close_sidebar_on_narrow_screens
 from ui.widgets import friendly_errors
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
+relabel_skip_link()
 with friendly_errors():
     ensure_demo_city()
     refresh_stale_figures()

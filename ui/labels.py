@@ -90,6 +90,7 @@ ACCOUNT_ERRORS = {
 }
 
 # Sign-in (every page)
+SKIP_TO_CONTENT = "跳到主要内容"
 SIGN_IN_TITLE = "登录"
 SIGN_IN_NAME = "用户名"
 SIGN_IN_PASSWORD = "密码"

@@ -1,4 +1,5 @@
-"""What a phone needs that Streamlit does not do: the sidebar, opened to choose a page, closes again.
+"""What Streamlit's own page chrome needs here: its skip link said in Chinese, and on a phone the sidebar,
+opened to choose a page, closed again.
 
 Streamlit leaves its sidebar open over the page after a page is chosen from it, so on a narrow screen a
 secretary had to close it by hand after every move. A tiny static script (no data in it) closes it once per
@@ -7,10 +8,13 @@ page shown, on screens narrower than Streamlit's own breakpoint for the overlaid
 
 from __future__ import annotations
 
+import json
 import re
 
 import streamlit as st
 import streamlit.components.v1 as components
+
+from ui import labels
 
 NARROW_PX = 768  # below this Streamlit lays the sidebar over the page instead of beside it
 
@@ -30,3 +34,13 @@ def close_sidebar_on_narrow_screens(page: str) -> None:
     HTML changes, so the page's name is in it. Drawn in the sidebar, where its empty frame takes no room."""
     with st.sidebar:
         components.html(_CLOSE_SIDEBAR % {"narrow": NARROW_PX, "page": re.sub(r"[^\w-]", "", page)}, height=0)
+
+
+def relabel_skip_link() -> None:
+    """Streamlit's keyboard skip link ("Skip to main content", shown on Tab) takes no text of ours; CSS draws
+    the Chinese in its place."""
+    st.html(
+        '<style>[data-testid="stSkipToContent"] { font-size: 0; }'
+        f'[data-testid="stSkipToContent"]::after {{ content: {json.dumps(labels.SKIP_TO_CONTENT)}; font-size: 1rem; }}'
+        "</style>"
+    )
