@@ -11,17 +11,21 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Float, Integer
+from sqlalchemy import Float, Integer, inspect, select, text
 
 import cli
 import tiny_city
-from data_access.engine import get_engine
+from data_access.areas import CITY_SCOPE, AreaPath
+from data_access.engine import add_weekly_parts, get_engine
 from data_access.loading import replace_all_data
+from data_access.lookups import fetch_meta
 from data_access.schema import weekly_stats_table
 from metrics import registry
+from metrics.periods import Week
 from metrics.registry import GROUPS, INDICATORS, REPORT_KEYS, SUMMARY_COUNTS, Indicator, compute_value
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_tables
+from services.report import figures_fresh, weekly_report
 from ui import labels
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,3 +130,28 @@ def test_a_declaration_has_as_many_parts_as_its_kind_needs():
         Indicator("x", "rate", ("a",), False, 1, "contact")
     with pytest.raises(ValueError, match="part"):
         Indicator("x", "count", ("a", "b"), None, 0, "contact")
+
+
+def test_an_upgrade_adds_a_new_part_and_leaves_the_figures_to_the_raw_records_until_a_refresh(db_url):
+    """What a new indicator's schema version does (data_access.engine.add_weekly_parts), here for a database
+    from before idle_stations was stored."""
+    engine, thresholds, week = get_engine(db_url), Thresholds(), Week.parse("2026-W47")  # one idle station
+    tables = tiny_city.tables()
+    replace_all_data(engine, tables, meta={"data_kind": "real"})
+    refresh_from_tables(engine, tables, thresholds=thresholds, until=date(2026, 11, 22))
+    expected = weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=thresholds)
+    assert expected["idle_stations"]["value"] == 1
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE weekly_stats DROP COLUMN idle_stations"))
+    upgrade = add_weekly_parts("idle_stations", "volunteer_hours")  # the second is there already
+    with engine.begin() as conn:
+        upgrade(conn)
+        assert not figures_fresh(fetch_meta(conn))
+        assert set(conn.execute(select(weekly_stats_table.c.idle_stations)).scalars()) == {0}
+    column = next(c for c in inspect(engine).get_columns("weekly_stats") if c["name"] == "idle_stations")
+    assert isinstance(column["type"], Integer) and not column["nullable"]
+    assert weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=thresholds) == expected
+    refresh_from_tables(engine, tables, thresholds=thresholds, until=date(2026, 11, 22))
+    with engine.connect() as conn:
+        assert figures_fresh(fetch_meta(conn))
+    assert weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=thresholds) == expected
