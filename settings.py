@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from metrics.columns import REPORT_KEYS
+from metrics.registry import REVIEW_INDICATORS
 from metrics.thresholds import Thresholds
 
 PROJECT_DIR = Path(__file__).resolve().parent
@@ -71,7 +71,7 @@ class Settings:
         "Minutes a name stays locked (from that address) after too many wrong passwords.",
     )
     review_slides: str = _setting(
-        ",".join(REPORT_KEYS),
+        ",".join(REVIEW_INDICATORS),
         "DASHBOARD_REVIEW_SLIDES",
         "Indicator keys shown as weekly review slides (/review), comma-separated, in order; unknown keys are ignored.",
     )

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Index, Table, create_engine, event, inspect, select, text, update
+from sqlalchemy import Connection, Engine, Index, Table, create_engine, delete, event, inspect, select, text, update
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -26,6 +26,7 @@ from data_access.schema import (
     natural_key,
     sessions_table,
     sign_in_failures_table,
+    weekly_stats_table,
 )
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,23 @@ def _sessions_and_sign_in_failures(conn: Connection) -> None:
     for old in ("failed_attempts", "locked_until"):  # absent when version 1 to 2 made today's accounts table
         if old in columns:
             conn.execute(text(f"ALTER TABLE accounts DROP COLUMN {old}"))  # our own constant names
+
+
+def add_weekly_parts(*names: str) -> Callable[[Connection], None]:
+    """The upgrade for new indicators' parts (metrics/registry.py): each named weekly_stats column is added where
+    absent (0 in the rows already there), and the weekly figures are marked stale, so that reads compute from the
+    raw records until the next refresh fills the new columns in. Use: `UPGRADES[n] = add_weekly_parts("x", "y")`."""
+
+    def upgrade(conn: Connection) -> None:
+        present = {column["name"] for column in inspect(conn).get_columns(weekly_stats_table.name)}
+        for name in names:
+            if name not in present:  # a database created at a later version has it already
+                kind = weekly_stats_table.c[name].type.compile(conn.dialect)
+                # our own declared names and types
+                conn.execute(text(f"ALTER TABLE weekly_stats ADD COLUMN {name} {kind} NOT NULL DEFAULT 0"))
+        conn.execute(delete(meta_table).where(meta_table.c.key == "stats_data_version"))
+
+    return upgrade
 
 
 # Upgrades from version N to N+1, keyed by N.

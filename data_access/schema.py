@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.dml import Delete
 
+from metrics.registry import FRACTIONAL_PARTS, SUMMARY_COUNTS
+
 SCHEMA_VERSION = 5  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column;
 # 5: sessions, and sign-in failures per name and source
 
@@ -157,26 +159,17 @@ ACTIVITY_TABLES = {table.name: table for table in (contacts_table, station_visit
 for _table in ACTIVITY_TABLES.values():
     Index(f"ux_{_table.name}_natural_key", *natural_key(_table), unique=True)
 
-# Precomputed: every indicator's additive parts, per community and ISO week (refreshed on load).
+# Precomputed: every indicator's additive parts, per community and ISO week (refreshed on load). A new part is a new
+# column: bump SCHEMA_VERSION with an upgrade that adds it.
 weekly_stats_table = Table(
     "weekly_stats",
     metadata,
     Column("week_start", Date, primary_key=True),
     Column("community_id", Integer, ForeignKey("areas.id"), primary_key=True),
-    Column("active_members", Integer, nullable=False),
-    Column("new_registrations", Integer, nullable=False),
-    Column("contacted_in_window", Integer, nullable=False),
-    Column("overdue", Integer, nullable=False),
-    Column("lost_contact", Integer, nullable=False),
-    Column("three_way_complete", Integer, nullable=False),
-    Column("contacts_in_window", Integer, nullable=False),
-    Column("with_liaison", Integer, nullable=False),
-    Column("located_members", Integer, nullable=False),
-    Column("station_covered", Integer, nullable=False),
-    Column("station_visits", Integer, nullable=False),
-    Column("idle_stations", Integer, nullable=False),
-    Column("volunteer_hours", Float, nullable=False),
-    Column("volunteer_participants", Integer, nullable=False),
+    *(
+        Column(name, Float if name in FRACTIONAL_PARTS else Integer, nullable=False)
+        for name in SUMMARY_COUNTS  # declared with the indicators in metrics/registry.py
+    ),
 )
 
 # Sign-in accounts. `area` is the scope (区[/街道[/社区]], empty for the city); demo accounts go with the sample.

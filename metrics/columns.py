@@ -3,6 +3,11 @@
 Codes are English; the Chinese words users see live in ui/labels.py and the ledger formats.
 """
 
+# The indicators' lists are declared with the indicators in metrics/registry.py, and read here with the columns
+from metrics.registry import LOWER_IS_BETTER as LOWER_IS_BETTER
+from metrics.registry import REPORT_KEYS as REPORT_KEYS
+from metrics.registry import SUMMARY_COUNTS as SUMMARY_COUNTS
+
 # Frame columns
 MEMBER_ID = "member_id"
 COMMUNITY_ID = "community_id"
@@ -62,42 +67,3 @@ VOLUNTEER_CATEGORIES = (
     "dedication_day",
     "other",
 )
-
-# The per-community weekly figures that the report sums (see metrics/summary.py)
-SUMMARY_COUNTS = (
-    "active_members",
-    "new_registrations",
-    "contacted_in_window",
-    "overdue",
-    "lost_contact",
-    "three_way_complete",
-    "contacts_in_window",
-    "with_liaison",
-    "located_members",
-    "station_covered",
-    "station_visits",
-    "idle_stations",
-    "volunteer_hours",
-    "volunteer_participants",
-)
-
-# The report's keys, in PRODUCT.md's order
-REPORT_KEYS = (
-    "active_members",
-    "new_registrations",
-    "contact_coverage",
-    "overdue",
-    "lost_contact",
-    "three_way_complete",
-    "contacts_per_member_30d",
-    "liaison_coverage",
-    "station_coverage",
-    "station_visits",
-    "idle_stations",
-    "volunteer_hours",
-    "volunteer_participants",
-    "volunteer_participation_rate",
-)
-
-# Indicators where a rise is bad news (the rest: a rise is good)
-LOWER_IS_BETTER = frozenset({"overdue", "lost_contact", "idle_stations"})

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from metrics import columns as c
+from metrics.registry import FRACTIONAL_PARTS
 from metrics.thresholds import Thresholds
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -323,8 +324,7 @@ def compute_community_week(city: CityArrays, *, end: date, thresholds: Threshold
             "volunteer_participants": per_community(active & (hours_per_member > 0)),
         }
     )
-    counts = [name for name in c.SUMMARY_COUNTS if name != "volunteer_hours"]
-    return frame.astype({name: np.int64 for name in counts})
+    return frame.astype({name: np.int64 for name in c.SUMMARY_COUNTS if name not in FRACTIONAL_PARTS})
 
 
 def compute_weekly_summary(

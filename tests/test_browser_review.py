@@ -24,14 +24,14 @@ from sqlalchemy import select
 
 from data_access.engine import get_engine
 from data_access.schema import members_table
-from metrics.columns import REPORT_KEYS
 from metrics.privacy import mask_name, mask_phone
+from metrics.registry import REVIEW_INDICATORS
 from metrics.thresholds import Thresholds
 from services.accounts import DEMO_PASSWORD
 from services.sample import build_sample
 from ui import labels
 
-SLIDES = len(REPORT_KEYS) + 2
+SLIDES = len(REVIEW_INDICATORS) + 2  # title, the default slides, closing
 SIZES = [(1920, 1080), (1280, 720)]
 
 # The measures a projector cares about, read from the page itself.
@@ -105,7 +105,7 @@ def test_slides_fit_a_projector_and_move_with_the_clicker_keys(demo, width, heig
         assert "slide=2" in page.url
         assert_fits_a_projector(second, "first indicator")
         assert second["headline"] >= 120
-        assert labels.INDICATOR_LABELS[REPORT_KEYS[0]] in second["text"]
+        assert labels.INDICATOR_LABELS[REVIEW_INDICATORS[0]] in second["text"]
         assert labels.SYNTHETIC_BANNER in second["text"]
         page.screenshot(path=ARTIFACTS / f"review_{width}_slide2.png")
 

@@ -14,6 +14,7 @@ from data_access.accounts import fetch_accounts
 from data_access.engine import get_engine
 from data_access.loading import replace_all_data
 from data_access.lookups import fetch_meta
+from metrics.registry import REPORT_KEYS
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_tables
 
@@ -27,10 +28,10 @@ def tiny_url(sqlite_url: str) -> str:
     return sqlite_url
 
 
-def test_report_json_prints_the_fourteen_indicators(tiny_url, capsys):
+def test_report_json_prints_every_indicator(tiny_url, capsys):
     assert cli.main(["report", "--db", tiny_url, "--week", "2026-W46", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert len(report) == 14
+    assert len(report) == len(REPORT_KEYS)
     assert report["active_members"] == {"value": 7, "previous": 7}
 
 

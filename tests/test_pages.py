@@ -19,6 +19,7 @@ from data_access.loading import replace_all_data
 from data_access.lookups import fetch_meta
 from metrics.ordering import pinyin_key
 from metrics.periods import Week, last_complete_week, today_in_china
+from metrics.registry import REPORT_KEYS
 from metrics.thresholds import Thresholds
 from services.report import figures_fresh, weekly_report
 from ui import labels
@@ -40,7 +41,7 @@ def test_overview_shows_the_report_figures(monkeypatch, demo_url):
     week = last_complete_week(today_in_china())
     report = weekly_report(get_engine(demo_url), scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds())
     shown = {m.label: m.value for m in app.metric}
-    assert len(shown) == 14
+    assert len(shown) == len(REPORT_KEYS)
     for key, figure in report.items():
         assert shown[labels.INDICATOR_LABELS[key]] == format_figure(key, figure["value"])
 

@@ -18,9 +18,9 @@ from data_access.areas import CITY_SCOPE, AreaPath
 from data_access.engine import DataAccessError, get_engine
 from data_access.lookups import fetch_meta
 from data_access.schema import members_table
-from metrics.columns import REPORT_KEYS
 from metrics.periods import last_complete_week, today_in_china
 from metrics.privacy import mask_name, mask_phone
+from metrics.registry import REVIEW_INDICATORS
 from metrics.thresholds import Thresholds
 from services.report import weekly_report
 from services.sample import build_sample
@@ -28,7 +28,7 @@ from ui import downloads, labels
 from ui.formatting import format_figure
 
 AREA = "江岸区"
-SLIDES = len(REPORT_KEYS) + 2
+SLIDES = len(REVIEW_INDICATORS) + 2  # title, the default slides, closing
 
 
 pytestmark = pytest.mark.usefixtures("clear_caches")
@@ -84,7 +84,7 @@ def test_every_slide_shows_the_report_figures_and_no_personal_data(monkeypatch, 
         html = slide_html(app)
         assert labels.REVIEW_SLIDE_NUMBER.format(number=number, total=SLIDES) in html
         if 1 < number < SLIDES:
-            key = REPORT_KEYS[number - 2]
+            key = REVIEW_INDICATORS[number - 2]
             assert f'<div class="review-label">{labels.INDICATOR_LABELS[key]}</div>' in html
             assert f'<div class="review-headline">{format_figure(key, report[key]["value"])}</div>' in html
             assert labels.REVIEW_PREVIOUS.format(value=format_figure(key, report[key]["previous"])) in html

@@ -31,11 +31,3 @@ def test_default_database_is_the_embedded_sqlite_file():
 def test_malformed_setting_names_the_variable():
     with pytest.raises(ValueError, match="DASHBOARD_OVERDUE_DAYS"):
         Settings.from_env({"DASHBOARD_OVERDUE_DAYS": "thirty"})
-
-
-def test_the_readme_defines_every_indicator_the_report_shows():
-    from metrics.columns import REPORT_KEYS
-    from ui.labels import INDICATOR_LABELS
-
-    for key in REPORT_KEYS:
-        assert f"| `{key}` | {INDICATOR_LABELS[key]} |" in README, key

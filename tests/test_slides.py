@@ -23,6 +23,7 @@ from data_access.schema import members_table
 from metrics.columns import REPORT_KEYS
 from metrics.periods import Week
 from metrics.privacy import mask_name, mask_phone
+from metrics.registry import REVIEW_INDICATORS
 from metrics.tables import compute_child_table, compute_indicator_table
 from metrics.thresholds import Thresholds
 from services.figures import totals_by_area, week_totals
@@ -96,8 +97,8 @@ def test_slide_keys_setting_keeps_order_drops_unknown_and_defaults_to_all(caplog
     assert parse_slide_keys(" overdue, contact_coverage ,overdue") == ("overdue", "contact_coverage")
     assert parse_slide_keys("overdue,nonsense") == ("overdue",)
     assert "nonsense" in caplog.text
-    assert parse_slide_keys("") == REPORT_KEYS
-    assert parse_slide_keys("nonsense") == REPORT_KEYS
+    assert parse_slide_keys("") == REVIEW_INDICATORS
+    assert parse_slide_keys("nonsense") == REVIEW_INDICATORS
 
 
 def test_data_date_is_the_sample_end_else_the_last_precomputed_week():

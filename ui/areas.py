@@ -18,6 +18,7 @@ from ledgers.writing import list_xlsx_bytes
 from metrics import columns as c
 from metrics import member_lists as ml
 from metrics.periods import TIMEZONE, Week
+from metrics.registry import DECIMALS, JUDGED_INDICATORS, RATE_INDICATORS
 from metrics.tables import PREVIOUS, compute_lagging
 from services.accounts import Account
 from ui import downloads, labels
@@ -29,14 +30,11 @@ from ui.widgets import View, friendly_errors, set_area
 LAGGING_STYLE = "background-color: #FBE3E1; color: #8B1A1A; font-weight: 600"
 PREVIOUS_STYLE = "color: #7B8794"  # last week's figures, quieter than this week's
 TABLE_MAX_HEIGHT = 640  # px: more rows than fit scroll inside the table
-_NUMBER_FORMATS = {"contacts_per_member_30d": "%.2f", "volunteer_hours": "%.1f"}
-# Indicators whose lagging quarter is highlighted: the rates and per-member figures, and the counts where more
-# is bad news. Plain counts (members, visits, hours) mostly measure an area's size, not how it is doing.
-JUDGED_INDICATORS = (
-    *(key for key in c.REPORT_KEYS if key in labels.RATE_INDICATORS),
-    "contacts_per_member_30d",
-    *(key for key in c.REPORT_KEYS if key in c.LOWER_IS_BETTER),
-)
+# Rates in percent (the table multiplies them by 100), whole counts localized (12,345)
+_NUMBER_FORMATS = {
+    key: f"%.{digits}f%%" if key in RATE_INDICATORS else f"%.{digits}f" if digits else "localized"
+    for key, digits in DECIMALS.items()
+}
 
 
 def render_breadcrumb(view: View) -> None:
@@ -59,11 +57,11 @@ def render_breadcrumb(view: View) -> None:
 
 
 def build_children_styler(children: pd.DataFrame, *, show_previous: bool = False) -> Styler:
-    """The child table for display: name, the 14 indicators (optionally last week's beside each), rates in
+    """The child table for display: name, every indicator (optionally last week's beside each), rates in
     percent (0-100), and each judged indicator's lagging quarter highlighted (metrics.tables.compute_lagging)."""
     keys = list(c.REPORT_KEYS)
     shown = [k for key in keys for k in ((key, PREVIOUS + key) if show_previous else (key,))]
-    rates = [k for k in shown if k.removeprefix(PREVIOUS) in labels.RATE_INDICATORS]
+    rates = [k for k in shown if k.removeprefix(PREVIOUS) in RATE_INDICATORS]
     table = children[[c.PATH, c.NAME, *shown]].assign(
         **{k: pd.to_numeric(children[k], errors="coerce") * 100 for k in rates}
     )
@@ -89,7 +87,7 @@ def children_column_config(level: str, *, show_previous: bool = False) -> dict[s
     for key in c.REPORT_KEYS:
         full = labels.COLUMN_LABELS[key]
         label = labels.AREAS_SHORT_HEADERS.get(key, full)
-        number_format = "%.1f%%" if key in labels.RATE_INDICATORS else _NUMBER_FORMATS.get(key, "localized")
+        number_format = _NUMBER_FORMATS[key]
         config[key] = st.column_config.NumberColumn(label, help=full, format=number_format)
         if show_previous:
             config[PREVIOUS + key] = st.column_config.NumberColumn(

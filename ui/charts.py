@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.columns import LOWER_IS_BETTER
+from metrics.registry import DECIMALS, RATE_INDICATORS
 from ui import labels
 from ui.text import escape_plotly, escape_plotly_labels
 
@@ -21,15 +22,13 @@ BAD = "#C62828"
 HIGHLIGHT = "#E8A33D"  # gold: the lagging ones
 SEQUENCE = ("#B22222", "#E8A33D", "#3B6EA5", "#5C946E", "#8E6C8A", "#9AA5B1", "#C97B63", "#4F5D75")
 SEQUENTIAL = "Reds"
-_RATE_FORMAT = ".1%"
 _COUNT_FORMAT = ",.0f"
 
 
 def number_format(key: str) -> str:
     """The d3 format of an indicator's values: 87.5% for rates, 12,345 for counts, one or two decimals otherwise."""
-    if key in labels.RATE_INDICATORS:
-        return _RATE_FORMAT
-    return {"contacts_per_member_30d": ",.2f", "volunteer_hours": ",.1f"}.get(key, _COUNT_FORMAT)
+    digits = DECIMALS.get(key, 0)
+    return f".{digits}%" if key in RATE_INDICATORS else f",.{digits}f"
 
 
 def apply_theme(figure: go.Figure, title: str, *, height: int = 360) -> go.Figure:

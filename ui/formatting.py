@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from metrics.registry import DECIMALS, RATE_INDICATORS
 from metrics.report import Figure
 from ui import labels
-
-# Decimals for the indicators that are not whole counts or rates
-DECIMALS = {"contacts_per_member_30d": 2, "volunteer_hours": 1}
 
 
 def _missing(value: Figure) -> bool:
@@ -17,8 +15,8 @@ def _missing(value: Figure) -> bool:
 def format_figure(key: str, value: Figure) -> str:
     if _missing(value):
         return "—"
-    if key in labels.RATE_INDICATORS:
-        return f"{value:.1%}"
+    if key in RATE_INDICATORS:
+        return f"{value:.{DECIMALS[key]}%}"
     return f"{value:,.{DECIMALS.get(key, 0)}f}"
 
 
@@ -26,8 +24,8 @@ def change_of(key: str, value: Figure, previous: Figure) -> float | None:
     """The change as shown: rates in percentage points, rounded as displayed, so a tiny change reads 0."""
     if _missing(value) or _missing(previous):
         return None
-    if key in labels.RATE_INDICATORS:
-        return round((value - previous) * 100, 1) + 0.0  # "+ 0.0" turns -0.0 into 0.0
+    if key in RATE_INDICATORS:
+        return round((value - previous) * 100, DECIMALS[key]) + 0.0  # "+ 0.0" turns -0.0 into 0.0
     return round(value - previous, DECIMALS.get(key, 0)) + 0.0
 
 
@@ -35,8 +33,8 @@ def format_change(key: str, value: Figure, previous: Figure) -> str:
     change = change_of(key, value, previous)
     if change is None:
         return "—"
-    if key in labels.RATE_INDICATORS:
-        return labels.PERCENTAGE_POINTS.format(change=change)
+    if key in RATE_INDICATORS:
+        return labels.PERCENTAGE_POINTS.format(change=f"{change:+.{DECIMALS[key]}f}")
     return f"{change:+,.{DECIMALS.get(key, 0)}f}"
 
 

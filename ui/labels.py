@@ -5,7 +5,7 @@ SYNTHETIC_BANNER = "示例数据，均为合成"
 NO_DATA = "暂无数据。可运行 python cli.py sample --size demo 生成示例数据，或在“数据导入”页导入台账。"
 CITY = "武汉市"
 
-# The 14 indicators of the weekly report
+# The indicators of the weekly report, by their key in metrics/registry.py (tests/test_registry.py checks both ways)
 INDICATOR_LABELS = {
     "active_members": "在册流动党员",
     "new_registrations": "新增报到",
@@ -22,9 +22,6 @@ INDICATOR_LABELS = {
     "volunteer_participants": "志愿服务参与人数",
     "volunteer_participation_rate": "志愿服务参与率",
 }
-RATE_INDICATORS = frozenset(
-    {"contact_coverage", "three_way_complete", "liaison_coverage", "station_coverage", "volunteer_participation_rate"}
-)
 
 # Command line
 CLI_REPORT_HEADER = ("指标", "本周", "上周", "变化")
@@ -122,21 +119,10 @@ PAGE_OVERVIEW = "总览"
 FIRST_RUN_BUILDING = "首次启动：正在生成示例城市（合成数据）……"
 FIGURES_REFRESHING = "上次导入后的每周指标尚未更新，正在重新计算……"
 PREVIOUS_WEEK = "上周：{value}"
-PERCENTAGE_POINTS = "{change:+.1f} 个百分点"
+PERCENTAGE_POINTS = "{change} 个百分点"
 WEEK_CAPTION = "{area} · {week}（{start} 至 {end}）"
-INDICATOR_GROUPS = {
-    "报到": ("active_members", "new_registrations"),
-    "联系": (
-        "contact_coverage",
-        "overdue",
-        "lost_contact",
-        "three_way_complete",
-        "contacts_per_member_30d",
-        "liaison_coverage",
-    ),
-    "服务": ("station_coverage", "station_visits", "idle_stations"),
-    "志愿": ("volunteer_hours", "volunteer_participants", "volunteer_participation_rate"),
-}
+# The overview's groups of indicators, by their key in metrics/registry.py
+INDICATOR_GROUP_LABELS = {"registration": "报到", "contact": "联系", "service": "服务", "volunteer": "志愿"}
 
 # Import and export (command line and the 数据导入 page)
 IMPORT_FILE_SUMMARY = (
@@ -427,11 +413,20 @@ AREAS_CHILDREN = "各{level}指标一览"
 AREAS_CHILDREN_HINT = "点击表头排序；勾选行首的方框进入该{level}。浅红底色：该项指标排名靠后的四分之一。"
 AREAS_SHOW_PREVIOUS = "同时显示上周数值"
 AREAS_PREVIOUS_COLUMN = "{label}（上周）"
-# Shorter headers where the indicator's name is long, so the 14 columns fit a 1920-wide screen (full name on hover)
+# Every indicator's header in the child table: shorter where its name is long, so the columns fit a 1920-wide screen
+# (full name on hover)
 AREAS_SHORT_HEADERS = {
+    "active_members": "在册流动党员",
+    "new_registrations": "新增报到",
+    "contact_coverage": "联系覆盖率",
+    "overdue": "超期未联系",
+    "lost_contact": "失联风险",
+    "three_way_complete": "三联齐全率",
     "contacts_per_member_30d": "人均联系（30天）",
     "liaison_coverage": "联系人覆盖率",
     "station_coverage": "驿站覆盖率",
+    "station_visits": "驿站服务人次",
+    "idle_stations": "闲置驿站",
     "volunteer_hours": "志愿时长（小时）",
     "volunteer_participants": "志愿参与人数",
     "volunteer_participation_rate": "志愿参与率",

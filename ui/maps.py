@@ -23,20 +23,14 @@ from data_access.areas import AreaPath
 from metrics import columns as c
 from metrics.columns import LOWER_IS_BETTER
 from metrics.density import MEMBERS
+from metrics.registry import DECIMALS, RATE_INDICATORS
+from metrics.registry import MAP_INDICATORS as _ON_MAP
 from ui import labels
 from ui.charts import apply_theme
 from ui.formatting import format_figure
 
-# The indicators a map may be coloured by: the rates, then the overdue counts
-MAP_INDICATORS = (
-    "contact_coverage",
-    "three_way_complete",
-    "liaison_coverage",
-    "station_coverage",
-    "volunteer_participation_rate",
-    "overdue",
-    "lost_contact",
-)
+# The indicators a map may be coloured by (declared on_map in metrics/registry.py): the rates, then the counts
+MAP_INDICATORS = tuple(sorted(_ON_MAP, key=lambda key: key not in RATE_INDICATORS))
 COMMUNITY_LAYER = "communities"
 # ColorBrewer Reds, lightest (fine) to darkest (needs attention)
 ATTENTION_COLOURS = ("#FEE5D9", "#FCAE91", "#FB6A4A", "#DE2D26", "#A50F15")
@@ -84,7 +78,7 @@ def _rgba(colour: str, alpha: int = 255) -> list[int]:
 
 
 def _is_rate(key: str) -> bool:
-    return key in labels.RATE_INDICATORS
+    return key in RATE_INDICATORS
 
 
 def _bin_label(key: str, low: float, high: float, last: bool) -> str:
@@ -101,7 +95,7 @@ def compute_colour_bins(values: Iterable[Any], key: str, *, count: int = BIN_COU
     known = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").dropna().to_numpy(dtype=float)
     if known.size == 0:
         return []
-    digits = 3 if _is_rate(key) else 0
+    digits = DECIMALS[key] + 2 if _is_rate(key) else 0  # a rate's decimals are its percentage's; counts are whole
     edges = np.unique(np.round(np.quantile(known, np.linspace(0, 1, count + 1)), digits))
     if edges.size == 1:
         edges = np.array([edges[0], edges[0]])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from metrics.registry import GROUPS
 from metrics.report import Figure
 from metrics.tables import compute_lagging
 from ui import labels
@@ -15,9 +16,9 @@ PER_ROW = 3
 
 
 def render_indicator_grid(report: dict[str, dict[str, Figure]], trend: pd.DataFrame) -> None:
-    """The 14 indicators in their four groups, three to a row, each with its 12-week sparkline."""
-    for group, keys in labels.INDICATOR_GROUPS.items():
-        st.subheader(group)
+    """Every indicator, in its group (metrics/registry.py), three to a row, each with its 12-week sparkline."""
+    for group, keys in GROUPS.items():
+        st.subheader(labels.INDICATOR_GROUP_LABELS[group])
         for offset in range(0, len(keys), PER_ROW):
             for column, key in zip(st.columns(PER_ROW), keys[offset : offset + PER_ROW], strict=False):
                 with column:

@@ -24,6 +24,7 @@ from pptx.util import Emu, Pt
 
 from metrics.columns import LOWER_IS_BETTER, NAME, REPORT_KEYS
 from metrics.periods import Week
+from metrics.registry import DECIMALS, RATE_INDICATORS, REVIEW_INDICATORS
 from metrics.report import Figure
 from metrics.tables import compute_lagging
 from ui import labels
@@ -86,13 +87,13 @@ class Deck:
 
 def parse_slide_keys(text: str) -> tuple[str, ...]:
     """The indicator keys of a DASHBOARD_REVIEW_SLIDES value, in its order; unknown keys are logged and
-    dropped, repeats kept once; nothing usable means all 14 in report order."""
+    dropped, repeats kept once; nothing usable means the default slides (metrics.registry.REVIEW_INDICATORS)."""
     wanted = [part.strip() for part in (text or "").split(",") if part.strip()]
     unknown = [key for key in wanted if key not in REPORT_KEYS]
     if unknown:
         log.warning("DASHBOARD_REVIEW_SLIDES: unknown indicator keys ignored: %s", ", ".join(unknown))
     keys = tuple(dict.fromkeys(key for key in wanted if key in REPORT_KEYS))
-    return keys or REPORT_KEYS
+    return keys or REVIEW_INDICATORS
 
 
 def data_as_of(meta: dict[str, str]) -> date | None:
@@ -332,9 +333,9 @@ def _add_trend_chart(slide, item: IndicatorSlide, *, left, top, width) -> None:
 
 
 def _excel_format(key: str) -> str:
-    if key in labels.RATE_INDICATORS:
-        return "0.0%"
-    return {"contacts_per_member_30d": "#,##0.00", "volunteer_hours": "#,##0.0"}.get(key, "#,##0")
+    digits = DECIMALS.get(key, 0)
+    decimals = "." + "0" * digits if digits else ""
+    return f"0{decimals}%" if key in RATE_INDICATORS else f"#,##0{decimals}"
 
 
 def _add_closing(slide, item: ClosingSlide) -> None:
