@@ -118,7 +118,7 @@ def test_totals_and_idle_stations_equal_the_report(engine, area, week):
 def test_idle_stations_of_w47_are_the_open_ones_without_visits(engine):
     # Station 2 opened 2026-11-16 (open by 11-22), station 3 has no opening date: both idle; station 1 had a visit.
     idle = compute_idle_stations(counts_of(engine, AreaPath(), W47), end=W47.end)
-    assert idle["name"].tolist() == ["华锦社区7×24H驿站", "世彩社区红色驿站"]
+    assert idle["name"].tolist() == ["世彩社区红色驿站", "华锦社区7×24H驿站"]  # by path in pinyin: 江汉区 before 武昌区
     assert (
         weekly_report(engine, scope=CITY_SCOPE, week=W47, area=AreaPath(), thresholds=Thresholds())["idle_stations"][
             "value"
