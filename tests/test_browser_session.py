@@ -84,7 +84,11 @@ def test_one_sign_in_lasts_through_links_reloads_and_tabs_until_sign_out(app):
         page.goto(base + "/review?slide=3")
         _settled_signed_in(page)
         page.keyboard.press("ArrowRight")
-        page.wait_for_function("() => location.search.includes('slide=4')", timeout=30_000)
+        page.wait_for_function(
+            "() => location.search.includes('slide=4') && "
+            "((document.querySelector('.review-counter') || {}).innerText || '').startsWith('4 /')",
+            timeout=30_000,
+        )
         shown = _counter(page)
         page.reload()  # F5 in front of the room
         _settled_signed_in(page)
