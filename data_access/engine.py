@@ -20,6 +20,7 @@ from data_access.schema import (
     accounts_table,
     audit_log_table,
     delete_repeats,
+    demands_table,
     members_table,
     meta_table,
     metadata,
@@ -75,7 +76,8 @@ def _create_natural_key_index(conn: Connection, table: Table, keys: dict[str, tu
 def _unique_natural_keys(conn: Connection) -> None:
     """Version 2 to 3: each activity table's natural key becomes a unique index, replacing its (member or
     station, day) index, which the new one leads with. A repeated record, if any, keeps its first row."""
-    for name, table in ACTIVITY_TABLES.items():
+    for name in _VERSION_3_KEYS:  # the tables of version 2 (demands came later)
+        table = ACTIVITY_TABLES[name]
         conn.execute(delete_repeats(table, _VERSION_3_KEYS))
         conn.execute(text(f"DROP INDEX IF EXISTS {_OLD_ACTIVITY_INDEXES[name]}"))  # our own constant names
         _create_natural_key_index(conn, table, _VERSION_3_KEYS)
@@ -108,6 +110,12 @@ def _sessions_and_sign_in_failures(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE accounts DROP COLUMN {old}"))  # our own constant names
 
 
+def _add_demands(conn: Connection) -> None:
+    """Version 5 to 6: the 诉求台账 ledger's table, with its natural key and per-community indexes (a new table;
+    existing data untouched)."""
+    demands_table.create(conn, checkfirst=True)
+
+
 def add_weekly_parts(*names: str) -> Callable[[Connection], None]:
     """The upgrade for new indicators' parts (metrics/registry.py): each named weekly_stats column is added where
     absent (0 in the rows already there), and the weekly figures are marked stale, so that reads compute from the
@@ -131,6 +139,7 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     2: _unique_natural_keys,
     3: _keys_of_every_column,
     4: _sessions_and_sign_in_failures,
+    5: _add_demands,
 }
 
 

@@ -12,6 +12,7 @@ from data_access.records import frame_from_rows
 from data_access.schema import (
     areas_table,
     contacts_table,
+    demands_table,
     members_table,
     station_visits_table,
     stations_table,
@@ -68,6 +69,27 @@ def _statement(kind: str) -> Select:
             .join_from(station_visits_table, stations_table, s.id == t.station_id)
             .order_by(t.id)
         )
+    if kind == "demands":
+        t = demands_table.c
+        return (
+            select(
+                t.number,
+                t.kind,
+                t.raised_on,
+                community.c.path.label("community_id"),
+                t.status,
+                t.resolved_on,
+                t.content,
+                t.source,
+                s.name.label("station_id"),
+                m.phone.label("member_id"),
+                t.satisfaction,
+            )
+            .join_from(demands_table, community, community.c.id == t.community_id)
+            .outerjoin(stations_table, s.id == t.station_id)
+            .outerjoin(members_table, m.id == t.member_id)
+            .order_by(t.id)
+        )
     t = volunteer_records_table.c
     return (
         select(
@@ -85,7 +107,7 @@ def _statement(kind: str) -> Select:
 
 
 def iter_ledger_rows(conn: Connection, kind: str, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    """All rows of one ledger kind (areas, stations, members, contacts, station_visits, volunteer_records),
+    """All rows of one ledger kind (areas, stations, members, contacts, station_visits, volunteer_records, demands),
     streamed in chunks so a city-sized table never sits in memory whole."""
     with timed(f"iter_ledger_rows {kind}"):
         result = conn.execution_options(yield_per=chunk_rows).execute(_statement(kind))

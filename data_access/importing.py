@@ -56,6 +56,7 @@ from data_access.schema import (
 log = logging.getLogger(__name__)
 
 STAGING = "staging_rows"  # a temporary table, one per connection
+UPDATED_ON_IMPORT = ("volunteer_records", "demands")  # a known key takes the file's other columns
 
 
 def fetch_references(conn: Connection) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
@@ -218,7 +219,7 @@ class ActivityLoad:
             return
         ingest(self.cursor, STAGING, rows, staging=True)
         staging = table_clause(STAGING, *(column(name) for name in rows.column_names))
-        if self.table.name == "volunteer_records":
+        if self.table.name in UPDATED_ON_IMPORT:
             self.update_known(staging)
         fresh = select(*staging.c).where(true())
         insert = (postgresql.insert if self.dialect.name == "postgresql" else sqlite.insert)(self.table)
@@ -226,7 +227,8 @@ class ActivityLoad:
         self.execute(delete(staging))
 
     def update_known(self, staging: Any) -> None:
-        """A volunteer record imported again takes the file's hours, category and community."""
+        """A record imported again takes the file's other columns: a volunteer record its hours, category and
+        community; a demand its status, 办结日期 and the rest."""
         keys = ACTIVITY_KEYS[self.table.name]
         same_key = and_(*(self.table.c[name] == staging.c[name] for name in keys))
         others = [name for name in staging.c.keys() if name not in keys]

@@ -122,6 +122,8 @@ def replace_all_data(
                 for table in (weekly_stats_table, *reversed(DATA_TABLES)):
                     conn.execute(delete(table))
                 for table in DATA_TABLES:
+                    if table.name not in frames:  # a table the frames leave out stays empty
+                        continue
                     for index in table.indexes:
                         index.drop(conn)
                     bulk_insert(conn, table, _with_visitor_phones(table.name, frames), progress)

@@ -29,8 +29,8 @@ from sqlalchemy.sql.dml import Delete
 
 from metrics.registry import FRACTIONAL_PARTS, SUMMARY_COUNTS
 
-SCHEMA_VERSION = 5  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column;
-# 5: sessions, and sign-in failures per name and source
+SCHEMA_VERSION = 6  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column;
+# 5: sessions, and sign-in failures per name and source; 6: demands and wishes
 
 # PostgreSQL's own names for foreign keys, named so that a bulk load can lift and restore them.
 metadata = MetaData(naming_convention={"fk": "%(table_name)s_%(column_0_name)s_fkey"})
@@ -129,6 +129,27 @@ volunteer_records_table = Table(
     Column("community_id", Integer, ForeignKey("areas.id")),  # where the activity took place
 )
 
+# Demands and wishes (诉求台账), keyed by community and the ledger's own number: a later import moves one on.
+demands_table = Table(
+    "demands",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("number", String(50), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("raised_on", Date, nullable=False),
+    Column("community_id", Integer, ForeignKey("areas.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("resolved_on", Date),  # set exactly when the status is resolved
+    Column("content", Text),  # at most formats.DEMANDS' 内容 width (500)
+    Column("source", String(16)),
+    Column("station_id", Integer, ForeignKey("stations.id")),  # NULL: none named, or not a known station
+    Column("member_id", Integer, ForeignKey("members.id")),  # NULL: none named, or not a known member
+    Column("satisfaction", String(24)),
+    # per community and week: raised, and resolved
+    Index("ix_demands_community_raised", "community_id", "raised_on"),
+    Index("ix_demands_community_resolved", "community_id", "resolved_on"),
+)
+
 # The natural key of each activity table: a record is one row, however often its ledger is imported.
 # The unique indexes lead with member (or station) and day, so they also serve the queries by those.
 # A contact and a visit are keyed by all their columns (PRODUCT.md), a volunteer record by activity, day and member.
@@ -136,6 +157,7 @@ ACTIVITY_KEYS = {
     "contacts": ("member_id", "contacted_on", "side", "method", "liaison"),
     "station_visits": ("station_id", "visited_at", "service", "visitor_phone"),
     "volunteer_records": ("member_id", "activity_on", "activity"),
+    "demands": ("community_id", "number"),
 }
 
 
@@ -155,7 +177,9 @@ def delete_repeats(table: Table, keys: dict[str, tuple[str, ...]] = ACTIVITY_KEY
     return delete(table).where(table.c.id.not_in(first))
 
 
-ACTIVITY_TABLES = {table.name: table for table in (contacts_table, station_visits_table, volunteer_records_table)}
+ACTIVITY_TABLES = {
+    table.name: table for table in (contacts_table, station_visits_table, volunteer_records_table, demands_table)
+}
 for _table in ACTIVITY_TABLES.values():
     Index(f"ux_{_table.name}_natural_key", *natural_key(_table), unique=True)
 
@@ -232,4 +256,5 @@ DATA_TABLES = (
     stations_table,
     station_visits_table,
     volunteer_records_table,
+    demands_table,
 )

@@ -15,7 +15,8 @@ from metrics import columns as c
 class Column:
     header: str
     field: str
-    kind: str  # text, phone, date, datetime, number, choice, community, station
+    kind: str  # text, phone, date, datetime, number, choice, community, station; linked_station and linked_member
+    # name an optional station or member: an unknown one is stored as NULL, with a warning
     required: bool = False
     choices: dict[str, str] = field(default_factory=dict)  # Chinese word -> stored code
     rule: str = ""
@@ -71,6 +72,10 @@ VOLUNTEER_CATEGORIES = _choices(
     ("社区治理", "矛盾调解", "文明创建", "扫雪除冰", "关爱老人", "防溺水宣传", "党员义务奉献日", "其他"),
     c.VOLUNTEER_CATEGORIES,
 )
+DEMAND_KINDS = _choices(("诉求", "微心愿"), c.DEMAND_KINDS)
+DEMAND_STATUSES = _choices(("已受理", "办理中", "已办结", "已撤销"), c.DEMAND_STATUSES)
+DEMAND_SOURCES = _choices(("驿站", "走访", "电话", "线上", "活动", "其他"), c.DEMAND_SOURCES)
+SATISFACTIONS = _choices(("满意", "基本满意", "不满意"), c.SATISFACTIONS)
 
 # A text cell starting with one of these is written out with an apostrophe in front (cli.py export): a spreadsheet
 # would run it as a formula (tab and CR too, and the full-width forms some take for the half-width ones), or, for
@@ -247,8 +252,75 @@ VOLUNTEER = Ledger(
     key=("activity", "activity_on", "member_id"),
 )
 
+DEMANDS = Ledger(
+    "demands",
+    "诉求台账",
+    (
+        Column(
+            "编号",
+            "number",
+            "text",
+            required=True,
+            rule="社区内不重复；再次导入同一社区同一编号即更新（如办理状态）",
+            aliases=("诉求编号", "心愿编号", "编码"),
+            max_length=50,
+        ),
+        Column("类型", "kind", "choice", required=True, choices=DEMAND_KINDS, aliases=("诉求类型",)),
+        Column(
+            "提出日期", "raised_on", "date", required=True, rule=DATE_RULE, aliases=("提出时间", "反映日期", "反映时间")
+        ),
+        Column("所在社区", "community_id", "community", required=True, rule=COMMUNITY_RULE, aliases=COMMUNITY_ALIASES),
+        Column(
+            "状态",
+            "status",
+            "choice",
+            required=True,
+            choices=DEMAND_STATUSES,
+            aliases=("办理状态", "办理情况"),
+        ),
+        Column(
+            "办结日期",
+            "resolved_on",
+            "date",
+            rule="状态为 已办结 时必填，其他状态不填；不早于提出日期",
+            aliases=("办结时间", "完成日期", "完成时间"),
+        ),
+        Column("内容", "content", "text", aliases=("诉求内容", "心愿内容", "诉求事项"), max_length=500),
+        Column("来源", "source", "choice", choices=DEMAND_SOURCES, other=OTHER, aliases=("诉求来源", "渠道")),
+        Column(
+            "站点名称",
+            "station_id",
+            "linked_station",
+            rule="经服务站点受理时填写；未找到的站点只提示，不关联",
+            aliases=("站点", "服务站点"),
+        ),
+        Column(
+            "手机号",
+            "member_id",
+            "linked_member",
+            rule="提出诉求或认领心愿的党员；未找到的只提示，不关联",
+            aliases=PHONE_ALIASES,
+        ),
+        Column("满意度", "satisfaction", "choice", choices=SATISFACTIONS, aliases=("群众满意度", "评价")),
+    ),
+    (
+        "SQ2026001",
+        "诉求",
+        "2026-11-05",
+        "环保社区",
+        "已办结",
+        "2026-11-08",
+        "楼道灯不亮，希望尽快维修",
+        "驿站",
+        "环保社区党群服务中心",
+        "13800138000",
+        "满意",
+    ),
+    key=("community_id", "number"),
+)
+
 # The order import takes files in, parents first
-LEDGERS = (AREAS, STATIONS, MEMBERS, CONTACTS, STATION_VISITS, VOLUNTEER)
+LEDGERS = (AREAS, STATIONS, MEMBERS, CONTACTS, STATION_VISITS, VOLUNTEER, DEMANDS)
 BY_KIND = {ledger.kind: ledger for ledger in LEDGERS}
 
 # Rejection reasons and warnings, in Chinese, for the report and the 原因 column
@@ -273,6 +345,12 @@ DATE_IN_FUTURE = "日期晚于今天（{today}）"
 DATE_TOO_EARLY = "日期早于 {earliest}"
 KEPT_AS_OTHER = "“{value}”不在可选范围内（{choices}），已记为 其他"
 SLASH_IN_NAME = "名称不能含“/”（“/”用来分隔 区/街道/社区）"
+
+RESOLVED_WITHOUT_DATE = "状态为 已办结 时必须填写办结日期"
+DATE_WITHOUT_RESOLVED = "状态不是 已办结，不应填写办结日期"
+RESOLVED_BEFORE_RAISED = "办结日期早于提出日期"
+UNKNOWN_STATION_KEPT = "找不到站点：{value}，已保存，未关联站点"
+UNKNOWN_MEMBER_KEPT = "找不到该手机号的党员，已保存，未关联党员"
 
 NON_MEMBER_VISIT = "手机号未匹配到党员，已按非党员服务记录保存"
 REASON_HEADER = "原因"

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ledgers import formats as f
 from ledgers.formats import Column, Ledger
+from metrics import columns as c
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９－／：．　", "0123456789-/:. ")
 _FULL_WIDTH_CHARACTERS = "[０-９－／：．　]"
@@ -244,7 +245,7 @@ def _check_distinct(column: Column, cells: pd.Series, refs: References) -> tuple
     none = pd.Series(None, index=cells.index, dtype=object)
     reasons, warnings = none.copy(), none.copy()
     text = _text(cells)
-    if column.kind in ("phone", "member", "visitor"):
+    if column.kind in ("phone", "member", "visitor", "linked_member"):
         digits = _phone_digits(text)
         good = digits.str.fullmatch(_PHONE.pattern).fillna(False).astype(bool)
         values, malformed = digits.where(good, None), digits.notna() & ~good
@@ -256,6 +257,10 @@ def _check_distinct(column: Column, cells: pd.Series, refs: References) -> tuple
         elif column.kind == "visitor":
             member = values.map(refs.member_series)  # not isin: on Arrow strings it loops in Python
             warnings[values.notna() & member.isna()] = f.NON_MEMBER_VISIT
+        elif column.kind == "linked_member":  # an optional link: an unknown member is no link, and a warning
+            phones = values
+            values = phones.map(refs.member_series).astype(object)
+            warnings[phones.notna() & values.isna()] = f.UNKNOWN_MEMBER_KEPT
     elif column.kind in ("date", "datetime"):
         values, malformed = parse_dates(cells, with_time=column.kind == "datetime")
         reasons[malformed] = f.BAD_DATETIME if column.kind == "datetime" else f.BAD_DATE
@@ -295,6 +300,9 @@ def _check_distinct(column: Column, cells: pd.Series, refs: References) -> tuple
     elif column.kind == "station":
         values = text.map(refs.station_ids)
         reasons[text.notna() & values.isna()] = text.map(lambda v: f.UNKNOWN_STATION.format(value=v))
+    elif column.kind == "linked_station":  # an optional link: an unknown station is no link, and a warning
+        values = text.map(refs.station_ids).astype(object)
+        warnings[text.notna() & values.isna()] = text.map(lambda v: f.UNKNOWN_STATION_KEPT.format(value=v))
     else:
         values = text
         if column.kind == "area_name":
@@ -309,6 +317,22 @@ def _check_distinct(column: Column, cells: pd.Series, refs: References) -> tuple
     return values, reasons, warnings
 
 
+def _header(ledger: Ledger, name: str) -> str:
+    return next(column.header for column in ledger.columns if column.field == name)
+
+
+def _resolution_reasons(values: dict[str, pd.Series]) -> pd.Series:
+    """A demand's 办结日期 against its 状态 and 提出日期: required when 已办结, refused otherwise, never before it was
+    raised. Rows whose status or dates are themselves wrong are left to those columns' reasons."""
+    status, raised, resolved = values["status"], values["raised_on"], values["resolved_on"]
+    reasons = pd.Series(None, index=status.index, dtype=object)
+    is_resolved = status == c.DEMAND_RESOLVED
+    reasons[is_resolved & resolved.isna()] = f.RESOLVED_WITHOUT_DATE
+    reasons[status.notna() & ~is_resolved & resolved.notna()] = f.DATE_WITHOUT_RESOLVED
+    reasons[is_resolved & resolved.notna() & raised.notna() & (resolved < raised)] = f.RESOLVED_BEFORE_RAISED
+    return reasons
+
+
 def _kept_as_other(value: str, choices: dict[str, str]) -> str:
     return f.KEPT_AS_OTHER.format(value=value, choices="、".join(choices))
 
@@ -321,7 +345,7 @@ def _key_hashes(frame: pd.DataFrame, ledger: Ledger) -> np.ndarray:
         values = frame[name]
         if kinds.get(name) in ("date", "datetime"):
             parts[name] = values.to_numpy(dtype="datetime64[us]").view(np.int64)
-        elif kinds.get(name) in ("member", "station", "community", "number"):
+        elif kinds.get(name) in ("member", "station", "community", "number", "linked_member", "linked_station"):
             parts[name] = pd.to_numeric(values).astype("float64")  # an id is 5 or 5.0 as a chunk's NaNs decide
         else:  # text: a file's chunks share its reader's string type, and so their hashes
             parts[name] = values
@@ -343,6 +367,10 @@ def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: SeenK
         notes.append((warnings, column.header))
     if "visitor_phone" in values:
         values["member_id"] = values["visitor_phone"].map(refs.member_series).astype(object)
+    if ledger.kind == "demands":
+        header = _header(ledger, "resolved_on")
+        own = next(reasons for reasons, name in problems if name == header)  # a date that does not parse, say
+        problems.append((_resolution_reasons(values).where(own.isna()), header))
 
     rejections = [
         Rejection(int(row), header, reason) for reasons, header in problems for row, reason in reasons.dropna().items()

@@ -67,3 +67,10 @@ VOLUNTEER_CATEGORIES = (
     "dedication_day",
     "other",
 )
+
+# Demands and wishes (诉求台账): kind, status, source, satisfaction
+DEMAND_KINDS = ("demand", "wish")
+DEMAND_STATUSES = ("accepted", "in_progress", "resolved", "withdrawn")
+DEMAND_RESOLVED = "resolved"
+DEMAND_SOURCES = ("station", "visit", "phone", "online", "event", "other")
+SATISFACTIONS = ("satisfied", "mostly_satisfied", "dissatisfied")

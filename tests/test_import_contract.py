@@ -13,7 +13,13 @@ import pytest
 from sqlalchemy import func, select
 
 from data_access.engine import get_engine
-from data_access.schema import contacts_table, members_table, station_visits_table, volunteer_records_table
+from data_access.schema import (
+    contacts_table,
+    demands_table,
+    members_table,
+    station_visits_table,
+    volunteer_records_table,
+)
 from ledgers import formats as f
 from ledgers.reading import LedgerFileError, open_ledgers
 from ledgers.writing import to_xlsx_bytes
@@ -114,6 +120,107 @@ def test_a_volunteer_record_imported_again_is_updated(db_url):
         categories = set(conn.execute(select(volunteer_records_table.c.category)).scalars())
     assert stored == {"13800000001": 3.5, "13800000002": 2.0}
     assert categories == {"敬老助老"}
+
+
+DEMAND_HEADERS = lf.DEMANDS[0]
+
+
+def demand(number, status, resolved="", *, community="环保社区", raised="2026-11-02", station="", phone=""):
+    return [number, "诉求", raised, community, status, resolved, "楼道灯不亮", "驿站", station, phone, ""]
+
+
+def demands(engine) -> dict[tuple[str, str], tuple]:
+    """(community, number) -> (status, resolved_on, station_id, member_id) as stored."""
+    d = demands_table.c
+    with engine.connect() as conn:
+        rows = conn.execute(select(d.community_id, d.number, d.status, d.resolved_on, d.station_id, d.member_id)).all()
+    return {(row.community_id, row.number): tuple(row[2:]) for row in rows}
+
+
+def test_demands_are_keyed_by_community_and_number_and_a_repeat_counts_once(db_url):
+    engine = get_engine(db_url)
+    parents(engine)
+    rows = [
+        DEMAND_HEADERS,
+        demand("SQ001", "已受理"),
+        demand("SQ001", "已受理", community="华锦社区"),  # the same number in another community: another demand
+        demand("SQ001", "办理中"),  # row 2's key again: counts once, as the first
+        ["XY001", "微心愿", "2026年11月10日", "世彩社区", "已撤销", "", "", "", "", "", ""],  # 世彩社区 is ambiguous
+    ]
+    report = run(engine, {"诉求台账.csv": lf.csv_bytes(rows)})["诉求台账.csv"]
+    assert (report.rows, report.accepted, report.new, report.repeated, report.rejected) == (4, 2, 2, 1, 1)
+    assert [(r.row, r.same_as) for r in report.repeats] == [(4, 2)]
+    assert [(r.row, r.column) for r in report.rejections] == [(5, "所在社区")]
+    assert sorted(status for status, *_ in demands(engine).values()) == ["accepted", "accepted"]
+    again = run(engine, {"诉求台账.csv": lf.csv_bytes(rows)})["诉求台账.csv"]  # the staging path this time
+    assert (again.accepted, again.new, again.updated, again.unchanged) == (2, 0, 0, 2)
+    assert count(engine, demands_table) == 2
+
+
+def test_a_demand_imported_again_moves_on_and_is_reported_as_updated(db_url):
+    engine = get_engine(db_url)
+    parents(engine)
+    # SQ001 moves on 已受理 → 办理中 → 已办结; SQ002 stays as it was
+    steps = [("已受理", "", 2, 0), ("办理中", "", 0, 1), ("已办结", "2026-11-09", 0, 1), ("已办结", "2026-11-09", 0, 0)]
+    for status, resolved, new, updated in steps:
+        rows = [DEMAND_HEADERS, demand("SQ001", status, resolved), demand("SQ002", "已受理")]
+        report = run(engine, {"诉求台账.csv": lf.csv_bytes(rows)})["诉求台账.csv"]
+        assert (report.new, report.updated, report.rejected) == (new, updated, 0), status
+    assert count(engine, demands_table) == 2
+    stored = sorted(demands(engine).values(), key=str)
+    assert [(status, resolved) for status, resolved, *_ in stored] == [
+        ("accepted", None),
+        ("resolved", date(2026, 11, 9)),
+    ]
+
+
+def test_a_resolution_date_goes_with_the_resolved_status_and_not_before_the_demand(db_url):
+    engine = get_engine(db_url)
+    parents(engine)
+    rows = [
+        DEMAND_HEADERS,
+        demand("SQ001", "已办结", "2026-11-06"),
+        demand("SQ002", "已办结"),  # resolved without a date
+        demand("SQ003", "办理中", "2026-11-06"),  # a date but not resolved
+        demand("SQ004", "已撤销", "2026-11-06"),
+        demand("SQ005", "已办结", "2026-11-01"),  # before it was raised
+        demand("SQ006", "已办结", "2026-11-02"),  # the same day: fine
+        demand("SQ007", "已办结", "2026-02-30"),  # no such day: that reason only
+        demand("SQ008", "已结束", "2026-11-06"),  # not a status: that reason only
+    ]
+    report = run(engine, {"诉求台账.csv": lf.csv_bytes(rows)})["诉求台账.csv"]
+    assert reasons(report) == [
+        (3, "办结日期", f.RESOLVED_WITHOUT_DATE),
+        (4, "办结日期", f.DATE_WITHOUT_RESOLVED),
+        (5, "办结日期", f.DATE_WITHOUT_RESOLVED),
+        (6, "办结日期", f.RESOLVED_BEFORE_RAISED),
+        (8, "办结日期", f.BAD_DATE),
+        (9, "状态", f.NOT_ALLOWED.format(choices="已受理、办理中、已办结、已撤销")),
+    ]
+    assert (report.accepted, report.rejected) == (2, 6)
+    assert count(engine, demands_table) == 2
+
+
+def test_an_unknown_station_or_phone_keeps_the_demand_with_a_warning(db_url):
+    engine = get_engine(db_url)
+    parents(engine)
+    rows = [
+        DEMAND_HEADERS,
+        demand("SQ001", "已受理", station="环保社区党群服务中心", phone="13800000001"),
+        demand("SQ002", "已受理", station="不存在的驿站"),
+        demand("SQ003", "已受理", phone="13999999999"),
+        demand("SQ004", "已受理", phone="123"),  # not a phone at all: refused, as everywhere
+    ]
+    report = run(engine, {"诉求台账.csv": lf.csv_bytes(rows)})["诉求台账.csv"]
+    assert (report.accepted, report.new, report.rejected) == (3, 3, 1)
+    assert [(w.row, w.column, w.reason) for w in report.warnings] == [
+        (3, "站点名称", f.UNKNOWN_STATION_KEPT.format(value="不存在的驿站")),
+        (4, "手机号", f.UNKNOWN_MEMBER_KEPT),
+    ]
+    assert reasons(report) == [(5, "手机号", f.BAD_PHONE)]
+    links = {number: (station, member) for (_, number), (*_, station, member) in demands(engine).items()}
+    assert links["SQ002"] == (None, None) and links["SQ003"] == (None, None)
+    assert None not in links["SQ001"]
 
 
 def test_members_repeat_is_rejected_and_a_known_member_is_updated_only_where_the_file_says(db_url):

@@ -181,3 +181,31 @@ def test_the_limits_are_said_and_a_crafted_workbook_costs_its_uploader_a_message
     assert not app.exception
     [error] = [e.value for e in app.error]
     assert error.startswith("bomb") and "数据至少有 16,384 列，超过 200 列的上限" in error
+
+
+def test_every_ledger_s_template_downloads_with_its_rules_the_demands_one_too(monkeypatch, sqlite_url):
+    import io
+
+    import streamlit.testing.v1.app_test as app_test_module
+    from openpyxl import load_workbook
+
+    from ledgers import formats as f
+
+    stores = []
+
+    class KeptStorage(app_test_module.MemoryMediaFileStorage):  # the run's media, kept to read the downloads
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", KeptStorage)
+    app = import_page(monkeypatch, sqlite_url, "city")
+    assert not app.exception
+    buttons = {button.proto.label: button.proto.url for button in app.get("download_button")}
+    assert list(buttons) == [ledger.title for ledger in f.LEDGERS]
+    content = stores[-1].get_file(buttons[f.DEMANDS.title].rsplit("/", 1)[-1]).content
+    workbook = load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames == [f.DEMANDS.title, f.TEMPLATE_NOTES]
+    assert [cell.value for cell in workbook[f.DEMANDS.title][1]] == list(f.DEMANDS.headers)
+    notes = {row[0]: row[2] for row in workbook[f.TEMPLATE_NOTES].iter_rows(min_row=2, values_only=True)}
+    assert "已办结" in notes["办结日期"] and "已受理" in notes["状态"]

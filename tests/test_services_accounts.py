@@ -321,3 +321,24 @@ def test_cli_user_sessions_lists_and_ends_them(engine, db_url, capsys):
     assert all(sessions.resolve_session(engine, t, now=NOW, idle_minutes=30).account is None for t in tokens)
     assert cli.main(["user", "sessions", "a", "--db", db_url]) == 0
     assert "a 当前没有登录会话" in capsys.readouterr().out
+
+
+def test_a_version_5_database_gets_the_demands_table_in_place(db_url):
+    engine = get_engine(db_url)
+    replace_all_data(engine, tiny_city.tables(), meta={"data_kind": "real"})
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE demands"))
+        conn.execute(text("UPDATE meta SET value = '5' WHERE key = 'schema_version'"))
+    dispose_engine(db_url)
+    with get_engine(db_url).begin() as conn:
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == LATEST
+        assert conn.execute(text("SELECT count(*) FROM members")).scalar() == 9  # data kept
+        indexes = {index["name"]: index for index in inspect(conn).get_indexes("demands")}
+        assert indexes["ux_demands_natural_key"]["unique"]
+        assert {"ix_demands_community_raised", "ix_demands_community_resolved"} <= set(indexes)
+        community = "(SELECT min(id) FROM areas WHERE level = 'community')"
+        insert = text("INSERT INTO demands (number, kind, raised_on, community_id, status) "
+                      f"VALUES ('SQ001', 'demand', '2026-11-02', {community}, 'accepted')")  # fmt: skip
+        conn.execute(insert)
+        with pytest.raises(IntegrityError):  # one demand per community and number
+            conn.execute(insert)

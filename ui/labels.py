@@ -44,6 +44,7 @@ LOAD_STAGES = {
     "stations": "写入服务站点",
     "station_visits": "写入驿站服务记录",
     "volunteer_records": "写入志愿服务记录",
+    "demands": "写入诉求台账",
     "weekly_stats": "计算每周指标（周）",
 }
 
@@ -190,6 +191,7 @@ LEDGER_TITLES = {
     "contacts": "联系记录",
     "station_visits": "驿站服务记录",
     "volunteer_records": "志愿服务记录",
+    "demands": "诉求台账",
 }
 EXPORT_DONE = "已导出 {count} 个台账到 {folder}"
 EXPORT_FILE = "  {file}：{rows:,} 行"
