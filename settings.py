@@ -46,6 +46,16 @@ class Settings:
     station_radius_m: float = _setting(
         1000.0, "DASHBOARD_STATION_RADIUS_M", "Great-circle metres within which a station serves a member."
     )
+    demand_window_days: int = _setting(
+        90,
+        "DASHBOARD_DEMAND_WINDOW_DAYS",
+        "Days ending at the period's end over which demands' resolution rate, mean days and satisfaction are taken.",
+    )
+    demand_overdue_days: int = _setting(
+        30,
+        "DASHBOARD_DEMAND_OVERDUE_DAYS",
+        "A demand not resolved is open too long when raised more days ago than this.",
+    )
     cache_ttl_seconds: int = _setting(
         600, "DASHBOARD_CACHE_TTL_SECONDS", "How long the dashboard keeps a computed figure."
     )
@@ -103,6 +113,8 @@ class Settings:
             lost_contact_days=self.lost_contact_days,
             three_way_window_days=self.three_way_window_days,
             station_radius_m=self.station_radius_m,
+            demand_window_days=self.demand_window_days,
+            demand_overdue_days=self.demand_overdue_days,
         )
 
 

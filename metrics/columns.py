@@ -31,6 +31,14 @@ WEEK_START = "week_start"
 AREA_ID = "area_id"
 PATH = "path"  # 区/街道/社区
 NAME = "name"
+# 诉求台账 (demands and wishes); a record's community, station and member are COMMUNITY_ID, STATION_ID, MEMBER_ID,
+# its status STATUS (a demand status below, not a member's)
+NUMBER = "number"  # 编号
+KIND = "kind"
+RAISED_ON = "raised_on"  # 提出日期
+RESOLVED_ON = "resolved_on"  # 办结日期, empty while open
+SOURCE = "source"
+SATISFACTION = "satisfaction"  # 满意度, empty when not asked
 
 # Member status
 STATUS_ACTIVE = "active"
@@ -68,9 +76,13 @@ VOLUNTEER_CATEGORIES = (
     "other",
 )
 
-# Demands and wishes (诉求台账): kind, status, source, satisfaction
-DEMAND_KINDS = ("demand", "wish")
-DEMAND_STATUSES = ("accepted", "in_progress", "resolved", "withdrawn")
+# 诉求台账: kind (诉求, 微心愿), status (已受理, 办理中, 已办结, 已撤销), source and satisfaction
+KIND_DEMAND = "demand"
+KIND_WISH = "wish"
+DEMAND_KINDS = (KIND_DEMAND, KIND_WISH)
 DEMAND_RESOLVED = "resolved"
+DEMAND_WITHDRAWN = "withdrawn"
+DEMAND_STATUSES = ("accepted", "in_progress", DEMAND_RESOLVED, DEMAND_WITHDRAWN)
 DEMAND_SOURCES = ("station", "visit", "phone", "online", "event", "other")
 SATISFACTIONS = ("satisfied", "mostly_satisfied", "dissatisfied")
+SATISFIED = ("satisfied", "mostly_satisfied")  # what demand_satisfaction_rate counts

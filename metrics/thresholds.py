@@ -12,6 +12,8 @@ class Thresholds:
     lost_contact_days: int = 90
     three_way_window_days: int = 90
     station_radius_m: float = 1000.0
+    demand_window_days: int = 90
+    demand_overdue_days: int = 30
 
     def as_text(self) -> str:
         """A stable text form, stored beside precomputed figures to know what they were computed with."""

@@ -31,3 +31,11 @@ def test_default_database_is_the_embedded_sqlite_file():
 def test_malformed_setting_names_the_variable():
     with pytest.raises(ValueError, match="DASHBOARD_OVERDUE_DAYS"):
         Settings.from_env({"DASHBOARD_OVERDUE_DAYS": "thirty"})
+
+
+def test_demand_thresholds_reach_the_metrics():
+    thresholds = Settings.from_env(
+        {"DASHBOARD_DEMAND_WINDOW_DAYS": "60", "DASHBOARD_DEMAND_OVERDUE_DAYS": "14"}
+    ).thresholds
+    assert (thresholds.demand_window_days, thresholds.demand_overdue_days) == (60, 14)
+    assert (Settings().thresholds.demand_window_days, Settings().thresholds.demand_overdue_days) == (90, 30)

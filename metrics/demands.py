@@ -1,0 +1,156 @@
+"""The demand indicators of PRODUCT.md (诉求 and 微心愿, from the 诉求台账), per community, for a period S..E.
+
+Definitions, to the day ("the N days ending at E" are the days d with E - N < d <= E; "resolved by E" is
+resolved_on <= E; withdrawn records count nowhere; a record belongs to its community):
+- demands_raised: 诉求 raised in S..E; demands_resolved: 诉求 resolved in S..E;
+- demand_resolution_rate: of the 诉求 raised in the demand_window_days ending at E, the share resolved by E;
+- demand_mean_days: mean of resolved_on - raised_on (days) over the 诉求 resolved in the window;
+- demands_overdue_open: 诉求 with E - raised_on > demand_overdue_days, not resolved by E;
+- wishes_fulfilled: 微心愿 resolved in S..E;
+- demand_satisfaction_rate: of the 诉求 resolved in the window with a satisfaction, the share satisfied or
+  mostly satisfied.
+Only the dates decide (a status other than withdrawn is not read). A record without raised_on counts only where
+raised_on is not needed (demands_resolved, wishes_fulfilled, satisfaction).
+
+The parts are additive over communities, like metrics.indicators.compute_community_week's, and meant to become
+weekly_stats columns; DEMAND_INDICATORS declares the indicators for metrics/registry.py, not yet in INDICATORS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from metrics import columns as c
+from metrics.indicators import NO_DAY, day_number, require_columns, to_day_numbers
+from metrics.registry import Figure, Indicator, compute_value
+from metrics.thresholds import Thresholds
+
+DEMAND_COLUMNS = (c.COMMUNITY_ID, c.KIND, c.STATUS, c.RAISED_ON, c.RESOLVED_ON, c.SATISFACTION)
+
+# In PRODUCT.md's order; to be moved into metrics.registry.INDICATORS with their weekly_stats columns and labels
+DEMAND_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("demands_raised", "count", ("demands_raised",), None, 0, "demand"),
+    Indicator("demands_resolved", "count", ("demands_resolved",), None, 0, "demand"),
+    Indicator(
+        "demand_resolution_rate",
+        "rate",
+        ("demands_raised_in_window_resolved", "demands_raised_in_window"),
+        False,
+        1,
+        "demand",
+    ),
+    Indicator("demand_mean_days", "mean", ("demand_days_in_window", "demands_resolved_in_window"), True, 1, "demand"),
+    Indicator("demands_overdue_open", "count", ("demands_overdue_open",), True, 0, "demand"),
+    Indicator("wishes_fulfilled", "count", ("wishes_fulfilled",), None, 0, "demand"),
+    Indicator(
+        "demand_satisfaction_rate",
+        "rate",
+        ("demands_satisfied_in_window", "demands_rated_in_window"),
+        False,
+        1,
+        "demand",
+    ),
+)
+
+# Every part once, each denominator before its numerator (as metrics.registry.SUMMARY_COUNTS orders them)
+DEMAND_PARTS = tuple(dict.fromkeys(part for indicator in DEMAND_INDICATORS for part in reversed(indicator.parts)))
+
+_NOT_RESOLVED = np.iinfo(np.int64).max  # after every day
+
+
+@dataclass(frozen=True)
+class DemandArrays:
+    """The 诉求台账 as numpy arrays, withdrawn records and those of other communities left out."""
+
+    community_ids: np.ndarray  # the communities figures are grouped by
+    community: np.ndarray  # position in community_ids
+    is_demand: np.ndarray  # bool: a 诉求 (else a 微心愿)
+    raised: np.ndarray  # day numbers, NO_DAY when unknown
+    resolved: np.ndarray  # day numbers, _NOT_RESOLVED when open
+    rated: np.ndarray  # bool: has a satisfaction
+    satisfied: np.ndarray  # bool: satisfied or mostly satisfied
+
+
+def prepare_demands(demands: pd.DataFrame, *, community_ids: Sequence[int] | None = None) -> DemandArrays:
+    """Index the ledger once, for any number of periods. By default the communities are those of its records."""
+    require_columns(demands, DEMAND_COLUMNS, "demands")
+    if community_ids is None:
+        community_ids = np.unique(demands[c.COMMUNITY_ID].to_numpy(dtype=np.int64))
+    communities = pd.Index(np.asarray(community_ids, dtype=np.int64))
+    position = communities.get_indexer(demands[c.COMMUNITY_ID].to_numpy(dtype=np.int64))
+    keep = (position >= 0) & (demands[c.STATUS] != c.DEMAND_WITHDRAWN).to_numpy(dtype=bool)
+    resolved = to_day_numbers(demands[c.RESOLVED_ON])
+    satisfaction = demands[c.SATISFACTION]
+    return DemandArrays(
+        community_ids=communities.to_numpy(),
+        community=position[keep],
+        is_demand=(demands[c.KIND] == c.KIND_DEMAND).to_numpy(dtype=bool)[keep],
+        raised=to_day_numbers(demands[c.RAISED_ON])[keep],
+        resolved=np.where(resolved == NO_DAY, _NOT_RESOLVED, resolved)[keep],
+        rated=satisfaction.isin(c.SATISFACTIONS).to_numpy(dtype=bool)[keep],
+        satisfied=satisfaction.isin(c.SATISFIED).to_numpy(dtype=bool)[keep],
+    )
+
+
+def compute_demand_period(demands: DemandArrays, *, start: date, end: date, thresholds: Thresholds) -> pd.DataFrame:
+    """The additive parts of the demand indicators per community, for the period start..end (inclusive).
+
+    One row per community of `demands.community_ids` (zeros where it has no record), a community_id column and
+    one int64 column per part of DEMAND_PARTS.
+    """
+    start_day, end_day = day_number(start), day_number(end)
+    window_after = end_day - thresholds.demand_window_days
+    raised, resolved, demand = demands.raised, demands.resolved, demands.is_demand
+    known = raised != NO_DAY
+    resolved_by_end = resolved <= end_day
+    resolved_in_period = (resolved >= start_day) & resolved_by_end
+    raised_in_window = known & (raised > window_after) & (raised <= end_day)
+    resolved_in_window = demand & (resolved > window_after) & resolved_by_end
+    timed = resolved_in_window & known
+    days = np.where(timed, resolved, 0) - np.where(timed, raised, 0)
+
+    def per_community(flags: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        values = flags if weights is None else np.where(flags, weights, 0)
+        return np.bincount(demands.community, weights=values.astype(float), minlength=len(demands.community_ids))
+
+    parts = {
+        "demands_raised": per_community(demand & known & (raised >= start_day) & (raised <= end_day)),
+        "demands_resolved": per_community(demand & resolved_in_period),
+        "demands_raised_in_window": per_community(demand & raised_in_window),
+        "demands_raised_in_window_resolved": per_community(demand & raised_in_window & resolved_by_end),
+        "demands_resolved_in_window": per_community(timed),
+        "demand_days_in_window": per_community(timed, days),
+        "demands_overdue_open": per_community(
+            demand & known & (raised < end_day - thresholds.demand_overdue_days) & ~resolved_by_end
+        ),
+        "wishes_fulfilled": per_community(~demand & resolved_in_period),
+        "demands_rated_in_window": per_community(resolved_in_window & demands.rated),
+        "demands_satisfied_in_window": per_community(resolved_in_window & demands.satisfied),
+    }
+    frame = pd.DataFrame({c.COMMUNITY_ID: demands.community_ids, **{name: parts[name] for name in DEMAND_PARTS}})
+    return frame.astype({name: np.int64 for name in DEMAND_PARTS})
+
+
+def compute_demand_parts(
+    demands: pd.DataFrame,
+    *,
+    start: date,
+    end: date,
+    thresholds: Thresholds,
+    community_ids: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """`compute_demand_period` straight from the ledger frame (columns DEMAND_COLUMNS), for one period."""
+    arrays = prepare_demands(demands, community_ids=community_ids)
+    return compute_demand_period(arrays, start=start, end=end, thresholds=thresholds)
+
+
+def compute_demand_indicators(totals: Mapping[str, float]) -> dict[str, Figure]:
+    """The seven figures from summed parts (missing sums count as 0), as metrics.report.compute_indicators will
+    give them once DEMAND_INDICATORS are in the registry: rates and the mean are None on a zero denominator."""
+    t = {name: totals.get(name) or 0 for name in DEMAND_PARTS}
+    return {indicator.key: compute_value(indicator, t) for indicator in DEMAND_INDICATORS}
