@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui import labels
 from ui.auth import render_account_box, render_sign_in, signed_in_account
-from ui.chrome import close_sidebar_on_narrow_screens, relabel_skip_link
+from ui.chrome import close_sidebar_on_narrow_screens, relabel_skip_link, render_not_for_account
 from ui.first_run import ensure_demo_city, refresh_stale_figures
 from ui.widgets import friendly_errors
 
@@ -44,14 +44,21 @@ audit = st.Page("pages/audit.py", title=labels.PAGE_AUDIT, url_path="audit")
 # A clerk's root URL opens the import page, which is not the default page itself: Streamlit serves the default
 # page at the root only, so a link to /import would say "Page not found".
 clerk_home = st.Page(lambda: st.switch_page(imports), title=labels.PAGE_IMPORT, default=True, visibility="hidden")
-# A page left out here does not exist for the account: its URL falls back to the account's first page.
+# The pages each account has: the city's all, a clerk's the import page only, the others' analysis and slides.
 pages_by_role = {
     "city": {labels.NAV_SECTION_ANALYSIS: analysis, labels.NAV_SECTION_MEETING: [review, imports, audit]},
     "clerk": {labels.NAV_SECTION_MEETING: [clerk_home, imports]},
 }
-page = st.navigation(
-    pages_by_role.get(account.role, {labels.NAV_SECTION_ANALYSIS: analysis, labels.NAV_SECTION_MEETING: [review]})
-)
+nav = pages_by_role.get(account.role, {labels.NAV_SECTION_ANALYSIS: analysis, labels.NAV_SECTION_MEETING: [review]})
+# A link to a page the account does not have says so in Chinese; Streamlit would say "Page not found" in English.
+yours = {p.url_path for pages in nav.values() for p in pages}
+elsewhere = [
+    st.Page(render_not_for_account, title=labels.PAGE_NOT_FOR_ACCOUNT, url_path=p.url_path, visibility="hidden")
+    for p in (*analysis, review, imports, audit)
+    if p.url_path and p.url_path not in yours
+]
+first_section = next(iter(nav))
+page = st.navigation({**nav, first_section: [*nav[first_section], *elsewhere]})
 render_account_box(account)
 close_sidebar_on_narrow_screens(page.url_path)
 page.run()

@@ -17,12 +17,13 @@ from services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from services.sample import build_sample
 
 ANALYSIS = ["/", "/map", "/contacts", "/stations", "/volunteer", "/areas", "/review"]
+# Each role's pages, and one it does not have (a colleague's link), which must say so in Chinese too.
 PAGES_BY_ROLE = {
     "city": [*ANALYSIS, "/import", "/audit"],
-    "district": ANALYSIS,
-    "street": ANALYSIS,
-    "community": ANALYSIS,
-    "clerk": ["/import"],
+    "district": [*ANALYSIS, "/audit"],
+    "street": [*ANALYSIS, "/import"],
+    "community": [*ANALYSIS, "/audit"],
+    "clerk": ["/import", "/areas"],
 }
 ALLOWED = {
     "PPT",

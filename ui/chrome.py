@@ -1,5 +1,6 @@
-"""What Streamlit's own page chrome needs here: its skip link said in Chinese, and on a phone the sidebar,
-opened to choose a page, closed again.
+"""What Streamlit's own page chrome needs here: its skip link said in Chinese, a page an account does not
+have said so in Chinese (not Streamlit's "Page not found"), and on a phone the sidebar, opened to choose a
+page, closed again.
 
 Streamlit leaves its sidebar open over the page after a page is chosen from it, so on a narrow screen a
 secretary had to close it by hand after every move. A tiny static script (no data in it) closes it once per
@@ -8,6 +9,7 @@ page shown, on screens narrower than Streamlit's own breakpoint for the overlaid
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -44,3 +46,10 @@ def relabel_skip_link() -> None:
         f'[data-testid="stSkipToContent"]::after {{ content: {json.dumps(labels.SKIP_TO_CONTENT)}; font-size: 1rem; }}'
         "</style>"
     )
+
+
+def render_not_for_account() -> None:
+    """A link to a page this account does not have (a colleague's, say): say so, and offer the way home."""
+    st.title(labels.PAGE_NOT_FOR_ACCOUNT)
+    st.info(labels.PAGE_NOT_FOR_ACCOUNT_NOTE)
+    st.html(f'<a href="/" target="_self">{html.escape(labels.PAGE_NOT_FOR_ACCOUNT_HOME)}</a>')

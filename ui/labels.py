@@ -89,6 +89,9 @@ ACCOUNT_ERRORS = {
 
 # Sign-in (every page)
 SKIP_TO_CONTENT = "跳到主要内容"
+PAGE_NOT_FOR_ACCOUNT = "本账号无此页面"
+PAGE_NOT_FOR_ACCOUNT_NOTE = "这个链接指向的页面不对本账号开放（例如同事转来的市级页面）。如需查看，请联系管理员。"
+PAGE_NOT_FOR_ACCOUNT_HOME = "返回首页"
 SIGN_IN_TITLE = "登录"
 SIGN_IN_NAME = "用户名"
 SIGN_IN_PASSWORD = "密码"
