@@ -114,6 +114,25 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A real server (server.py) over its own copy of the demo city, shared by the browser tests that only add
+    accounts of their own to it; yields (base URL, database URL). Skips, or fails with CI=true, without Chromium."""
+    from datetime import date
+
+    from browser_support import require_browser, running_app
+
+    from data_access.engine import get_engine
+    from metrics.thresholds import Thresholds
+    from services.sample import build_sample
+
+    require_browser()
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo_server') / 'demo.sqlite'}"
+    build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
+    with running_app(url, frozen_at=FROZEN_NOW) as base:
+        yield base, url
+
+
 @pytest.fixture
 def clear_caches() -> None:
     """Streamlit's caches live in the process: a page test starts from none."""

@@ -5,16 +5,11 @@ words Streamlit writes itself and offers no way to change, listed below with whe
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
-from browser_support import chromium, exception_texts, new_page, open_signed_in, require_browser, running_app
-from clock import FROZEN_NOW
+from browser_support import chromium, exception_texts, new_page, open_signed_in
 
-from data_access.engine import get_engine
-from metrics.thresholds import Thresholds
 from services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from services.sample import build_sample
 
 ANALYSIS = ["/", "/map", "/contacts", "/stations", "/volunteer", "/areas", "/review"]
 # Each role's pages, and one it does not have (a colleague's link), which must say so in Chinese too.
@@ -58,12 +53,8 @@ VISIBLE_TEXT = """() => {
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    require_browser()
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser_chinese') / 'demo.sqlite'}"
-    build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
-    with running_app(url, frozen_at=FROZEN_NOW) as served:
-        yield served
+def base(demo_server):
+    return demo_server[0]
 
 
 def latin_words(texts: list[str]) -> set[str]:

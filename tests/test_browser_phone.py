@@ -4,8 +4,6 @@ and choosing a page from the sidebar closes it. Screenshots go to test-artifacts
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from browser_support import (
     ARTIFACTS,
@@ -13,17 +11,11 @@ from browser_support import (
     exception_texts,
     new_page,
     open_signed_in,
-    require_browser,
-    running_app,
     screenshot_whole,
     wait_until_settled,
 )
-from clock import FROZEN_NOW
 
-from data_access.engine import get_engine
-from metrics.thresholds import Thresholds
 from services.accounts import DEMO_PASSWORD
-from services.sample import build_sample
 
 PHONE, ON_ITS_SIDE = (390, 844), (844, 390)
 
@@ -41,12 +33,8 @@ OVERFLOW = """() => {
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    require_browser()
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser_phone') / 'demo.sqlite'}"
-    build_sample(get_engine(url), seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
-    with running_app(url, frozen_at=FROZEN_NOW) as served:
-        yield served
+def base(demo_server):
+    return demo_server[0]
 
 
 def _settle(page) -> None:

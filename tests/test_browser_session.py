@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import date
 from urllib.parse import urlparse
 
 import pytest
@@ -17,8 +16,6 @@ from browser_support import (
     chromium,
     exception_texts,
     open_signed_in,
-    require_browser,
-    running_app,
     sign_in,
     wait_until_settled,
 )
@@ -26,9 +23,7 @@ from clock import FROZEN_NOW
 
 from data_access.areas import AreaPath
 from data_access.engine import get_engine
-from metrics.thresholds import Thresholds
 from services.accounts import create_account
-from services.sample import build_sample
 from ui import labels
 
 NAME, PASSWORD = "会议室-市级", "meeting-room-pw"
@@ -36,16 +31,11 @@ PAGES = ["/", "/map", "/contacts", "/stations", "/volunteer", "/areas", "/review
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    require_browser()
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser_session') / 'demo.sqlite'}"
-    engine = get_engine(url)
-    build_sample(engine, seed=3, until=date(2026, 11, 23), size="demo", thresholds=Thresholds())
-    create_account(
-        engine, name=NAME, role="city", area=AreaPath(), password=PASSWORD, now=FROZEN_NOW.replace(tzinfo=None)
-    )
-    with running_app(url, frozen_at=FROZEN_NOW) as base:
-        yield base, url
+def app(demo_server):
+    base, url = demo_server
+    create_account(get_engine(url), name=NAME, role="city", area=AreaPath(), password=PASSWORD,
+                   now=FROZEN_NOW.replace(tzinfo=None))  # fmt: skip
+    return base, url
 
 
 def _on_sign_in_page(page) -> bool:
