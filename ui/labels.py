@@ -418,20 +418,12 @@ AREAS_CHILDREN = "各{level}指标一览"
 AREAS_CHILDREN_HINT = "点击表头排序；勾选行首的方框进入该{level}。浅红底色：该项指标排名靠后的四分之一。"
 AREAS_SHOW_PREVIOUS = "同时显示上周数值"
 AREAS_PREVIOUS_COLUMN = "{label}（上周）"
-# Every indicator's header in the child table: shorter where its name is long, so the columns fit a 1920-wide screen
-# (full name on hover)
-AREAS_SHORT_HEADERS = {
-    "active_members": "在册流动党员",
-    "new_registrations": "新增报到",
-    "contact_coverage": "联系覆盖率",
-    "overdue": "超期未联系",
-    "lost_contact": "失联风险",
-    "three_way_complete": "三联齐全率",
+# Every indicator's header in the child table: its name, shortened where long so the columns fit a 1920-wide
+# screen (full name on hover)
+AREAS_SHORT_HEADERS = INDICATOR_LABELS | {
     "contacts_per_member_30d": "人均联系（30天）",
     "liaison_coverage": "联系人覆盖率",
     "station_coverage": "驿站覆盖率",
-    "station_visits": "驿站服务人次",
-    "idle_stations": "闲置驿站",
     "volunteer_hours": "志愿时长（小时）",
     "volunteer_participants": "志愿参与人数",
     "volunteer_participation_rate": "志愿参与率",
