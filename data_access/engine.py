@@ -29,6 +29,7 @@ from data_access.schema import (
     sign_in_failures_table,
     weekly_stats_table,
 )
+from metrics.registry import DEMAND_PARTS
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,7 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     3: _keys_of_every_column,
     4: _sessions_and_sign_in_failures,
     5: _add_demands,
+    6: add_weekly_parts(*DEMAND_PARTS),
 }
 
 

@@ -16,6 +16,7 @@ from data_access.lookups import filter_by_area
 from data_access.schema import (
     areas_table,
     contacts_table,
+    demands_table,
     members_table,
     station_visits_table,
     stations_table,
@@ -145,8 +146,26 @@ def _visits(scope: Scope, area: AreaPath, start: date | None = None, end: date |
     return filter_by_area(statement, area, scope)
 
 
+def fetch_demands(conn: Connection, *, scope: Scope, area: AreaPath) -> pd.DataFrame:
+    """Demands and wishes of the area's communities, any status and date (a ledger of a few per community and
+    week). Columns: community_id, kind, status, raised_on, resolved_on, satisfaction."""
+    return query_frame(conn, _demands(scope, area), "fetch_demands")
+
+
+def _demands_columns() -> list:
+    d = demands_table.c
+    return [d.community_id, d.kind, d.status, d.raised_on, d.resolved_on, d.satisfaction]
+
+
+def _demands(scope: Scope, area: AreaPath) -> Select:
+    statement = select(*_demands_columns()).select_from(
+        demands_table.join(areas_table, areas_table.c.id == demands_table.c.community_id)
+    )
+    return filter_by_area(statement, area, scope).order_by(demands_table.c.id)
+
+
 def fetch_city_records(engine: Engine) -> dict[str, pd.DataFrame]:
-    """Every member, contact, station, visit and volunteer record, with the columns the fetch_ functions above
+    """Every member, contact, station, visit, volunteer record and demand, with the columns the fetch_ functions above
     return, read as Arrow columns: for the refresh after a load, seconds instead of a minute.
 
     Whole tables without joins: the indicators ignore records of members or stations they are not given.
@@ -163,5 +182,6 @@ def fetch_city_records(engine: Engine) -> dict[str, pd.DataFrame]:
         "stations": select(s.id.label(c.STATION_ID), s.name, s.community_id, s.lon, s.lat, s.kind, s.opened_on),
         "visits": select(v.station_id, v.visited_at, v.service, v.member_id),
         "volunteer": select(w.member_id, w.activity_on, w.hours, w.category),
+        "demands": select(*_demands_columns()),
     }
     return read_frames(engine, statements)

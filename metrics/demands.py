@@ -12,13 +12,13 @@ resolved_on <= E; withdrawn records count nowhere; a record belongs to its commu
 Only the dates decide (a status other than withdrawn is not read). A record without raised_on counts only where
 raised_on is not needed (demands_resolved, wishes_fulfilled, satisfaction).
 
-The parts are additive over communities, like metrics.indicators.compute_community_week's, and meant to become
-weekly_stats columns; DEMAND_INDICATORS declares the indicators for metrics/registry.py, not yet in INDICATORS.
+The parts are additive over communities; metrics.indicators.compute_community_week adds them to each community's
+week (weekly_stats columns). The indicators are declared in metrics/registry.py (group "demand").
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,39 +26,12 @@ import numpy as np
 import pandas as pd
 
 from metrics import columns as c
-from metrics.indicators import NO_DAY, day_number, require_columns, to_day_numbers
-from metrics.registry import Figure, Indicator, compute_value
+from metrics.days import NO_DAY, day_number, require_columns, to_day_numbers
+from metrics.registry import DEMAND_PARTS
 from metrics.thresholds import Thresholds
 
 DEMAND_COLUMNS = (c.COMMUNITY_ID, c.KIND, c.STATUS, c.RAISED_ON, c.RESOLVED_ON, c.SATISFACTION)
 
-# In PRODUCT.md's order; to be moved into metrics.registry.INDICATORS with their weekly_stats columns and labels
-DEMAND_INDICATORS: tuple[Indicator, ...] = (
-    Indicator("demands_raised", "count", ("demands_raised",), None, 0, "demand"),
-    Indicator("demands_resolved", "count", ("demands_resolved",), None, 0, "demand"),
-    Indicator(
-        "demand_resolution_rate",
-        "rate",
-        ("demands_raised_in_window_resolved", "demands_raised_in_window"),
-        False,
-        1,
-        "demand",
-    ),
-    Indicator("demand_mean_days", "mean", ("demand_days_in_window", "demands_resolved_in_window"), True, 1, "demand"),
-    Indicator("demands_overdue_open", "count", ("demands_overdue_open",), True, 0, "demand"),
-    Indicator("wishes_fulfilled", "count", ("wishes_fulfilled",), None, 0, "demand"),
-    Indicator(
-        "demand_satisfaction_rate",
-        "rate",
-        ("demands_satisfied_in_window", "demands_rated_in_window"),
-        False,
-        1,
-        "demand",
-    ),
-)
-
-# Every part once, each denominator before its numerator (as metrics.registry.SUMMARY_COUNTS orders them)
-DEMAND_PARTS = tuple(dict.fromkeys(part for indicator in DEMAND_INDICATORS for part in reversed(indicator.parts)))
 
 _NOT_RESOLVED = np.iinfo(np.int64).max  # after every day
 
@@ -147,10 +120,3 @@ def compute_demand_parts(
     """`compute_demand_period` straight from the ledger frame (columns DEMAND_COLUMNS), for one period."""
     arrays = prepare_demands(demands, community_ids=community_ids)
     return compute_demand_period(arrays, start=start, end=end, thresholds=thresholds)
-
-
-def compute_demand_indicators(totals: Mapping[str, float]) -> dict[str, Figure]:
-    """The seven figures from summed parts (missing sums count as 0), as metrics.report.compute_indicators will
-    give them once DEMAND_INDICATORS are in the registry: rates and the mean are None on a zero denominator."""
-    t = {name: totals.get(name) or 0 for name in DEMAND_PARTS}
-    return {indicator.key: compute_value(indicator, t) for indicator in DEMAND_INDICATORS}

@@ -7,7 +7,8 @@ weeks for the whole city. Definitions, to the day:
 - active: status active and registered on or before E;
 - last contact: the latest contact on or before E, else the registration day;
 - overdue: E - last contact > overdue_days; lost contact: > lost_contact_days;
-- records "in the period" are dated S..E inclusive.
+- records "in the period" are dated S..E inclusive;
+- the demand indicators' parts are metrics.demands' (the 诉求台账 is prepared with the rest).
 """
 
 from __future__ import annotations
@@ -20,42 +21,20 @@ import numpy as np
 import pandas as pd
 
 from metrics import columns as c
+from metrics.days import NO_DAY, day_number, from_day_number, require_columns, to_day_numbers
+from metrics.demands import DEMAND_COLUMNS, DemandArrays, compute_demand_period, prepare_demands
 from metrics.registry import FRACTIONAL_PARTS
 from metrics.thresholds import Thresholds
 
 EARTH_RADIUS_M = 6_371_008.8
 _DAY_BASE = -25_567  # 1900-01-01 in days since 1970: keeps (position, day) keys positive
 _DAY_SPAN = 1 << 20
-NO_DAY = np.iinfo(np.int64).min  # "no date": before every day
 
 MEMBER_COLUMNS = (c.MEMBER_ID, c.COMMUNITY_ID, c.STATUS, c.REGISTERED_ON, c.LIAISON, c.LON, c.LAT)
 CONTACT_COLUMNS = (c.MEMBER_ID, c.CONTACTED_ON, c.SIDE)
 STATION_COLUMNS = (c.STATION_ID, c.COMMUNITY_ID, c.OPENED_ON, c.LON, c.LAT)
 VISIT_COLUMNS = (c.STATION_ID, c.VISITED_AT)
 VOLUNTEER_COLUMNS = (c.MEMBER_ID, c.ACTIVITY_ON, c.HOURS)
-
-
-def require_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
-    """Fail early, naming the missing columns, instead of deep inside a computation."""
-    missing = [name for name in needed if name not in frame.columns]
-    if missing:
-        raise ValueError(f"{what} lacks columns {missing}")
-
-
-def to_day_numbers(values: object) -> np.ndarray:
-    """Days since 1970-01-01 as int64; a missing date becomes NO_DAY."""
-    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
-    if not pd.api.types.is_datetime64_any_dtype(series):
-        series = pd.to_datetime(series)  # date objects or ISO text, as databases return them
-    return series.to_numpy(dtype="datetime64[D]").astype(np.int64)
-
-
-def day_number(day: date) -> int:
-    return (day - date(1970, 1, 1)).days
-
-
-def from_day_number(day: int) -> date:
-    return date(1970, 1, 1) + timedelta(days=int(day))
 
 
 def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -139,6 +118,7 @@ class CityArrays:
     volunteer_member: np.ndarray  # position in member_ids, sorted by day
     volunteer_day: np.ndarray
     volunteer_hours: np.ndarray
+    demands: DemandArrays  # the 诉求台账, grouped by the same communities
 
 
 def prepare_city(
@@ -150,8 +130,10 @@ def prepare_city(
     *,
     station_radius_m: float,
     community_ids: Sequence[int] | None = None,
+    demands: pd.DataFrame | None = None,
 ) -> CityArrays:
-    """Index the frames once. Records of members or stations not in the frames are ignored."""
+    """Index the frames once. Records of members or stations not in the frames are ignored; so are demands of
+    other communities (no ledger: none)."""
     require_columns(members, MEMBER_COLUMNS, "members")
     require_columns(contacts, CONTACT_COLUMNS, "contacts")
     require_columns(stations, STATION_COLUMNS, "stations")
@@ -211,6 +193,9 @@ def prepare_city(
         volunteer_member=volunteer_pos[volunteer_order],
         volunteer_day=volunteer_day[volunteer_order],
         volunteer_hours=volunteer[c.HOURS].to_numpy(dtype=float)[volunteer_order],
+        demands=prepare_demands(
+            pd.DataFrame(columns=DEMAND_COLUMNS) if demands is None else demands, community_ids=communities
+        ),
     )
 
 
@@ -324,6 +309,10 @@ def compute_community_week(city: CityArrays, *, end: date, thresholds: Threshold
             "volunteer_participants": per_community(active & (hours_per_member > 0)),
         }
     )
+    demand_parts = compute_demand_period(
+        city.demands, start=end - timedelta(days=days - 1), end=end, thresholds=thresholds
+    ).drop(columns=c.COMMUNITY_ID)  # the same communities in the same order
+    frame = pd.concat([frame, demand_parts], axis=1)
     return frame.astype({name: np.int64 for name in c.SUMMARY_COUNTS if name not in FRACTIONAL_PARTS})
 
 

@@ -70,6 +70,28 @@ INDICATORS: tuple[Indicator, ...] = (
         "volunteer",
         on_map=True,
     ),
+    # From the demands ledger (metrics/demands.py computes their parts)
+    Indicator("demands_raised", "count", ("demands_raised",), None, 0, "demand"),
+    Indicator("demands_resolved", "count", ("demands_resolved",), None, 0, "demand"),
+    Indicator(
+        "demand_resolution_rate",
+        "rate",
+        ("demands_raised_in_window_resolved", "demands_raised_in_window"),
+        False,
+        1,
+        "demand",
+    ),
+    Indicator("demand_mean_days", "mean", ("demand_days_in_window", "demands_resolved_in_window"), True, 1, "demand"),
+    Indicator("demands_overdue_open", "count", ("demands_overdue_open",), True, 0, "demand"),
+    Indicator("wishes_fulfilled", "count", ("wishes_fulfilled",), None, 0, "demand"),
+    Indicator(
+        "demand_satisfaction_rate",
+        "rate",
+        ("demands_satisfied_in_window", "demands_rated_in_window"),
+        False,
+        1,
+        "demand",
+    ),
 )
 
 BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
@@ -80,6 +102,9 @@ REPORT_KEYS = tuple(BY_KEY)
 # The weekly_stats columns the report sums: every part once, each indicator's denominator before its numerator
 # (the population before what is counted in it), in report order
 SUMMARY_COUNTS = tuple(dict.fromkeys(part for indicator in INDICATORS for part in reversed(indicator.parts)))
+
+# The demand indicators' parts (metrics/demands.py computes them; schema version 7 added them), in SUMMARY_COUNTS' order
+DEMAND_PARTS = tuple(part for part in SUMMARY_COUNTS if any(part in i.parts for i in INDICATORS if i.group == "demand"))
 
 # Parts that are not whole numbers (stored as floats): those of the counts shown with decimals
 FRACTIONAL_PARTS = frozenset(i.parts[0] for i in INDICATORS if i.kind == "count" and i.decimals)

@@ -1,4 +1,4 @@
-"""总览: the 14 indicators of the week with last week and a 12-week trend, child areas ranked, channels."""
+"""总览: every indicator of the week with last week and a 12-week trend, child areas ranked, channels."""
 
 import streamlit as st
 

@@ -19,6 +19,7 @@ from data_access.records import (
     fetch_city_records,
     fetch_community_ids,
     fetch_contacts,
+    fetch_demands,
     fetch_members,
     fetch_stations,
     fetch_visits,
@@ -45,6 +46,7 @@ def city_from_tables(tables: Mapping[str, pd.DataFrame], thresholds: Thresholds)
         tables["volunteer_records"],
         station_radius_m=thresholds.station_radius_m,
         community_ids=areas.loc[areas["level"] == "community", "id"].to_numpy(),
+        demands=tables.get("demands"),
     )
 
 
@@ -142,6 +144,7 @@ def refresh_from_database(engine: Engine, *, thresholds: Thresholds, progress: P
         records.pop("volunteer"),
         station_radius_m=thresholds.station_radius_m,
         community_ids=community_ids,
+        demands=records.pop("demands"),
     )
     until = last_complete_week(today_in_china()).end
     return _store_summary(
@@ -163,6 +166,7 @@ def compute_community_summary(
             fetch_volunteer(conn, scope=scope, area=area, start=first.start, end=last.end),
             station_radius_m=thresholds.station_radius_m,
             community_ids=fetch_community_ids(conn, scope=scope, area=area),
+            demands=fetch_demands(conn, scope=scope, area=area),
         )
     return compute_weekly_summary(city, week_ends=[w.end for w in weeks], thresholds=thresholds)
 

@@ -1,4 +1,4 @@
-"""The weekly report: the 14 indicators for a week and the week before, for one area."""
+"""The weekly report: every indicator for a week and the week before, for one area."""
 
 from __future__ import annotations
 

@@ -35,6 +35,7 @@ QUERIES = {
     "fetch_volunteer": lambda conn, s, a: records.fetch_volunteer(conn, scope=s, area=a),
     "fetch_stations": lambda conn, s, a: records.fetch_stations(conn, scope=s, area=a),
     "fetch_visits": lambda conn, s, a: records.fetch_visits(conn, scope=s, area=a),
+    "fetch_demands": lambda conn, s, a: records.fetch_demands(conn, scope=s, area=a),
     "fetch_boundaries": lambda conn, s, a: figures.fetch_boundaries(conn, scope=s, area=a, level="community"),
     "fetch_totals_by_area": lambda conn, s, a: figures.fetch_totals_by_area(
         conn, scope=s, area=a, week_starts=[date(2026, 11, 16)], level="community"
@@ -111,6 +112,14 @@ def test_a_community_account_gets_its_own_members_only(engine):
         contacts = records.fetch_contacts(conn, scope=scope, area=HUANBAO)
     assert set(listed["member_id"]) <= {1, 2, 3, 4, 5, 7} and set(raw["member_id"]) == set(range(1, 8))
     assert not set(contacts["member_id"]) & {8, 9}
+
+
+def test_a_community_account_gets_its_own_demands_only(engine):
+    with engine.connect() as conn:
+        own = records.fetch_demands(conn, scope=Scope("community", HUANBAO), area=HUANBAO)
+        street = records.fetch_demands(conn, scope=Scope("street", BEIHU), area=BEIHU)
+    assert set(own["community_id"]) == {3} and len(own) == 3  # SQ1-SQ3
+    assert set(street["community_id"]) == {3, 4} and len(street) == 7  # withdrawn ones too: the metrics skip them
 
 
 @pytest.mark.parametrize("role", ["city", "district", "clerk"])

@@ -216,4 +216,4 @@ def test_a_database_that_goes_away_shows_one_chinese_message_then_comes_back(mon
             assert not app.metric and not app.warning and not app.info
         app.run()
         assert not app.exception and not app.error
-        assert len(app.metric) == 14
+        assert len(app.metric) == len(REPORT_KEYS)

@@ -155,3 +155,18 @@ def test_an_upgrade_adds_a_new_part_and_leaves_the_figures_to_the_raw_records_un
     with engine.connect() as conn:
         assert figures_fresh(fetch_meta(conn))
     assert weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=thresholds) == expected
+
+
+def test_the_demand_figures_reach_the_report_json(tiny_report):
+    """`cli.py report --json` gives the seven demand figures of the tiny city's 诉求台账 (worked out in
+    test_report_edges.py), the means and rates as fractions."""
+    figures = {key: tiny_report[key] for key in GROUPS["demand"]}
+    assert figures == {
+        "demands_raised": {"value": 2, "previous": 2},
+        "demands_resolved": {"value": 2, "previous": 1},
+        "demand_resolution_rate": {"value": pytest.approx(3 / 5), "previous": pytest.approx(1 / 3)},
+        "demand_mean_days": {"value": pytest.approx(14 / 3), "previous": pytest.approx(1.0)},
+        "demands_overdue_open": {"value": 1, "previous": 1},
+        "wishes_fulfilled": {"value": 1, "previous": 0},
+        "demand_satisfaction_rate": {"value": pytest.approx(2 / 3), "previous": pytest.approx(1.0)},
+    }

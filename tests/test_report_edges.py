@@ -134,8 +134,55 @@ def test_empty_area_gives_zero_counts_and_null_rates(report_of):
         "station_coverage",
         "contacts_per_member_30d",
         "volunteer_participation_rate",
+        "demand_resolution_rate",
+        "demand_mean_days",
+        "demand_satisfaction_rate",
     ):
         assert values(report, key) == (None, None)
+    assert values(report, "demands_raised") == (0, 0)
+
+
+def test_demands_and_wishes(report_of):
+    # W46 (E = 11-15; the 90-day window is after 08-17). 诉求 raised 11-09..15: SQ1, SQ4 (SQ6 withdrawn counts
+    # nowhere); resolved 11-09..15: SQ1 (2 days), SQ2 (11 days). Raised in the window: SQ1, SQ2, SQ3, SQ4, SQ7,
+    # resolved by E: SQ1, SQ2, SQ7 (1 day). SQ3 raised 10-01 is open 45 > 30 days. The wish SQ5 resolved 11-13.
+    # Rated among the resolved in the window: satisfied, dissatisfied, mostly satisfied.
+    # W45 (E = 11-08): raised SQ2, SQ7; resolved SQ7; in the window SQ2, SQ3, SQ7 of which SQ7 resolved; SQ3 open
+    # 38 days; no wish; SQ7 mostly satisfied.
+    report = report_of()
+    assert values(report, "demands_raised") == (2, 2)
+    assert values(report, "demands_resolved") == (2, 1)
+    assert values(report, "demand_resolution_rate") == pytest.approx((3 / 5, 1 / 3))
+    assert values(report, "demand_mean_days") == pytest.approx((14 / 3, 1.0))
+    assert values(report, "demands_overdue_open") == (1, 1)
+    assert values(report, "wishes_fulfilled") == (1, 0)
+    assert values(report, "demand_satisfaction_rate") == pytest.approx((2 / 3, 1.0))
+
+
+def test_demands_belong_to_their_community(report_of):
+    report = report_of("江汉区/北湖街道/世彩社区")  # SQ4 raised this week, SQ7 last week, the wish SQ5
+    assert values(report, "demands_raised") == (1, 1)
+    assert values(report, "demand_resolution_rate") == pytest.approx((1 / 2, 1.0))
+    assert values(report, "wishes_fulfilled") == (1, 0)
+    assert values(report, "demands_overdue_open") == (0, 0)
+
+
+def test_demand_figures_before_any_demand_are_zero_or_null(report_of):
+    report = report_of(week=Week.parse("2026-W30"))  # ends 07-26, before the first 提出日期 (10-01)
+    for key in ("demands_raised", "demands_resolved", "demands_overdue_open", "wishes_fulfilled"):
+        assert values(report, key) == (0, 0)
+    for key in ("demand_resolution_rate", "demand_mean_days", "demand_satisfaction_rate"):
+        assert values(report, key) == (None, None)
+
+
+def test_demand_figures_follow_their_thresholds(tiny_engine):
+    # A 9-day window (after 11-06) keeps SQ1 and SQ4 (raised 11-10, 11-12) and, resolved, SQ1 and SQ2 but not
+    # SQ7 (11-06); overdue past 40 days still has SQ3 (45 days).
+    narrow = Thresholds(demand_window_days=9, demand_overdue_days=40)
+    report = weekly_report(tiny_engine, scope=CITY_SCOPE, week=WEEK, area=AreaPath(), thresholds=narrow)
+    assert report["demand_resolution_rate"]["value"] == pytest.approx(1 / 2)
+    assert report["demand_mean_days"]["value"] == pytest.approx(13 / 2)
+    assert report["demands_overdue_open"] == {"value": 1, "previous": 0}  # 38 days at 11-08
 
 
 def test_unknown_area_suggests_the_nearest_names(tiny_engine):

@@ -15,12 +15,18 @@ from sqlalchemy.exc import IntegrityError
 import cli
 import tiny_city
 from data_access.accounts import fetch_account, fetch_audit
-from data_access.areas import AreaPath, OutOfScopeError, Scope
+from data_access.areas import CITY_SCOPE, AreaPath, OutOfScopeError, Scope
 from data_access.engine import dispose_engine, get_engine
 from data_access.loading import clear_data, replace_all_data
+from data_access.lookups import fetch_meta
 from data_access.schema import SCHEMA_VERSION
+from metrics.periods import Week
+from metrics.registry import DEMAND_PARTS
+from metrics.thresholds import Thresholds
 from services import accounts, sessions
 from services.accounts import Account, AccountError
+from services.refresh import refresh_from_tables
+from services.report import figures_fresh, weekly_report
 
 NOW = datetime(2026, 11, 23, 9, 0)
 LATEST = str(SCHEMA_VERSION)
@@ -342,3 +348,27 @@ def test_a_version_5_database_gets_the_demands_table_in_place(db_url):
         conn.execute(insert)
         with pytest.raises(IntegrityError):  # one demand per community and number
             conn.execute(insert)
+
+
+def test_a_version_6_database_gets_the_demand_parts(db_url):
+    """Version 6 to 7 adds the demand indicators' weekly_stats columns (0 in the rows there) and marks the weekly
+    figures stale: the report computes from the raw records, demands included, until the next refresh."""
+    engine = get_engine(db_url)
+    tables = tiny_city.tables()
+    replace_all_data(engine, tables, meta={"data_kind": "real"})
+    refresh_from_tables(engine, tables, thresholds=Thresholds(), until=date(2026, 11, 22))
+    week = Week.parse("2026-W46")
+    expected = weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds())
+    assert expected["demands_raised"]["value"] == 2
+    with engine.begin() as conn:
+        for name in DEMAND_PARTS:
+            conn.execute(text(f"ALTER TABLE weekly_stats DROP COLUMN {name}"))
+        conn.execute(text("UPDATE meta SET value = '6' WHERE key = 'schema_version'"))
+    dispose_engine(db_url)
+    upgraded = get_engine(db_url)
+    with upgraded.connect() as conn:
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == LATEST
+        assert set(DEMAND_PARTS) <= {column["name"] for column in inspect(conn).get_columns("weekly_stats")}
+        assert conn.execute(text("SELECT max(demands_raised) FROM weekly_stats")).scalar() == 0
+        assert not figures_fresh(fetch_meta(conn))
+    assert weekly_report(upgraded, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds()) == expected

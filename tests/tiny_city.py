@@ -165,6 +165,34 @@ def tables() -> dict[str, pd.DataFrame]:
             ),
         ]
     )
+    demand_rows = [  # number, community, kind, raised, status, resolved, satisfaction (see test_report_edges.py)
+        ("SQ1", 3, "demand", date(2026, 11, 10), "resolved", date(2026, 11, 12), "satisfied"),
+        ("SQ2", 3, "demand", date(2026, 11, 3), "resolved", date(2026, 11, 14), "dissatisfied"),
+        ("SQ3", 3, "demand", date(2026, 10, 1), "in_progress", None, None),
+        ("SQ4", 4, "demand", date(2026, 11, 12), "accepted", None, None),
+        ("SQ5", 4, "wish", date(2026, 11, 1), "resolved", date(2026, 11, 13), None),
+        ("SQ6", 4, "demand", date(2026, 11, 11), "withdrawn", None, None),
+        ("SQ7", 4, "demand", date(2026, 11, 5), "resolved", date(2026, 11, 6), "mostly_satisfied"),
+    ]
+    demands = pd.DataFrame(
+        [
+            dict(
+                id=i + 1,
+                number=number,
+                kind=kind,
+                raised_on=raised,
+                community_id=community,
+                status=status,
+                resolved_on=resolved,
+                content="楼道照明",
+                source=None,
+                station_id=None,
+                member_id=None,
+                satisfaction=satisfaction,
+            )
+            for i, (number, community, kind, raised, status, resolved, satisfaction) in enumerate(demand_rows)
+        ]
+    )
     return {
         "areas": areas,
         "members": members,
@@ -172,6 +200,7 @@ def tables() -> dict[str, pd.DataFrame]:
         "stations": stations,
         "station_visits": visits,
         "volunteer_records": volunteer,
+        "demands": demands,
     }
 
 

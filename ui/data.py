@@ -85,7 +85,7 @@ def load_areas(data_version: str) -> pd.DataFrame:
 
 @_cached
 def load_report(week: str, area: str, data_version: str, scope: str) -> dict[str, dict[str, Figure]]:
-    """The 14 indicators for a week and area, exactly as `cli.py report` gives them."""
+    """Every indicator for a week and area, exactly as `cli.py report` gives them."""
     return weekly_report(
         engine(),
         scope=Scope.parse(scope),
@@ -97,7 +97,7 @@ def load_report(week: str, area: str, data_version: str, scope: str) -> dict[str
 
 @_cached
 def load_trend(week: str, area: str, data_version: str, scope: str, weeks: int = TREND_WEEKS) -> pd.DataFrame:
-    """The 14 indicators for each of the `weeks` weeks ending with `week`, indexed by the week's name (2026-W46)."""
+    """Every indicator for each of the `weeks` weeks ending with `week`, indexed by the week's name (2026-W46)."""
     last = Week.parse(week)
     run = [last.shifted(-i) for i in range(weeks - 1, -1, -1)]
     totals = week_totals(
@@ -108,7 +108,7 @@ def load_trend(week: str, area: str, data_version: str, scope: str, weeks: int =
 
 @_cached
 def load_children(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
-    """One row per child area of `area` (districts of the city, and so on): path, name, the 14 indicators
+    """One row per child area of `area` (districts of the city, and so on): path, name, every indicator
     for the week and, prefixed `previous_`, for the week before. Empty at community level."""
     parent = AreaPath.parse(area)
     if parent.child_level is None:
@@ -173,8 +173,8 @@ def load_volunteer_by_category(week: str, area: str, data_version: str, scope: s
 
 @_cached
 def load_community_figures(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
-    """One row per community under `area` (the community itself at community level): path, name, the 14
-    indicators for the week and, prefixed `previous_`, for the week before."""
+    """One row per community under `area` (the community itself at community level): path, name, every
+    indicator for the week and, prefixed `previous_`, for the week before."""
     return _area_table(week, AreaPath.parse(area), scope, "community")
 
 

@@ -21,6 +21,13 @@ INDICATOR_LABELS = {
     "volunteer_hours": "志愿服务时长（小时）",
     "volunteer_participants": "志愿服务参与人数",
     "volunteer_participation_rate": "志愿服务参与率",
+    "demands_raised": "新增诉求",
+    "demands_resolved": "办结诉求",
+    "demand_resolution_rate": "诉求办结率",
+    "demand_mean_days": "平均办结天数",
+    "demands_overdue_open": "超期未办结诉求",
+    "wishes_fulfilled": "圆梦微心愿",
+    "demand_satisfaction_rate": "诉求满意率",
 }
 
 # Command line
@@ -126,7 +133,13 @@ PREVIOUS_WEEK = "上周：{value}"
 PERCENTAGE_POINTS = "{change} 个百分点"
 WEEK_CAPTION = "{area} · {week}（{start} 至 {end}）"
 # The overview's groups of indicators, by their key in metrics/registry.py
-INDICATOR_GROUP_LABELS = {"registration": "报到", "contact": "联系", "service": "服务", "volunteer": "志愿"}
+INDICATOR_GROUP_LABELS = {
+    "registration": "报到",
+    "contact": "联系",
+    "service": "服务",
+    "volunteer": "志愿",
+    "demand": "诉求与微心愿",
+}
 
 # Import and export (command line and the 数据导入 page)
 IMPORT_FILE_SUMMARY = (
@@ -427,6 +440,13 @@ AREAS_SHORT_HEADERS = INDICATOR_LABELS | {
     "volunteer_hours": "志愿时长（小时）",
     "volunteer_participants": "志愿参与人数",
     "volunteer_participation_rate": "志愿参与率",
+    "demands_raised": "新增诉求",
+    "demands_resolved": "办结诉求",
+    "demand_resolution_rate": "诉求办结率",
+    "demand_mean_days": "平均办结天数",
+    "demands_overdue_open": "超期诉求",
+    "wishes_fulfilled": "圆梦微心愿",
+    "demand_satisfaction_rate": "诉求满意率",
 }
 AREAS_MEMBERS = "流动党员名单"
 AREAS_MEMBERS_NOTE = "姓名、手机号和联系人已脱敏显示。最近联系日期：{end} 及以前的最近一次联系，从未联系的为报到日期。"
