@@ -440,13 +440,7 @@ AREAS_SHORT_HEADERS = INDICATOR_LABELS | {
     "volunteer_hours": "志愿时长（小时）",
     "volunteer_participants": "志愿参与人数",
     "volunteer_participation_rate": "志愿参与率",
-    "demands_raised": "新增诉求",
-    "demands_resolved": "办结诉求",
-    "demand_resolution_rate": "诉求办结率",
-    "demand_mean_days": "平均办结天数",
     "demands_overdue_open": "超期诉求",
-    "wishes_fulfilled": "圆梦微心愿",
-    "demand_satisfaction_rate": "诉求满意率",
 }
 AREAS_MEMBERS = "流动党员名单"
 AREAS_MEMBERS_NOTE = "姓名、手机号和联系人已脱敏显示。最近联系日期：{end} 及以前的最近一次联系，从未联系的为报到日期。"
