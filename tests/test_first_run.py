@@ -33,3 +33,19 @@ def test_a_configured_database_is_never_filled(monkeypatch, sqlite_url):
     prepare_at_start()
     with get_engine(sqlite_url).connect() as conn:
         assert "data_kind" not in fetch_meta(conn)
+
+
+def test_stale_figures_are_recomputed_before_the_server_takes_requests(monkeypatch, tmp_path):
+    from services.report import figures_fresh
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(settings, "DEFAULT_SQLITE_PATH", tmp_path / "dashboard.sqlite")
+    prepare_at_start()
+    engine = get_engine(f"sqlite:///{tmp_path / 'dashboard.sqlite'}")
+    with engine.begin() as conn:  # as after an upgrade that adds indicators: the figures are older than the data
+        conn.exec_driver_sql("UPDATE meta SET value = 'stale' WHERE key = 'stats_data_version'")
+    with engine.connect() as conn:
+        assert not figures_fresh(fetch_meta(conn))
+    prepare_at_start()
+    with engine.connect() as conn:
+        assert figures_fresh(fetch_meta(conn))

@@ -36,19 +36,26 @@ def _build_demo_city(progress: Progress) -> None:
 
 def prepare_at_start() -> None:
     """Before the server takes requests (server.py): build the demo city if need be, so that the sign-in page
-    can name its accounts and the first visitor waits for nothing. Progress goes to the log."""
-    if not _needs_demo_city(load_meta()):
-        return
-    log.info("building the synthetic demo city before the server takes requests")
-    shown: set[str] = set()
+    can name its accounts and the first visitor waits for nothing; and recompute stale weekly figures (after a
+    schema upgrade adds indicators, say), which in a script run would keep the first visitor behind a progress
+    bar and Streamlit's own page list. Progress goes to the log."""
+    if _needs_demo_city(load_meta()):
+        log.info("building the synthetic demo city before the server takes requests")
+        shown: set[str] = set()
 
-    def progress(table: str, done: int, total: int) -> None:
-        if table not in shown:
-            shown.add(table)
-            log.info("demo city: %s", table)
+        def progress(table: str, done: int, total: int) -> None:
+            if table not in shown:
+                shown.add(table)
+                log.info("demo city: %s", table)
 
-    _build_demo_city(progress)
-    log.info("demo city built")
+        _build_demo_city(progress)
+        log.info("demo city built")
+    meta = load_meta()
+    if "data_kind" in meta and not figures_fresh(meta):
+        log.info("recomputing the weekly figures before the server takes requests")
+        with refresh_lock():
+            refresh_from_database(engine(), thresholds=SETTINGS.thresholds)
+        log.info("weekly figures recomputed")
 
 
 def ensure_demo_city() -> None:
