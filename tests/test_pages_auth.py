@@ -51,6 +51,17 @@ def signed_out(monkeypatch, url: str) -> AppTest:
     return AppTest.from_file("../app.py", default_timeout=60).run()
 
 
+def first_member_of_own(url: str, *, active: bool) -> int:
+    """The id of the first member of the demo community account's community, on the register or not."""
+    status = "m.status = 'active'" if active else "m.status != 'active'"  # one of two constants
+    with get_engine(url).connect() as conn:
+        return conn.execute(
+            text("select m.id from members m join areas a on a.id = m.community_id "
+                 f"where a.path = :path and {status} order by m.id limit 1"),
+            {"path": OWN},
+        ).scalar_one()  # fmt: skip
+
+
 def shows_the_way_to_sign_in(app: AppTest, message: str) -> bool:
     """The page says why and sends the browser to the sign-in page (the form itself is test_web.py's)."""
     link = " ".join(m.value for m in app.markdown)
@@ -222,13 +233,7 @@ def test_a_reveal_the_database_cannot_record_is_not_shown(monkeypatch, demo_url)
     app.switch_page("pages/areas.py")
     app.run()
     monkeypatch.setattr(ui.auth, "record_audit", _database_gone)
-    with get_engine(demo_url).connect() as conn:
-        member_id = conn.execute(
-            text("select m.id from members m join areas a on a.id = m.community_id "
-                 "where a.path = :path and m.status = 'active' order by m.id limit 1"),
-            {"path": OWN},
-        ).scalar_one()  # fmt: skip
-    app.selectbox(key="reveal_pick").set_value(member_id)
+    app.selectbox(key="reveal_pick").set_value(first_member_of_own(demo_url, active=True))
     app.button(key="reveal_button").click().run()
     assert not app.exception
     assert [e.value for e in app.error] == [labels.DATABASE_ERRORS["unreachable"]]
@@ -271,12 +276,8 @@ def test_a_reveal_takes_only_a_member_the_picker_offers(monkeypatch, demo_url, r
     """The picker offers the community's members on the register; a crafted value naming anyone else (one who
     has left, say) or no one at all reveals nothing, audits nothing and breaks nothing."""
     monkeypatch.setenv("DATABASE_URL", demo_url)
+    gone = first_member_of_own(demo_url, active=False)
     with get_engine(demo_url).connect() as conn:
-        gone = conn.execute(
-            text("select m.id from members m join areas a on a.id = m.community_id "
-                 "where a.path = :path and m.status != 'active' order by m.id limit 1"),
-            {"path": OWN},
-        ).scalar_one()  # fmt: skip
         audited = len(fetch_audit(conn))  # the demo database is shared: other tests' rows may be there
     app = app_test("community", OWN)
     app.switch_page("pages/areas.py")

@@ -129,11 +129,6 @@ async def show_sign_in(request: Request) -> Response:
     return _sign_in_page(csrf=request.cookies.get(_CSRF_COOKIE, ""), next_path=next_path, message=message)
 
 
-def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
-
-
 def sign_in_source(request: Request) -> str:
     """The address a sign-in's failures are counted by. uvicorn takes X-Forwarded-For as the client's
     address from 127.0.0.1 unless FORWARDED_ALLOW_IPS names the proxies to believe; where it names none, every
@@ -166,10 +161,9 @@ async def submit_sign_in(request: Request) -> Response:
     field = {key: values[0] for key, values in form.items()}
     next_path = safe_next(field.get("next"))
     expected = request.cookies.get(_CSRF_COOKIE, "")
-    sent = field.get("csrf", "").encode()
-    if not (
-        _FORM_TOKEN.fullmatch(expected) and secrets.compare_digest(expected.encode(), sent) and _same_origin(request)
-    ):
+    sent = field.get("csrf", "").encode()  # bytes: compare_digest raises on non-ASCII text
+    token_matches = _FORM_TOKEN.fullmatch(expected) and secrets.compare_digest(expected.encode(), sent)
+    if not (token_matches and _from_this_site(request.scope)):
         return _sign_in_page(csrf="", next_path=next_path, error=labels.SIGN_IN_BAD_FORM)
     name, password = field.get("name", "")[:64], field.get("password", "")[:256]
     source = sign_in_source(request)
@@ -288,7 +282,7 @@ class Gate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
-            if not _same_origin_socket(scope):  # Streamlit lets any port of this host in, and the cookie goes too
+            if not _from_this_site(scope):  # Streamlit lets any port of this host in, and the cookie goes too
                 await send({"type": "websocket.close", "code": 1008})
                 return
             await self.app(scope, _without_clear_cache(receive), send)
@@ -341,12 +335,14 @@ class Gate:
                 del _in_flight[session_id]
 
 
-def _same_origin_socket(scope: Scope) -> bool:
-    """A socket opened by this site's own page: its Origin (which browsers always send) names this host and
-    port. Another port of the same host is another site, though SameSite lets the cookie through to it."""
+def _from_this_site(scope: Scope) -> bool:
+    """Whether a form post or a socket comes from this site's own page: its Origin (which browsers send on
+    both) names this scheme, host and port. Another port of the same host is another site, though SameSite
+    lets the cookie through to it; a client that sends no Origin is no browser carrying a cookie."""
     headers = Headers(scope=scope)
-    origin, host = headers.get("origin"), headers.get("host", "")
-    return origin is None or origin in {f"http://{host}", f"https://{host}"}
+    origin = headers.get("origin")
+    scheme = {"ws": "http", "wss": "https"}.get(scope.get("scheme", "http"), scope.get("scheme", "http"))
+    return origin is None or origin == f"{scheme}://{headers.get('host', '')}"
 
 
 def _is_navigation(scope: Scope) -> bool:
