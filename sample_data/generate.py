@@ -5,7 +5,10 @@ same seed and end date give the same city. Patterns that make the charts meaning
 - station visits peak at lunch and in the evening, and dip when riders go home for Spring Festival;
 - outflow members are visited at home around Spring Festival by their home organisation;
 - volunteer hours peak in late June (党员义务奉献日), with snow clearing in winter;
-- about one community in ten lags on contacts and liaisons; a few stations sit idle.
+- about one community in ten lags on contacts and liaisons; a few stations sit idle;
+- demands are mostly raised at stations and on home visits and resolved in days to weeks, a few stay open for
+  months, and about one community in eight is slow to close them; wishes are mostly fulfilled in a wave around
+  党员义务奉献日 at the end of June.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class SizeSpec:
     visits_per_member: float = 20.0
     volunteer_records_per_member: float = 8.0
     contacts_per_30_days: float = 1.3
+    demands_per_member: float = 1.5  # demands and wishes over the two years
 
 
 SIZES = {
@@ -365,6 +369,88 @@ def _build_volunteer(spec, rng, members, areas, start, end) -> pd.DataFrame:
     ]
 
 
+DEDICATION_DAY = (6, 30)  # 党员义务奉献日 falls in the last days of June; the wave of wishes ends on it
+
+
+def _build_demands(spec, rng, members, stations, start, end) -> pd.DataFrame:
+    """The 诉求台账: demands raised by members and wishes members claimed, with their progress at `end`."""
+    n = int(spec.demands_per_member * len(members))
+    member = rng.integers(len(members), size=n)
+    community_id = members["community_id"].to_numpy()[member]
+    communities = np.unique(members["community_id"].to_numpy())
+    slow = pd.Index(communities[rng.random(len(communities)) < 0.125])  # communities slow to close
+    is_slow = slow.get_indexer(community_id) >= 0
+    is_wish = rng.random(n) < 0.35
+    span = (end - start).days + 1
+
+    raised = _days(start) + rng.integers(0, span, n)
+    days_open = np.ceil(rng.lognormal(np.log(6.0), 0.9, n) * np.where(is_slow, 4.0, 1.0)).astype(np.int64)
+    days_open[rng.random(n) < 0.25] = 0  # settled on the spot
+    long_open = rng.random(n) < np.where(is_slow, 0.15, 0.03)
+    days_open[long_open] = rng.integers(45, 300, long_open.sum())  # left open for months
+    # Most wishes are collected in June and fulfilled in the last ten days before 党员义务奉献日.
+    in_wave = is_wish & (rng.random(n) < 0.6)
+    years = np.arange(start.year, end.year + 1)
+    wave_year = years[rng.integers(len(years), size=n)]
+    month, day = DEDICATION_DAY
+    wave_end = np.array([date(int(y), month, day) for y in wave_year], dtype="datetime64[D]")
+    wave_raised = wave_end - rng.integers(7, 30, n)
+    wave_resolved = wave_end - rng.integers(0, 10, n)
+    raised = np.where(in_wave, wave_raised, raised)
+    resolved = np.where(in_wave, np.maximum(wave_resolved, wave_raised), raised + days_open)
+    inside = (raised >= _days(start)) & (raised <= _days(end))
+
+    withdrawn = rng.random(n) < 0.03
+    done = (resolved <= _days(end)) & ~withdrawn
+    fresh = (_days(end) - raised).astype(np.int64) <= 3
+    status = np.where(withdrawn, c.DEMAND_WITHDRAWN, np.where(done, c.DEMAND_RESOLVED, "in_progress"))
+    status = np.where(~done & ~withdrawn & fresh, "accepted", status)
+
+    source = np.where(
+        is_wish,
+        _pick(rng, c.DEMAND_SOURCES, [30, 15, 5, 10, 38, 2], n),
+        _pick(rng, c.DEMAND_SOURCES, [40, 30, 12, 10, 5, 3], n),
+    )
+    # A demand raised at a station names one of its community's stations.
+    by_community = stations.sort_values("community_id")
+    station_community = by_community["community_id"].to_numpy()
+    lo = np.searchsorted(station_community, community_id, side="left")
+    hi = np.searchsorted(station_community, community_id, side="right")
+    at = np.minimum(lo + (rng.random(n) * (hi - lo)).astype(np.int64), len(by_community) - 1)
+    source = np.where((source == "station") & (hi == lo), "visit", source)  # no station: heard on a home visit
+    station_id = pd.Series(by_community["id"].to_numpy()[at]).astype("Int64").mask(source != "station")
+
+    asked = done & ~is_wish & (rng.random(n) < 0.7)
+    satisfaction = _pick(rng, c.SATISFACTIONS, [75, 18, 7], n)
+    satisfaction = np.where(is_slow & (rng.random(n) < 0.25), "dissatisfied", satisfaction)
+    topics = np.where(
+        is_wish,
+        np.asarray(names.WISH_TOPICS, dtype=object)[rng.integers(len(names.WISH_TOPICS), size=n)],
+        np.asarray(names.DEMAND_TOPICS, dtype=object)[rng.integers(len(names.DEMAND_TOPICS), size=n)],
+    )
+    claimed = ~is_wish | done  # a wish names its member once someone claimed it
+    frame = pd.DataFrame(
+        {
+            "kind": np.where(is_wish, c.KIND_WISH, c.KIND_DEMAND).astype(object),
+            "raised_on": raised,
+            "community_id": community_id,
+            "status": status.astype(object),
+            "resolved_on": pd.Series(resolved).where(done),
+            "content": topics,
+            "source": source,
+            "station_id": station_id,
+            "member_id": pd.Series(members["id"].to_numpy()[member]).astype("Int64").where(claimed),
+            "satisfaction": pd.Series(satisfaction.astype(object)).where(asked),
+        }
+    )[inside].sort_values(["raised_on", "community_id"], kind="stable")
+    prefix = np.where(frame["kind"].to_numpy() == c.KIND_WISH, "XY", "SQ").astype(object)
+    year = pd.to_datetime(frame["raised_on"]).dt.year.astype(str).to_numpy(dtype=object)
+    sequence = pd.Series(np.arange(1, len(frame) + 1)).astype(str).str.zfill(6).to_numpy(dtype=object)
+    frame.insert(0, "number", prefix + year + "-" + sequence)
+    frame.insert(0, "id", np.arange(1, len(frame) + 1))
+    return frame.reset_index(drop=True)
+
+
 def generate(seed: int, *, until: date, size: str = "demo") -> dict[str, pd.DataFrame]:
     """The synthetic city's tables, keyed by table name, with data up to the Sunday on or before `until`."""
     spec = SIZES[size]
@@ -381,4 +467,5 @@ def generate(seed: int, *, until: date, size: str = "demo") -> dict[str, pd.Data
         "stations": stations,
         "station_visits": _build_visits(spec, rng, stations, members, start, end),
         "volunteer_records": _build_volunteer(spec, rng, members, areas, start, end),
+        "demands": _build_demands(spec, rng, members, stations, start, end),
     }

@@ -449,3 +449,27 @@ VOLUNTEER_ACTIVITIES = {
     "dedication_day": "党员义务奉献日",
     "other": "志愿服务活动",
 }
+
+# What members ask for (诉求) and wish for (微心愿), as a clerk would write it in the ledger's 内容
+DEMAND_TOPICS = (
+    "子女入学政策咨询",
+    "社保转移接续",
+    "异地就医报销",
+    "组织关系转接",
+    "租房纠纷调解",
+    "就业技能培训报名",
+    "电动车充电桩安装",
+    "工资拖欠协调",
+    "居住证办理",
+    "小区停车难",
+)
+WISH_TOPICS = (
+    "一套学习用品",
+    "一次免费体检",
+    "一床冬被",
+    "一个电动车头盔",
+    "一次上门理发",
+    "一本党史读物",
+    "一张返乡车票",
+    "一台旧电脑维修",
+)

@@ -171,3 +171,38 @@ def test_some_communities_lag_and_some_stations_sit_idle(demo_engine):
         "idle_stations"
     ]["value"]
     assert 1 <= idle <= 12
+
+
+def test_demands_are_raised_at_stations_and_visits_and_mostly_resolved_within_weeks(demo_tables):
+    demands = demo_tables["demands"]
+    asked = demands[demands["kind"] == "demand"]
+    assert asked["source"].isin(["station", "visit"]).mean() > 0.6
+    at_station = asked[asked["source"] == "station"]
+    assert at_station["station_id"].notna().all()  # a demand raised at a station names it
+    assert asked.loc[asked["source"] != "station", "station_id"].isna().all()
+    resolved = asked.dropna(subset=["resolved_on"])
+    days = (pd.to_datetime(resolved["resolved_on"]) - pd.to_datetime(resolved["raised_on"])).dt.days
+    assert (days >= 0).all() and days.median() <= 14 and days.quantile(0.9) <= 45
+    assert (resolved["status"] == "resolved").all()
+    assert set(demands["status"]) == {"accepted", "in_progress", "resolved", "withdrawn"}
+    assert demands.groupby("community_id")["number"].apply(lambda n: n.is_unique).all()
+
+
+def test_some_demands_stay_open_past_30_days_and_some_communities_are_slow(demo_tables):
+    demands = demo_tables["demands"]
+    asked = demands[demands["kind"] == "demand"]
+    end = pd.Timestamp(UNTIL)
+    open_long = asked["resolved_on"].isna() & (asked["status"] != "withdrawn")
+    open_long &= (end - pd.to_datetime(asked["raised_on"])).dt.days > 30
+    assert 20 <= open_long.sum() <= 0.1 * len(asked)
+    resolved = asked.dropna(subset=["resolved_on"])
+    days = (pd.to_datetime(resolved["resolved_on"]) - pd.to_datetime(resolved["raised_on"])).dt.days
+    by_community = days.groupby(resolved["community_id"]).median()
+    assert by_community.max() > 3 * by_community.median()
+
+
+def test_wishes_are_fulfilled_in_a_wave_at_the_end_of_june(demo_tables):
+    wishes = demo_tables["demands"].query("kind == 'wish'").dropna(subset=["resolved_on"])
+    weekly = pd.to_datetime(wishes["resolved_on"]).dt.to_period("W").value_counts()
+    late_june = weekly[[p for p in weekly.index if p.end_time.month == 6 and p.end_time.day >= 20]]
+    assert late_june.min() > 5 * weekly.median()
