@@ -23,7 +23,7 @@ with friendly_errors():
     account = signed_in_account()
 if account is None:
     # Every URL says why and goes to the sign-in page, which comes back to its path and parameters.
-    paths = ("map", "contacts", "stations", "volunteer", "areas", "review", "import", "audit")
+    paths = ("map", "contacts", "stations", "demands", "volunteer", "areas", "review", "import", "audit")
     gate = [st.Page(render_sign_in, title=labels.SIGN_IN_TITLE, default=True)]
     gate += [st.Page(render_sign_in, title=labels.SIGN_IN_TITLE, url_path=path) for path in paths]
     with friendly_errors():
@@ -35,6 +35,7 @@ analysis = [
     st.Page("pages/map.py", title=labels.PAGE_MAP, url_path="map"),
     st.Page("pages/contacts.py", title=labels.PAGE_CONTACTS, url_path="contacts"),
     st.Page("pages/stations.py", title=labels.PAGE_STATIONS, url_path="stations"),
+    st.Page("pages/demands.py", title=labels.PAGE_DEMANDS, url_path="demands"),
     st.Page("pages/volunteer.py", title=labels.PAGE_VOLUNTEER, url_path="volunteer"),
     st.Page("pages/areas.py", title=labels.PAGE_AREAS, url_path="areas"),
 ]

@@ -120,3 +120,68 @@ def compute_demand_parts(
     """`compute_demand_period` straight from the ledger frame (columns DEMAND_COLUMNS), for one period."""
     arrays = prepare_demands(demands, community_ids=community_ids)
     return compute_demand_period(arrays, start=start, end=end, thresholds=thresholds)
+
+
+# The 诉求办理 page's records (data_access.demands): columns beyond those of DEMAND_COLUMNS
+COMMUNITY_PATH = "community_path"
+COMMUNITY = "community"
+STATION = "station"  # the station's name
+# and what is computed from them
+DAYS_OPEN = "days_open"
+OPEN = "open"
+OVERDUE = "overdue"
+RAISED = "raised"
+RESOLVED = "resolved"
+NOT_GIVEN = ""  # a breakdown's key where the ledger left the source or station blank
+
+
+def compute_open_demands(records: pd.DataFrame, *, end: date, overdue_days: int) -> pd.DataFrame:
+    """The 诉求 open at `end` (raised by it, not resolved by it), with days_open (end - raised_on) and overdue
+    (days_open > overdue_days, as demands_overdue_open counts), longest open first."""
+    require_columns(records, (c.KIND, c.RAISED_ON, c.RESOLVED_ON), "demand records")
+    end_day = day_number(end)
+    raised, resolved = to_day_numbers(records[c.RAISED_ON]), to_day_numbers(records[c.RESOLVED_ON])
+    is_open = (
+        (records[c.KIND] == c.KIND_DEMAND).to_numpy(dtype=bool)
+        & (raised != NO_DAY)
+        & (raised <= end_day)
+        & ((resolved == NO_DAY) | (resolved > end_day))
+    )
+    days_open = end_day - raised[is_open]
+    frame = records[is_open].assign(**{DAYS_OPEN: days_open, OVERDUE: days_open > overdue_days})
+    return frame.sort_values(DAYS_OPEN, ascending=False, kind="stable").reset_index(drop=True)
+
+
+def compute_backlog_by_community(open_demands: pd.DataFrame) -> pd.DataFrame:
+    """Per community with an open 诉求: open (all), overdue (of them); most overdue first, then most open.
+    Columns: community_path, community, open, overdue."""
+    if open_demands.empty:
+        return pd.DataFrame({COMMUNITY_PATH: [], COMMUNITY: [], OPEN: [], OVERDUE: []}).astype(
+            {OPEN: "int64", OVERDUE: "int64"}
+        )
+    grouped = open_demands.groupby([COMMUNITY_PATH, COMMUNITY], sort=True)
+    table = pd.DataFrame({OPEN: grouped.size(), OVERDUE: grouped[OVERDUE].sum()}).astype("int64").reset_index()
+    return table.sort_values([OVERDUE, OPEN], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def compute_demands_by(records: pd.DataFrame, column: str, *, end: date, window_days: int) -> pd.DataFrame:
+    """The 诉求 raised in the `window_days` days ending at `end`, per value of `column` (source, station): raised,
+    resolved (by `end`) and open; blanks under NOT_GIVEN. Summed over the values, raised and resolved are
+    demand_resolution_rate's parts. Most raised first. Columns: column, raised, resolved, open."""
+    require_columns(records, (c.KIND, c.RAISED_ON, c.RESOLVED_ON, column), "demand records")
+    end_day = day_number(end)
+    raised, resolved = to_day_numbers(records[c.RAISED_ON]), to_day_numbers(records[c.RESOLVED_ON])
+    in_window = (
+        (records[c.KIND] == c.KIND_DEMAND).to_numpy(dtype=bool)
+        & (raised != NO_DAY)
+        & (raised > end_day - window_days)
+        & (raised <= end_day)
+    )
+    done = (resolved != NO_DAY) & (resolved <= end_day)
+    shown = pd.DataFrame(
+        {column: records[column].fillna(NOT_GIVEN).to_numpy(dtype=object)[in_window], RESOLVED: done[in_window]}
+    )
+    grouped = shown.groupby(column, sort=True)[RESOLVED]
+    table = pd.DataFrame({RAISED: grouped.size(), RESOLVED: grouped.sum()}).astype("int64")
+    table[OPEN] = table[RAISED] - table[RESOLVED]
+    return table.reset_index().sort_values(RAISED, ascending=False, kind="stable").reset_index(drop=True)

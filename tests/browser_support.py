@@ -161,6 +161,26 @@ def screenshot_whole(page, path: Path) -> None:
     page.set_viewport_size(size)
 
 
+# Widths a reader would have to swipe sideways for: the page's, and any element's past the screen's edge.
+_OVERFLOW = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const wide = [...document.querySelectorAll('[data-testid="stMain"] *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.getClientRects().length
+                     && getComputedStyle(e).visibility !== 'hidden' && !e.ownerSVGElement
+                     && !e.closest('[data-testid="stDataFrame"]'))
+        .map(e => (e.getAttribute('class') || e.tagName).slice(0, 60));
+    return {page: document.documentElement.scrollWidth - window.innerWidth,
+            main: main.scrollWidth - main.clientWidth, wide: wide.slice(0, 5)};
+}"""
+
+
+def assert_fits_the_screen(page, where: str) -> None:
+    """Nothing to swipe sideways for (data grids scroll inside themselves), and no exception shown."""
+    measured = page.evaluate(_OVERFLOW)
+    assert measured["page"] <= 0 and measured["main"] <= 0 and not measured["wide"], f"{where}: {measured}"
+    assert not exception_texts(page), where
+
+
 def sign_in(page, name: str, password: str, *, timeout_ms: int = 60_000) -> None:
     """Fill the sign-in page's form and wait until the app page it goes back to has settled."""
     page.wait_for_selector("input[type=password]", timeout=timeout_ms)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from browser_support import (
     ARTIFACTS,
+    assert_fits_the_screen,
     chromium,
-    exception_texts,
     new_page,
     open_signed_in,
     screenshot_whole,
@@ -19,18 +19,6 @@ from services.accounts import DEMO_PASSWORD
 
 PHONE, ON_ITS_SIDE = (390, 844), (844, 390)
 
-# Widths a reader would have to swipe sideways for: the page's, and any element's past the screen's edge.
-OVERFLOW = """() => {
-    const main = document.querySelector('[data-testid="stMain"]');
-    const wide = [...document.querySelectorAll('[data-testid="stMain"] *')]
-        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.getClientRects().length
-                     && getComputedStyle(e).visibility !== 'hidden' && !e.ownerSVGElement
-                     && !e.closest('[data-testid="stDataFrame"]'))
-        .map(e => (e.getAttribute('class') || e.tagName).slice(0, 60));
-    return {page: document.documentElement.scrollWidth - window.innerWidth,
-            main: main.scrollWidth - main.clientWidth, wide: wide.slice(0, 5)};
-}"""
-
 
 @pytest.fixture(scope="module")
 def base(demo_server):
@@ -40,12 +28,6 @@ def base(demo_server):
 def _settle(page) -> None:
     wait_until_settled(page)
     page.wait_for_timeout(500)  # charts and cards take the screen's width
-
-
-def _fits(page, where: str) -> None:
-    measured = page.evaluate(OVERFLOW)
-    assert measured["page"] <= 0 and measured["main"] <= 0 and not measured["wide"], f"{where}: {measured}"
-    assert not exception_texts(page), where
 
 
 def test_a_community_secretary_reads_the_list_as_cards(base):
@@ -60,7 +42,7 @@ def test_a_community_secretary_reads_the_list_as_cards(base):
         days = [int(text.split(" ")[0]) for text in page.locator(".member-card .days").all_inner_texts() if text]
         assert days and days[: cards.count()] == sorted(days[: cards.count()], reverse=True)  # longest first
         assert page.get_by_role("link", name="导出名单（Excel，导出将记入审计日志）").first.is_visible()
-        _fits(page, "/areas")
+        assert_fits_the_screen(page, "/areas")
         screenshot_whole(page, ARTIFACTS / "phone_community_areas.png")
 
 
@@ -70,7 +52,7 @@ def test_the_slides_fit_a_phone(base, size):
         page, _ = new_page(browser, *size)
         open_signed_in(page, f"{base}/review?slide=3", "demo-community", DEMO_PASSWORD)
         _settle(page)
-        _fits(page, "/review")
+        assert_fits_the_screen(page, "/review")
         footer = page.locator(".review-footer").first.bounding_box()
         for button in page.locator(".st-key-review_controls button:visible").all():
             box = button.bounding_box()
@@ -84,7 +66,7 @@ def test_a_street_secretary_moves_between_pages_one_handed(base):
         page, _ = new_page(browser, *PHONE)
         open_signed_in(page, f"{base}/", "demo-street", DEMO_PASSWORD)
         _settle(page)
-        _fits(page, "/")
+        assert_fits_the_screen(page, "/")
         screenshot_whole(page, ARTIFACTS / "phone_street_overview.png")
         page.get_by_test_id("stExpandSidebarButton").click()
         page.get_by_test_id("stSidebarNav").get_by_text("覆盖地图").click()
@@ -94,4 +76,4 @@ def test_a_street_secretary_moves_between_pages_one_handed(base):
         box = page.get_by_test_id("stSidebar").bounding_box()
         assert box is None or box["x"] + box["width"] <= 0, box  # closed again, the map in full view
         assert page.get_by_test_id("stExpandSidebarButton").is_visible()
-        _fits(page, "/map")
+        assert_fits_the_screen(page, "/map")

@@ -289,3 +289,57 @@ def test_declarations_are_the_seven_of_product_md_after_the_fourteen():
     assert [i.kind for i in demand] == ["count", "count", "rate", "mean", "count", "count", "rate"]
     assert SUMMARY_COUNTS[-len(DEMAND_PARTS) :] == DEMAND_PARTS  # new weekly_stats columns, none reused
     assert len(DEMAND_PARTS) == 10
+
+
+# The 诉求办理 page's breakdowns: they add up to the indicators' parts.
+def page_records(*records):
+    frame = ledger(*records)
+    return frame.assign(
+        community_path="区/街道/社区" + frame[c.COMMUNITY_ID].astype(str),
+        community=lambda f: f[c.COMMUNITY_ID].astype(str),
+        station=None,
+    )
+
+
+def test_open_demands_are_those_open_at_e_with_days_waited_and_the_overdue_edge():
+    from metrics.demands import DAYS_OPEN, OVERDUE, compute_open_demands
+
+    records = page_records(
+        record(30),  # waited exactly the threshold: open, not overdue
+        record(31),  # one day more: overdue
+        record(40, -1),  # resolved after E: open at E
+        record(40, 0),  # resolved on E: not open
+        record(-1),  # raised after E: not open
+        record(50, kind="wish"),  # an open wish is not an open demand
+    )
+    shown = compute_open_demands(records, end=E, overdue_days=DEFAULTS.demand_overdue_days)
+    assert shown[DAYS_OPEN].tolist() == [40, 31, 30]
+    assert shown[OVERDUE].tolist() == [True, True, False]
+    expected = parts(record(30), record(31), record(40, -1), record(40, 0), record(-1), record(50, kind="wish"))
+    assert shown[OVERDUE].sum() == expected["demands_overdue_open"]
+
+
+def test_backlog_by_community_counts_open_and_overdue_most_overdue_first():
+    from metrics.demands import COMMUNITY, OPEN, OVERDUE, compute_backlog_by_community, compute_open_demands
+
+    records = page_records(record(5, community=1), record(5, community=1), record(45, community=2))
+    backlog = compute_backlog_by_community(compute_open_demands(records, end=E, overdue_days=30))
+    assert backlog[[COMMUNITY, OPEN, OVERDUE]].values.tolist() == [["2", 1, 1], ["1", 2, 0]]
+    assert compute_backlog_by_community(compute_open_demands(page_records(), end=E, overdue_days=30)).empty
+
+
+def test_demands_by_source_add_up_to_the_resolution_rate_parts():
+    from metrics.demands import NOT_GIVEN, OPEN, RAISED, RESOLVED, compute_demands_by
+
+    rows = [record(10, 3), record(10), record(89, 80), record(90, 85), record(0, 0), record(5, kind="wish")]
+    records = page_records(*rows)
+    records[c.SOURCE] = ["station", "station", "visit", "visit", None, "event"]
+    table = compute_demands_by(records, c.SOURCE, end=E, window_days=DEFAULTS.demand_window_days)
+    assert table.set_index(c.SOURCE)[[RAISED, RESOLVED, OPEN]].to_dict("index") == {
+        "station": {RAISED: 2, RESOLVED: 1, OPEN: 1},
+        "visit": {RAISED: 1, RESOLVED: 1, OPEN: 0},  # raised 90 days before E: outside the window
+        NOT_GIVEN: {RAISED: 1, RESOLVED: 1, OPEN: 0},  # raised and resolved on E
+    }
+    expected = parts(*rows)
+    assert table[RAISED].sum() == expected["demands_raised_in_window"]
+    assert table[RESOLVED].sum() == expected["demands_raised_in_window_resolved"]

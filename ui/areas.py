@@ -134,7 +134,7 @@ def build_member_table(members: pd.DataFrame) -> pd.DataFrame:
 CARD_LIMIT = 200  # a phone's list stays short; the export holds every row
 
 # Static CSS (no data in it): on a narrow screen each list is a column of cards instead of a wide grid.
-_NARROW_CSS = """<style>
+NARROW_CSS = """<style>
 [class*="st-key-member_cards_"] { display: none; }
 @media (max-width: 640px) {
   [class*="st-key-member_table_"] { display: none; }
@@ -267,7 +267,7 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
         ]
     )
     days = {"overdue": overdue_days, "lost_contact": lost_contact_days, "all": None}
-    st.html(_NARROW_CSS)
+    st.html(NARROW_CSS)
     for tab, (kind, rows) in zip(tabs, lists.items(), strict=True):
         with tab:
             if rows.empty:

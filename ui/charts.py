@@ -182,7 +182,8 @@ def build_lines_figure(trend: pd.DataFrame, keys: list[str], *, title: str, heig
             for i, key in enumerate(keys)
         ]
     )
-    figure.update_xaxes(title=labels.AXIS_WEEK, type="category", tickangle=0, nticks=6)
+    # "auto": level on a desk, slanted on a phone where six week names would overlap
+    figure.update_xaxes(title=labels.AXIS_WEEK, type="category", tickangle="auto", nticks=6)
     figure.update_yaxes(title=None, tickformat=value_format, rangemode="tozero")
     return apply_theme(figure, title, height=height)
 
@@ -246,7 +247,8 @@ def build_week_bars_figure(
             ay=-30,
             font={"size": 14, "color": PRIMARY},
         )
-    figure.update_xaxes(title=labels.AXIS_WEEK, type="category", tickangle=0, nticks=9)
+    # "auto": level on a desk, slanted on a phone where nine week names would overlap
+    figure.update_xaxes(title=labels.AXIS_WEEK, type="category", tickangle="auto", nticks=9)
     figure.update_yaxes(title=y_title, tickformat=_TICK_FORMAT, rangemode="tozero")
     return apply_theme(figure, title, height=380)
 
@@ -271,6 +273,48 @@ def build_horizontal_bar_figure(
     figure.update_xaxes(title=x_title, tickformat=_TICK_FORMAT, rangemode="tozero")
     figure.update_yaxes(title=None, type="category")
     return apply_theme(figure, title, height=max(300, 70 + 32 * len(ordered)))
+
+
+def build_horizontal_stacked_figure(
+    table: pd.DataFrame, *, label: str, parts: dict[str, str], colours: tuple[str, ...], title: str, x_title: str
+) -> go.Figure:
+    """One horizontal bar per row of `table` in its order from the top, stacked from the columns of `parts`
+    (column → name, in stacking order), the total written after the bar."""
+    ordered = table.iloc[::-1]  # plotly draws the first row at the bottom
+    names = escape_plotly_labels(ordered[label])
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=ordered[column],
+                y=names,
+                name=escape_plotly(name),
+                orientation="h",
+                marker={"color": colours[i % len(colours)]},
+                hovertemplate=f"%{{y}} {escape_plotly(name)}：%{{x:{_COUNT_FORMAT}}}<extra></extra>",
+            )
+            for i, (column, name) in enumerate(parts.items())
+        ]
+    )
+    totals = ordered[list(parts)].sum(axis=1)
+    figure.add_trace(  # the total after each bar, as text only
+        go.Scatter(
+            x=totals,
+            y=names,
+            mode="text",
+            text=[f"{total:,.0f}" for total in totals],
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+        )
+    )
+    figure.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    # counts: no 0.5 tick between 0 and 1 when the bars are short
+    figure.update_xaxes(
+        title=x_title, tickformat=_TICK_FORMAT, rangemode="tozero", dtick=1 if totals.max() <= 8 else None
+    )
+    figure.update_yaxes(title=None, type="category")
+    return apply_theme(figure, title, height=max(300, 110 + 32 * len(ordered)))
 
 
 def build_station_ranking_figure(

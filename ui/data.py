@@ -17,6 +17,7 @@ import streamlit as st
 from data_access.accounts import fetch_audit
 from data_access.activity import fetch_contact_count_distribution, fetch_daily_contacts, fetch_volunteer_by_category
 from data_access.areas import CITY_SCOPE, AreaPath, Scope
+from data_access.demands import fetch_demand_records, fetch_overdue_demands
 from data_access.engine import Engine, get_engine
 from data_access.figures import fetch_areas, fetch_boundaries, fetch_registrations_by_channel
 from data_access.lookups import fetch_meta
@@ -191,6 +192,32 @@ def load_visit_patterns(week: str, area: str, data_version: str, scope: str) -> 
     """The week's visits to the area's stations by weekday x hour and by service, and the demands collected."""
     times = _fetch_week(fetch_visit_times, week, area, scope)
     return compute_visit_patterns(times)
+
+
+# 诉求办理
+@_cached
+def load_demand_records(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
+    """The area's demands and wishes raised in the demand window ending with the week, or still open at its end
+    (data_access.demands.fetch_demand_records; no personal data)."""
+    end = Week.parse(week).end
+    start = end - timedelta(days=SETTINGS.thresholds.demand_window_days - 1)
+    with engine().connect() as conn:
+        return fetch_demand_records(conn, scope=Scope.parse(scope), area=AreaPath.parse(area), start=start, end=end)
+
+
+@_cached
+def load_overdue_demands(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
+    """The area's 诉求 open past demand_overdue_days at the week's end, with the member who raised each, name and
+    phone masked before anything is cached. For street and community accounts."""
+    with engine().connect() as conn:
+        fetched = fetch_overdue_demands(
+            conn,
+            scope=Scope.parse(scope),
+            area=AreaPath.parse(area),
+            end=Week.parse(week).end,
+            overdue_days=SETTINGS.thresholds.demand_overdue_days,
+        )
+    return mask_member_frame(fetched)
 
 
 # 覆盖地图

@@ -265,6 +265,7 @@ PAGE_MAP = "覆盖地图"
 PAGE_CONTACTS = "联系情况"
 PAGE_STATIONS = "驿站服务"
 PAGE_VOLUNTEER = "志愿服务"
+PAGE_DEMANDS = "诉求办理"
 PAGE_AREAS = "区域下钻"
 PAGE_REVIEW = "周例会"
 NAV_SECTION_ANALYSIS = "分析"
@@ -377,6 +378,51 @@ VOLUNTEER_CATEGORY_LABELS = {
     "drowning_prevention": "防溺水宣传",
     "dedication_day": "党员义务奉献日",
     "other": "其他",
+}
+
+# 诉求办理
+DEMANDS_NONE = "{area}暂无诉求和微心愿记录。可在“数据导入”页导入诉求台账。"
+DEMANDS_RULES = (
+    "诉求办结率、平均办结天数、满意率按截至 {end} 的 {window} 天计；提出超过 {overdue} 天仍未办结的诉求为超期。"
+    "已撤销的不计。"
+)
+DEMANDS_FLOW_TITLE = "近 {weeks} 周每周新增与办结诉求"
+DEMANDS_WISHES_TITLE = "近 {weeks} 周每周圆梦微心愿"
+DEMANDS_WISHES_PEAK = "最多 {week}：{hours:,.0f} 个"
+AXIS_WISHES = "微心愿（个）"
+AXIS_DEMANDS = "诉求（件）"
+DEMANDS_BACKLOG_TITLE = "未办结诉求最多的社区（前 {count}）"
+DEMANDS_NO_BACKLOG = "截至 {end}，{area}没有未办结的诉求。"
+DEMANDS_SOURCE_TITLE = "近 {window} 天诉求从哪里来、办结了多少"
+DEMANDS_STATION_TITLE = "近 {window} 天受理诉求最多的站点（前 {count}）"
+DEMANDS_NO_WINDOW = "近 {window} 天没有新提出的诉求。"
+DEMANDS_NO_STATION = "近 {window} 天没有经服务站点受理的诉求。"
+DEMANDS_PARTS = {"overdue": "超期未办结", "not_overdue": "未超期", "resolved": "已办结", "open": "未办结"}
+DEMANDS_OVERDUE_TITLE = "超期未办结诉求（{count} 件）"
+DEMANDS_OVERDUE_NOTE = "提出超过 {days} 天、截至 {end} 仍未办结，等待最久的在前；提出人的姓名和手机号已脱敏。"
+DEMANDS_NO_OVERDUE = "截至 {end}，{area}没有超期未办结的诉求。"
+DEMANDS_LEADER_NOTE = "超期诉求清单由街道、社区账号查看；本账号只看汇总。"
+DEMANDS_OVERDUE_COLUMNS = {
+    "number": "编号",
+    "community": "所在社区",
+    "raised_on": "提出日期",
+    "days_open": "已等待（天）",
+    "source": "来源",
+    "station": "受理站点",
+    "name": "提出人",
+    "phone": "手机号",
+}
+DEMANDS_CARD_DAYS = "已等待 {days} 天"
+DEMANDS_CARD_DETAIL = "{community} · 提出人 {who} · {source} · {raised}"
+DEMANDS_NOT_NAMED = "未登记"
+DEMAND_SOURCE_LABELS = {
+    "station": "驿站",
+    "visit": "走访",
+    "phone": "电话",
+    "online": "线上",
+    "event": "活动",
+    "other": "其他",
+    "": "未填写",
 }
 
 # 驿站服务
