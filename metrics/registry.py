@@ -80,9 +80,10 @@ INDICATORS: tuple[Indicator, ...] = (
         False,
         1,
         "demand",
+        on_map=True,
     ),
     Indicator("demand_mean_days", "mean", ("demand_days_in_window", "demands_resolved_in_window"), True, 1, "demand"),
-    Indicator("demands_overdue_open", "count", ("demands_overdue_open",), True, 0, "demand"),
+    Indicator("demands_overdue_open", "count", ("demands_overdue_open",), True, 0, "demand", on_map=True),
     Indicator("wishes_fulfilled", "count", ("wishes_fulfilled",), None, 0, "demand"),
     Indicator(
         "demand_satisfaction_rate",

@@ -1,5 +1,6 @@
-"""区域下钻: from the city down to one community; each level's child areas with every indicator, and at street
-and community level the masked lists of members overdue for contact or at risk of lost contact, exportable."""
+"""区域下钻: from the city down to one community; each level's child areas with their indicators, a group at a
+time, and at street and community level the masked lists of members overdue for contact or at risk of lost
+contact, exportable."""
 
 import streamlit as st
 

@@ -22,6 +22,7 @@ from metrics.member_lists import compute_member_list
 from metrics.ordering import pinyin_key
 from metrics.periods import TIMEZONE, Week
 from metrics.privacy import mask_member_frame
+from metrics.registry import GROUPS, RATE_INDICATORS, REPORT_KEYS
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_tables
 from services.report import weekly_report
@@ -91,16 +92,61 @@ def test_city_table_holds_each_district_s_report_figures(monkeypatch, demo_url):
     assert not app.exception
     assert labels.SYNTHETIC_BANNER in [w.value for w in app.warning]
     assert app.header[0].value == labels.AREAS_CHILDREN.format(level=labels.LEVEL_NAMES["district"])
-    table = app.dataframe[0].value.set_index("path")
-    assert len(table) == 13
     engine = get_engine(demo_url)
-    for district in ("江汉区", "武昌区"):
-        report = weekly_report(engine, scope=CITY_SCOPE, week=WEEK, area=AreaPath((district,)), thresholds=THRESHOLDS)
-        row = table.loc[district]
-        assert row["active_members"] == report["active_members"]["value"]
-        assert row["overdue"] == report["overdue"]["value"]
-        assert row["contact_coverage"] == pytest.approx(report["contact_coverage"]["value"] * 100)
+    reports = {
+        district: weekly_report(engine, scope=CITY_SCOPE, week=WEEK, area=AreaPath((district,)), thresholds=THRESHOLDS)
+        for district in ("江汉区", "武昌区")
+    }
+    for group, keys in GROUPS.items():  # every indicator, a group at a time
+        app.segmented_control(key="children_group").set_value(group).run()
+        assert not app.exception
+        table = app.dataframe[0].value.set_index("path")
+        assert len(table) == 13
+        assert list(table.columns) == ["name", *keys]
+        for district, report in reports.items():
+            for key in keys:
+                value, expected = table.loc[district, key], report[key]["value"]
+                if expected is None:
+                    assert pd.isna(value), (district, key)
+                elif key in RATE_INDICATORS:
+                    assert value == pytest.approx(expected * 100), (district, key)
+                else:
+                    assert value == pytest.approx(expected), (district, key)
     assert not app.tabs  # no member lists at city level
+
+
+def test_the_group_picker_shows_one_group_s_columns_the_contact_group_first(monkeypatch, demo_url):
+    app = run_areas(monkeypatch, demo_url)
+    picker = app.segmented_control(key="children_group")
+    assert picker.label == labels.AREAS_GROUP_PICK
+    assert picker.options == [*labels.INDICATOR_GROUP_LABELS.values(), labels.AREAS_GROUP_ALL]
+    assert picker.value == "contact"
+    assert list(app.dataframe[0].value.columns) == ["path", "name", *GROUPS["contact"]]
+
+    picker.set_value("demand").run()
+    assert not app.exception
+    columns = list(app.dataframe[0].value.columns)
+    assert columns == ["path", "name", *GROUPS["demand"]]
+    assert not set(columns) & set(GROUPS["contact"])
+
+    app.segmented_control(key="children_group").set_value(None).run()  # deselected: never an empty table
+    assert not app.exception
+    assert list(app.dataframe[0].value.columns) == ["path", "name", *GROUPS["contact"]]
+
+    app.segmented_control(key="children_group").set_value("all").run()
+    assert list(app.dataframe[0].value.columns) == ["path", "name", *REPORT_KEYS]
+
+
+def test_the_group_chosen_stays_chosen_going_down(monkeypatch, demo_url):
+    app = run_areas(monkeypatch, demo_url)
+    app.segmented_control(key="children_group").set_value("demand").run()
+    first = app.dataframe[0].value["path"].iloc[0]
+    app.session_state[f"children__{WEEK}"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assert not app.exception
+    assert app.session_state["view_area"] == first
+    assert app.segmented_control(key="children_group").value == "demand"
+    assert list(app.dataframe[0].value.columns) == ["path", "name", *GROUPS["demand"]]
 
 
 def test_the_child_table_lists_areas_in_pinyin_order(monkeypatch, demo_url):
@@ -119,6 +165,11 @@ def test_previous_week_columns_on_request(monkeypatch, demo_url):
         get_engine(demo_url), scope=CITY_SCOPE, week=WEEK, area=AreaPath(("江汉区",)), thresholds=THRESHOLDS
     )
     assert table.loc["江汉区", "previous_overdue"] == report["overdue"]["previous"]
+    assert list(table.columns) == ["name", *(k for key in GROUPS["contact"] for k in (key, f"previous_{key}"))]
+    app.segmented_control(key="children_group").set_value("demand").run()  # last week's beside the new group's
+    table = app.dataframe[0].value.set_index("path")
+    assert table.loc["江汉区", "previous_demands_raised"] == report["demands_raised"]["previous"]
+    assert "previous_overdue" not in table.columns
 
 
 def test_a_row_click_goes_down_and_the_breadcrumb_back_up(monkeypatch, demo_url):
@@ -229,7 +280,6 @@ def test_empty_database_shows_what_to_do(monkeypatch, sqlite_url):
 
 
 def test_children_table_highlights_the_lagging_and_shows_rates_in_percent():
-    from metrics.columns import REPORT_KEYS
     from ui.areas import LAGGING_STYLE, build_children_styler
 
     rows = []
@@ -246,6 +296,9 @@ def test_children_table_highlights_the_lagging_and_shows_rates_in_percent():
     assert styled == {(1, "contact_coverage"), (1, "overdue")}  # idle stations all 0: none lags
     assert LAGGING_STYLE.startswith("background-color")
     assert "previous_overdue" in build_children_styler(pd.DataFrame(rows), show_previous=True).data.columns
+    contact_only = build_children_styler(pd.DataFrame(rows), keys=("contact_coverage",))
+    assert list(contact_only.data.columns) == ["path", "name", "contact_coverage"]
+    assert {(r, c) for (r, c), props in contact_only._compute().ctx.items() if props} == {(1, 2)}
 
 
 def test_a_revealed_record_shows_its_text_as_text(monkeypatch, hostile_url):

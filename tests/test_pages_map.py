@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 import pytest
-from app_support import app_test, streamlit_english
+from app_support import app_test, plotly_charts, streamlit_english
 from streamlit.testing.v1 import AppTest
 
 import tiny_city
@@ -16,12 +16,13 @@ from data_access.engine import get_engine
 from data_access.figures import fetch_boundaries
 from data_access.loading import replace_all_data
 from metrics.periods import last_complete_week, today_in_china
+from metrics.registry import INDICATORS
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_tables
 from services.report import weekly_report
 from ui import labels
 from ui.formatting import format_figure
-from ui.maps import COMMUNITY_LAYER
+from ui.maps import COMMUNITY_LAYER, MAP_INDICATORS, NO_DATA_COLOUR
 
 pytestmark = pytest.mark.usefixtures("clear_caches")
 
@@ -83,6 +84,39 @@ def test_indicator_choice_recolours_and_layers_can_be_hidden(monkeypatch, demo_u
     assert all(labels.INDICATOR_LABELS["overdue"] in row["tooltip"] for row in after.values())
     assert [row["fill"] for row in after.values()] != [row["fill"] for row in before.values()]
     assert "member-density" not in [item["id"] for item in spec["layers"]]
+
+
+def test_the_picker_offers_the_indicators_declared_on_map(monkeypatch, demo_url):
+    app = run_page(monkeypatch, demo_url)
+    picker = app.selectbox(key="map_indicator")
+    on_map = [i.key for i in INDICATORS if i.on_map]
+    assert sorted(picker.options) == sorted(labels.INDICATOR_LABELS[key] for key in on_map)
+    assert {"demand_resolution_rate", "demands_overdue_open"} <= set(MAP_INDICATORS) == set(on_map)
+
+
+@pytest.mark.parametrize("key", ["demand_resolution_rate", "demands_overdue_open"])
+def test_the_demand_indicators_colour_the_map_a_null_in_grey(monkeypatch, demo_url, key):
+    """A community without demands has no resolution rate: grey, — in its tooltip, 无数据 in the legend."""
+    app = run_page(monkeypatch, demo_url, area="江汉区")
+    app.selectbox(key="map_indicator").select(key).run()
+    assert not app.exception
+    rows = community_rows(deck_spec(app))
+    week = last_complete_week(today_in_china())
+    for path in sorted(rows)[:3]:
+        report = weekly_report(
+            get_engine(demo_url), scope=CITY_SCOPE, week=week, area=AreaPath.parse(path), thresholds=Thresholds()
+        )
+        value = report[key]["value"]
+        line = rows[path]["tooltip"].splitlines()[1]
+        assert line == f"{labels.INDICATOR_LABELS[key]}：{format_figure(key, value)}"
+    grey = [int(NO_DATA_COLOUR[i : i + 2], 16) for i in (1, 3, 5)]
+    nulls = {path for path, row in rows.items() if row["tooltip"].splitlines()[1].endswith("：—")}
+    assert nulls == {path for path, row in rows.items() if row["fill"][:3] == grey}
+    legend = plotly_charts(app)
+    title = next(text for text in legend if labels.INDICATOR_LABELS[key] in text)
+    entries = [trace["text"][0] for trace in legend[title]["data"]]
+    assert (labels.MAP_LEGEND_NO_DATA in entries) == bool(nulls)
+    assert key != "demand_resolution_rate" or all("%" in e for e in entries if e != labels.MAP_LEGEND_NO_DATA)
 
 
 def test_the_indicator_picker_says_nothing_in_english(monkeypatch, demo_url):

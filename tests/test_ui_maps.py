@@ -208,3 +208,41 @@ def test_legend_shows_each_class_and_no_data():
     assert labels.INDICATOR_LABELS["contact_coverage"] in figure.layout.title.text
     complete = build_map_legend_figure(boundaries.iloc[:3], figures, "overdue")
     assert labels.MAP_LEGEND_NO_DATA not in [trace.text[0] for trace in complete.data]
+
+
+def test_the_demand_indicators_colour_by_their_direction_and_a_null_rate_is_grey():
+    boundaries, figures = city()
+    figures = figures.assign(
+        # As the community table holds them: an object column, None where nothing was raised in the window
+        demand_resolution_rate=pd.Series([0.8, None, 0.4], dtype=object),
+        demands_overdue_open=[0, 5, 2],
+    )
+
+    def fills(key: str) -> dict[str, list[int]]:
+        deck = build_community_map_deck(boundaries, figures, key, radius_m=1000, cell_m=500)
+        return {row["name"]: row["fill"][:3] for row in layer(deck_json(deck), COMMUNITY_LAYER)["data"]}
+
+    def rgb(colour: str) -> list[int]:
+        return [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+
+    resolution = fills("demand_resolution_rate")
+    assert resolution[EVIL] == rgb(ATTENTION_COLOURS[-1])  # the lowest resolution rate is the darkest
+    assert resolution["环保社区"] == rgb(ATTENTION_COLOURS[0])
+    assert resolution["世彩社区"] == resolution["空社区"] == rgb(NO_DATA_COLOUR)  # a null figure, and no row
+    overdue = fills("demands_overdue_open")
+    assert overdue["世彩社区"] == rgb(ATTENTION_COLOURS[-1])  # the most demands overdue is the darkest
+    assert overdue["环保社区"] == rgb(ATTENTION_COLOURS[0])
+
+    legend = build_map_legend_figure(boundaries.iloc[:3], figures, "demand_resolution_rate")
+    texts = [trace.text[0] for trace in legend.data]
+    assert texts[-1] == labels.MAP_LEGEND_NO_DATA  # 世彩社区 has a row but no figure
+    assert texts[0].startswith("40.0%–") and texts[-2].endswith("–80.0%")
+    rows = community_rows(boundaries, figures, "demand_resolution_rate", [])
+    assert next(r for r in rows if r["name"] == "世彩社区")["tooltip"].splitlines()[1] == "诉求办结率：—"
+
+
+def test_one_value_everywhere_is_light_when_it_is_the_best_there_is():
+    assert [b.colour for b in compute_colour_bins([0, 0, 0], "demands_overdue_open")] == [ATTENTION_COLOURS[0]]
+    assert [b.colour for b in compute_colour_bins([1.0, 1.0], "contact_coverage")] == [ATTENTION_COLOURS[0]]
+    assert [b.colour for b in compute_colour_bins([3, 3], "demands_overdue_open")] == [ATTENTION_COLOURS[2]]
+    assert [b.colour for b in compute_colour_bins([0.0, 0.0], "demand_resolution_rate")] == [ATTENTION_COLOURS[2]]

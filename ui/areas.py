@@ -18,7 +18,7 @@ from ledgers.writing import list_xlsx_bytes
 from metrics import columns as c
 from metrics import member_lists as ml
 from metrics.periods import TIMEZONE, Week
-from metrics.registry import DECIMALS, JUDGED_INDICATORS, RATE_INDICATORS
+from metrics.registry import DECIMALS, GROUPS, JUDGED_INDICATORS, RATE_INDICATORS
 from metrics.tables import PREVIOUS, compute_lagging
 from services.accounts import Account
 from ui import downloads, labels
@@ -30,6 +30,10 @@ from ui.widgets import View, friendly_errors, set_area
 LAGGING_STYLE = "background-color: #FBE3E1; color: #8B1A1A; font-weight: 600"
 PREVIOUS_STYLE = "color: #7B8794"  # last week's figures, quieter than this week's
 TABLE_MAX_HEIGHT = 640  # px: more rows than fit scroll inside the table
+# The child table's column groups: the registry's (metrics.registry.GROUPS) and every indicator at once; 21
+# columns scroll sideways even at 1920 px, so one group is shown first, the headline contact figures.
+ALL_GROUPS = "all"
+DEFAULT_GROUP = "contact"
 # Rates in percent (the table multiplies them by 100), whole counts localized (12,345)
 _NUMBER_FORMATS = {
     key: f"%.{digits}f%%" if key in RATE_INDICATORS else f"%.{digits}f" if digits else "localized"
@@ -56,16 +60,22 @@ def render_breadcrumb(view: View) -> None:
             st.markdown(labels.BREADCRUMB_SEPARATOR.strip())
 
 
-def build_children_styler(children: pd.DataFrame, *, show_previous: bool = False) -> Styler:
-    """The child table for display: name, every indicator (optionally last week's beside each), rates in
+def group_keys(group: str) -> tuple[str, ...]:
+    """The indicators of a group of the child table (ALL_GROUPS: every one), in report order."""
+    return c.REPORT_KEYS if group == ALL_GROUPS else GROUPS[group]
+
+
+def build_children_styler(
+    children: pd.DataFrame, *, keys: tuple[str, ...] = c.REPORT_KEYS, show_previous: bool = False
+) -> Styler:
+    """The child table for display: name, the indicators `keys` (optionally last week's beside each), rates in
     percent (0-100), and each judged indicator's lagging quarter highlighted (metrics.tables.compute_lagging)."""
-    keys = list(c.REPORT_KEYS)
     shown = [k for key in keys for k in ((key, PREVIOUS + key) if show_previous else (key,))]
     rates = [k for k in shown if k.removeprefix(PREVIOUS) in RATE_INDICATORS]
     table = children[[c.PATH, c.NAME, *shown]].assign(
         **{k: pd.to_numeric(children[k], errors="coerce") * 100 for k in rates}
     )
-    lagging = {key: compute_lagging(children, key) for key in JUDGED_INDICATORS}
+    lagging = {key: compute_lagging(children, key) for key in JUDGED_INDICATORS if key in keys}
 
     def highlight(frame: pd.DataFrame) -> pd.DataFrame:
         styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
@@ -78,13 +88,15 @@ def build_children_styler(children: pd.DataFrame, *, show_previous: bool = False
     return table.style.apply(highlight, axis=None)
 
 
-def children_column_config(level: str, *, show_previous: bool = False) -> dict[str, object]:
+def children_column_config(
+    level: str, *, keys: tuple[str, ...] = c.REPORT_KEYS, show_previous: bool = False
+) -> dict[str, object]:
     """Chinese headers (COLUMN_LABELS), the name pinned; 87.5% for rates, 12,345 for counts."""
     config: dict[str, object] = {
         c.PATH: None,
         c.NAME: st.column_config.TextColumn(labels.LEVEL_NAMES[level], pinned=True),
     }
-    for key in c.REPORT_KEYS:
+    for key in keys:
         full = labels.COLUMN_LABELS[key]
         label = labels.AREAS_SHORT_HEADERS.get(key, full)
         number_format = _NUMBER_FORMATS[key]
@@ -98,15 +110,31 @@ def children_column_config(level: str, *, show_previous: bool = False) -> dict[s
     return config
 
 
+def _group_label(group: str) -> str:
+    return labels.AREAS_GROUP_ALL if group == ALL_GROUPS else labels.INDICATOR_GROUP_LABELS[group]
+
+
 def render_children_table(children: pd.DataFrame, level: str, *, key: str) -> AreaPath | None:
-    """The child areas with every indicator, sortable and coloured; returns the child whose row was clicked."""
+    """The child areas with one group of indicators (or all), sortable and coloured; returns the child whose row
+    was clicked. Whatever the group, the table is the same widget (`key`): its selection state is the same."""
     name = labels.LEVEL_NAMES[level]
     st.header(labels.AREAS_CHILDREN.format(level=name))
+    picked = st.segmented_control(
+        labels.AREAS_GROUP_PICK,
+        (*GROUPS, ALL_GROUPS),
+        default=DEFAULT_GROUP,
+        required=True,  # a click on the chosen group keeps it: the table never loses its columns
+        format_func=_group_label,
+        # One key at every level and week: the group chosen stays chosen going down the table's rows
+        key="children_group",
+        wrap=True,  # on a phone the groups take two rows rather than scroll
+    )
+    keys = group_keys(picked if picked in (*GROUPS, ALL_GROUPS) else DEFAULT_GROUP)
     show_previous = st.toggle(labels.AREAS_SHOW_PREVIOUS, key=f"{key}_previous")
     row_height = 35
     event = st.dataframe(
-        build_children_styler(children, show_previous=show_previous),
-        column_config=children_column_config(level, show_previous=show_previous),
+        build_children_styler(children, keys=keys, show_previous=show_previous),
+        column_config=children_column_config(level, keys=keys, show_previous=show_previous),
         hide_index=True,
         height=min(TABLE_MAX_HEIGHT, (len(children) + 1) * row_height + 3),
         on_select="rerun",

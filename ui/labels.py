@@ -476,6 +476,8 @@ AREAS_BREADCRUMB_HELP = "返回{area}"
 AREAS_CHILDREN = "各{level}指标一览"
 AREAS_CHILDREN_HINT = "点击表头排序；勾选行首的方框进入该{level}。浅红底色：该项指标排名靠后的四分之一。"
 AREAS_SHOW_PREVIOUS = "同时显示上周数值"
+AREAS_GROUP_PICK = "显示指标"  # the child table's columns: one group (INDICATOR_GROUP_LABELS) or all
+AREAS_GROUP_ALL = "全部指标"
 AREAS_PREVIOUS_COLUMN = "{label}（上周）"
 # Every indicator's header in the child table: its name, shortened where long so the columns fit a 1920-wide
 # screen (full name on hover)

@@ -81,6 +81,11 @@ def _is_rate(key: str) -> bool:
     return key in RATE_INDICATORS
 
 
+def _best_value(key: str) -> float | None:
+    """The best figure there is: 0 where lower is better, 100% for a rate where higher is; None for the rest."""
+    return 0.0 if key in LOWER_IS_BETTER else 1.0 if _is_rate(key) else None
+
+
 def _bin_label(key: str, low: float, high: float, last: bool) -> str:
     if _is_rate(key):
         same = format_figure(key, low) == format_figure(key, high)
@@ -91,7 +96,8 @@ def _bin_label(key: str, low: float, high: float, last: bool) -> str:
 
 def compute_colour_bins(values: Iterable[Any], key: str, *, count: int = BIN_COUNT) -> list[Bin]:
     """Quantile classes of `values` (nulls ignored), ascending, coloured darker where `key` needs attention:
-    low rates, high overdue counts. Edges are rounded as displayed (0.1% or whole counts). Empty when no value."""
+    low rates, high overdue counts. Edges are rounded as displayed (0.1% or whole counts). Empty when no value.
+    One value everywhere is one mid-coloured class, or the lightest when it is the best there is (0 overdue)."""
     known = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").dropna().to_numpy(dtype=float)
     if known.size == 0:
         return []
@@ -103,6 +109,8 @@ def compute_colour_bins(values: Iterable[Any], key: str, *, count: int = BIN_COU
     steps = np.round(np.linspace(0, len(ATTENTION_COLOURS) - 1, bins)).astype(int) if bins > 1 else np.array([2])
     if key not in LOWER_IS_BETTER:
         steps = steps[::-1]  # a low rate is the one to look at
+    if edges[0] == edges[-1] == _best_value(key):
+        steps = np.array([0])  # every area at the best there is (none overdue, all covered): nothing to look at
     return [
         Bin(
             low=float(edges[i]),
