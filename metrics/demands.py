@@ -48,6 +48,11 @@ class DemandArrays:
     rated: np.ndarray  # bool: has a satisfaction
     satisfied: np.ndarray  # bool: satisfied or mostly satisfied
 
+    def known_days(self) -> np.ndarray:
+        """Every day a record was raised or resolved on, sorted (for the span of days the data covers)."""
+        days = np.concatenate([self.raised[self.raised != NO_DAY], self.resolved[self.resolved != _NOT_RESOLVED]])
+        return np.sort(days)
+
 
 def prepare_demands(demands: pd.DataFrame, *, community_ids: Sequence[int] | None = None) -> DemandArrays:
     """Index the ledger once, for any number of periods. By default the communities are those of its records."""

@@ -202,10 +202,12 @@ def prepare_city(
 def compute_date_span(city: CityArrays) -> tuple[date, date] | None:
     """(first activity day, last day of any record), or None without records.
 
-    The first activity is the first contact, visit or volunteer record (registrations when there is none).
+    The first activity is the first contact, visit, volunteer record or demand raised or resolved (registrations
+    when there is none).
     """
     contact_days = city.contact_keys % _DAY_SPAN + _DAY_BASE
-    activity = [days[[0, -1]] for days in (np.sort(contact_days), city.visit_day, city.volunteer_day) if len(days)]
+    records = (np.sort(contact_days), city.visit_day, city.volunteer_day, city.demands.known_days())
+    activity = [days[[0, -1]] for days in records if len(days)]
     registered = [np.sort(city.member_registered)[[0, -1]]] if len(city.member_registered) else []
     if not activity and not registered:
         return None

@@ -343,3 +343,19 @@ def test_demands_by_source_add_up_to_the_resolution_rate_parts():
     expected = parts(*rows)
     assert table[RAISED].sum() == expected["demands_raised_in_window"]
     assert table[RESOLVED].sum() == expected["demands_raised_in_window_resolved"]
+
+
+def test_the_days_the_data_covers_include_the_demands():
+    import tiny_city
+    from metrics.indicators import compute_date_span
+    from services.refresh import city_from_tables
+
+    tables = tiny_city.tables()
+    first, last = compute_date_span(city_from_tables(tables, DEFAULTS))
+    demands = tables["demands"]
+    demands.loc[0, c.RAISED_ON] = first - timedelta(days=3)  # raised before any contact, visit or volunteer record
+    demands.loc[0, c.RESOLVED_ON] = last + timedelta(days=10)  # and resolved after all of them
+    assert compute_date_span(city_from_tables(tables, DEFAULTS)) == (
+        first - timedelta(days=3),
+        last + timedelta(days=10),
+    )
