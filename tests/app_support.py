@@ -137,3 +137,23 @@ def assert_shows_report(app: AppTest, url: str, *, week, area, keys) -> tuple[di
     for key in keys:
         assert shown[labels.INDICATOR_LABELS[key]] == format_figure(key, report[key]["value"])
     return report, shown
+
+
+def street_with_overdue_demands(url: str, week) -> str:
+    """The first street of a city (in path order) with overdue demands in `week`, by `cli.py report`."""
+    from data_access.areas import CITY_SCOPE
+    from data_access.engine import get_engine
+    from data_access.lookups import fetch_area_paths
+    from metrics.thresholds import Thresholds
+    from services.report import weekly_report
+
+    engine = get_engine(url)
+    with engine.connect() as conn:
+        streets = [path for path in fetch_area_paths(conn) if path.count("/") == 1]
+    for street in streets:
+        report = weekly_report(
+            engine, scope=CITY_SCOPE, week=week, area=AreaPath.parse(street), thresholds=Thresholds()
+        )
+        if report["demands_overdue_open"]["value"]:
+            return street
+    raise AssertionError("no street of this city has an overdue demand")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
+from app_support import street_with_overdue_demands
 from browser_support import (
     ARTIFACTS,
     assert_fits_the_screen,
@@ -17,13 +17,10 @@ from browser_support import (
     wait_until_settled,
 )
 
-from data_access.areas import CITY_SCOPE, AreaPath
+from data_access.areas import AreaPath
 from data_access.engine import get_engine
-from data_access.lookups import fetch_area_paths
 from metrics.periods import Week
-from metrics.thresholds import Thresholds
 from services.accounts import DEMO_PASSWORD, create_account
-from services.report import weekly_report
 
 WEEK = Week.parse("2026-W47")  # the frozen clock's last complete week
 PASSWORD = "诉求-test-password-1"
@@ -51,22 +48,9 @@ def test_a_leader_reads_every_chart_and_it_survives_a_reload(demo_server):
         assert _charts(page) == drawn and page.get_by_role("heading", name="诉求办理").is_visible()
 
 
-def _street_with_overdue(url: str) -> str:
-    engine = get_engine(url)
-    with engine.connect() as conn:
-        streets = [path for path in fetch_area_paths(conn) if path.count("/") == 1]
-    for street in streets:
-        report = weekly_report(
-            engine, scope=CITY_SCOPE, week=WEEK, area=AreaPath.parse(street), thresholds=Thresholds()
-        )
-        if report["demands_overdue_open"]["value"]:
-            return street
-    pytest.fail("no street of the demo city has an overdue demand")
-
-
 def test_a_street_secretary_reads_the_overdue_list_as_cards_on_a_phone(demo_server):
     base, url = demo_server
-    street = _street_with_overdue(url)
+    street = street_with_overdue_demands(url, WEEK)
     create_account(
         get_engine(url), name="诉求街道书记", role="street", area=AreaPath.parse(street), password=PASSWORD,
         now=datetime(2026, 11, 25, 9),

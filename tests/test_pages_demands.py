@@ -7,19 +7,17 @@ import re
 from datetime import date
 
 import pytest
-from app_support import assert_shows_report, open_page, plotly_charts, plotly_values
+from app_support import assert_shows_report, open_page, plotly_charts, plotly_values, street_with_overdue_demands
 from streamlit.testing.v1 import AppTest
 
 import tiny_city
-from data_access.areas import CITY_SCOPE, AreaPath
+from data_access.areas import AreaPath
 from data_access.engine import get_engine
 from data_access.loading import replace_all_data
-from data_access.lookups import fetch_area_paths
 from metrics.periods import Week
 from metrics.registry import GROUPS
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_tables
-from services.report import weekly_report
 from ui import labels
 
 WEEK = Week.parse("2026-W47")
@@ -102,22 +100,8 @@ def test_demands_page_shows_the_report_figures_and_charts_that_agree_with_them(m
     assert not app.dataframe
 
 
-def street_with_overdue_demands(url: str) -> str:
-    """The first street of the demo city (in path order) with overdue demands in WEEK."""
-    engine = get_engine(url)
-    with engine.connect() as conn:
-        streets = [path for path in fetch_area_paths(conn) if path.count("/") == 1]
-    for street in streets:
-        figures = weekly_report(
-            engine, scope=CITY_SCOPE, week=WEEK, area=AreaPath.parse(street), thresholds=Thresholds()
-        )
-        if figures["demands_overdue_open"]["value"]:
-            return street
-    raise AssertionError("no street of the demo city has an overdue demand")
-
-
 def test_a_street_account_sees_the_overdue_list_masked_and_as_many_as_the_report(monkeypatch, demo_url):
-    street = street_with_overdue_demands(demo_url)
+    street = street_with_overdue_demands(demo_url, WEEK)
     app = run_page(monkeypatch, demo_url, street, role="street", scope_area=street)
     assert not app.exception
     report, _ = assert_shows_report(app, demo_url, week=WEEK, area=AreaPath.parse(street), keys=GROUPS["demand"])

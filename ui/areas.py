@@ -178,27 +178,38 @@ NARROW_CSS = """<style>
 </style>"""
 
 
+def cards_html(cards: list[tuple[str, str, str]], total: int) -> str:
+    """A phone's list: one card per (who, days, detail), already masked and at most CARD_LIMIT, and a note when
+    `total` is more. Every value is escaped."""
+    items = [
+        f'<li class="member-card"><span class="who">{html.escape(who)}</span>'
+        f'<span class="days">{html.escape(days)}</span><span class="detail">{html.escape(detail)}</span></li>'
+        for who, days, detail in cards
+    ]
+    more = ""
+    if total > len(cards):
+        note = labels.AREAS_CARDS_MORE.format(shown=len(cards), total=total)
+        more = f'<p class="member-cards-more">{html.escape(note)}</p>'
+    return f'<ul class="member-cards">{"".join(items)}</ul>{more}'
+
+
 def member_cards_html(members: pd.DataFrame) -> str:
     """One card per member (already masked), the longest without contact first: name and phone, days since
-    contact, liaison and last contact. Every value is escaped."""
+    contact, liaison and last contact."""
     shown = members.sort_values(ml.DAYS_SINCE_CONTACT, ascending=False, kind="stable").head(CARD_LIMIT)
     cards = []
     for member in shown.to_dict("records"):
         liaison = member[c.LIAISON] if isinstance(member[c.LIAISON], str) else labels.AREAS_NO_LIAISON
         last = member[ml.LAST_CONTACT_ON]
         last = f"{pd.Timestamp(last):%Y-%m-%d}" if pd.notna(last) else labels.AREAS_CARD_NEVER
-        who = f"{member[c.NAME]} {member[ml.PHONE]}"
-        days = labels.AREAS_CARD_DAYS.format(days=member[ml.DAYS_SINCE_CONTACT])
-        detail = labels.AREAS_CARD_DETAIL.format(liaison=liaison, last=last)
         cards.append(
-            f'<li class="member-card"><span class="who">{html.escape(who)}</span>'
-            f'<span class="days">{html.escape(days)}</span><span class="detail">{html.escape(detail)}</span></li>'
+            (
+                f"{member[c.NAME]} {member[ml.PHONE]}",
+                labels.AREAS_CARD_DAYS.format(days=member[ml.DAYS_SINCE_CONTACT]),
+                labels.AREAS_CARD_DETAIL.format(liaison=liaison, last=last),
+            )
         )
-    more = ""
-    if len(members) > CARD_LIMIT:
-        note = labels.AREAS_CARDS_MORE.format(shown=CARD_LIMIT, total=len(members))
-        more = f'<p class="member-cards-more">{html.escape(note)}</p>'
-    return f'<ul class="member-cards">{"".join(cards)}</ul>{more}'
+    return cards_html(cards, len(members))
 
 
 def build_list_workbook(view: View, kind: str, members: pd.DataFrame, *, now: datetime) -> bytes:

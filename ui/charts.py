@@ -182,8 +182,8 @@ def build_lines_figure(trend: pd.DataFrame, keys: list[str], *, title: str, heig
             for i, key in enumerate(keys)
         ]
     )
-    # "auto": level on a desk, slanted on a phone where six week names would overlap
-    figure.update_xaxes(title=labels.AXIS_WEEK, type="category", tickangle="auto", nticks=6)
+    # no tickangle: plotly keeps the week names level on a desk and slants them on a phone, where they would overlap
+    figure.update_xaxes(title=labels.AXIS_WEEK, type="category", nticks=6)
     figure.update_yaxes(title=None, tickformat=value_format, rangemode="tozero")
     return apply_theme(figure, title, height=height)
 
@@ -247,8 +247,8 @@ def build_week_bars_figure(
             ay=-30,
             font={"size": 14, "color": PRIMARY},
         )
-    # "auto": level on a desk, slanted on a phone where nine week names would overlap
-    figure.update_xaxes(title=labels.AXIS_WEEK, type="category", tickangle="auto", nticks=9)
+    # no tickangle: plotly keeps the week names level on a desk and slants them on a phone, where they would overlap
+    figure.update_xaxes(title=labels.AXIS_WEEK, type="category", nticks=9)
     figure.update_yaxes(title=y_title, tickformat=_TICK_FORMAT, rangemode="tozero")
     return apply_theme(figure, title, height=380)
 

@@ -3,8 +3,6 @@ community, demands by source and by station, and the overdue list for street and
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -14,7 +12,7 @@ from metrics.registry import GROUPS
 from metrics.report import Figure
 from metrics.tables import compute_display_names
 from ui import labels
-from ui.areas import CARD_LIMIT, NARROW_CSS
+from ui.areas import CARD_LIMIT, NARROW_CSS, cards_html
 from ui.charts import (
     GOOD,
     HIGHLIGHT,
@@ -131,10 +129,10 @@ def build_overdue_table(overdue: pd.DataFrame) -> pd.DataFrame:
 
 def overdue_cards_html(overdue: pd.DataFrame) -> str:
     """One card per overdue 诉求 (already masked), for a phone: number, days waiting, community, who, source,
-    when raised. Every value is escaped."""
+    when raised."""
+    columns = labels.DEMANDS_OVERDUE_COLUMNS
     cards = []
     for row in build_overdue_table(overdue.head(CARD_LIMIT)).to_dict("records"):
-        columns = labels.DEMANDS_OVERDUE_COLUMNS
         who = " ".join(str(row[columns[k]]) for k in ("name", "phone") if isinstance(row[columns[k]], str))
         detail = labels.DEMANDS_CARD_DETAIL.format(
             community=row[columns["community"]],
@@ -142,16 +140,10 @@ def overdue_cards_html(overdue: pd.DataFrame) -> str:
             source=row[columns["source"]],
             raised=row[columns["raised_on"]],
         )
-        days = labels.DEMANDS_CARD_DAYS.format(days=row[columns["days_open"]])
         cards.append(
-            f'<li class="member-card"><span class="who">{html.escape(str(row[columns["number"]]))}</span>'
-            f'<span class="days">{html.escape(days)}</span><span class="detail">{html.escape(detail)}</span></li>'
+            (str(row[columns["number"]]), labels.DEMANDS_CARD_DAYS.format(days=row[columns["days_open"]]), detail)
         )
-    more = ""
-    if len(overdue) > CARD_LIMIT:
-        note = labels.AREAS_CARDS_MORE.format(shown=CARD_LIMIT, total=len(overdue))
-        more = f'<p class="member-cards-more">{html.escape(note)}</p>'
-    return f'<ul class="member-cards">{"".join(cards)}</ul>{more}'
+    return cards_html(cards, len(overdue))
 
 
 def render_overdue_list(view: View, overdue: pd.DataFrame, *, overdue_days: int) -> None:
