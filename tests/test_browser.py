@@ -70,6 +70,8 @@ def test_a_link_opens_the_same_view(app_url):
         assert "week=2026-W40" in page.url
         assert page.get_by_text("武汉市 › 江汉区 · 2026-W40（2026-09-28 至 2026-10-04）").count()
         page.get_by_role("link", name="联系情况").click()  # the view follows to another page
+        # the old page has settled already: wait for the new one's URL first, else the check races the click
+        page.wait_for_url(lambda url: "/contacts" in url, timeout=30_000)
         wait_until_settled(page)
         assert "week=2026-W40" in page.url and "/contacts" in page.url
 
