@@ -4,7 +4,8 @@ The ledgers are made by building the synthetic city and exporting it (`cli.py ex
 are exactly what a clerk could load, and the activity ledgers get repeated rows as real ones have (3 per
 thousand, copies of earlier rows). Each import is a fresh process into a fresh database, timed from outside
 with its peak memory; throughput counts every ledger row read. Then the contacts ledger is imported again,
-unchanged, into the full database of the last run (the path of a weekly re-import).
+unchanged, into the full database of the last run (the path of a weekly re-import). Last, each ledger's own
+rate: one in-process import of every file, each file's write timed on its own (the refresh after them apart).
 
     python bench/bench_import.py demo sqlite --runs 3
     python bench/bench_import.py city postgres --runs 1
@@ -68,6 +69,33 @@ def add_repeats(path: Path, seed: int) -> int:
     return len(copies)
 
 
+def per_ledger_rates(files: list[str], url: str) -> None:
+    """Each file's import (read, check, write: one transaction) timed on its own, in dependency order."""
+    sys.path.insert(0, str(ROOT))
+    import services.importing as importing
+    from data_access.engine import get_engine
+    from settings import Settings
+
+    timed: list[tuple[str, int, float]] = []
+    import_one = importing._import_one
+
+    def timed_import_one(*args, **kwargs):
+        started = time.perf_counter()
+        result = import_one(*args, **kwargs)
+        timed.append((result.file, result.rows, time.perf_counter() - started))
+        return result
+
+    importing._import_one = timed_import_one
+    started = time.perf_counter()
+    importing.import_files(
+        get_engine(url), [(Path(p).name, Path(p)) for p in files], thresholds=Settings.from_env().thresholds
+    )
+    total = time.perf_counter() - started
+    for name, rows, seconds in timed:
+        print(f"  {name:16s} {rows:>10,} rows  {seconds:7.1f} s  {rows / seconds:>9,.0f} rows/s")
+    print(f"  refresh after the files: {total - sum(s for *_, s in timed):.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("size", choices=("demo", "city"))
@@ -106,6 +134,13 @@ def main() -> None:
         print(
             f"re-import of the unchanged contacts ledger into the full database: median "
             f"{statistics.median(again):.1f} s (runs: {', '.join(f'{s:.1f}' for s in again)})"
+        )
+        print("each ledger on its own (one run, in process):")
+        per_ledger_rates(
+            files,
+            recreate_postgres("bench_import")
+            if args.engine == "postgres"
+            else f"sqlite:///{Path(folder) / 'per_ledger.sqlite'}",
         )
 
 
