@@ -49,6 +49,7 @@ PAGES = (
     ("contacts", "联系情况"),
     ("stations", "驿站服务"),
     ("volunteer", "志愿服务"),
+    ("demands", "诉求办理"),
     ("areas", "区域下钻"),
     ("review", "周例会"),
 )
