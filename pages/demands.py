@@ -5,7 +5,7 @@ import streamlit as st
 
 from metrics.demands import compute_open_demands
 from ui import labels
-from ui.data import SETTINGS, TREND_WEEKS, load_demand_records, load_meta, load_overdue_demands, load_report, load_trend
+from ui.data import SETTINGS, TREND_WEEKS, load_demand_records, load_overdue_demands, load_report, load_year_trend
 from ui.demands import (
     render_backlog,
     render_by_source,
@@ -16,7 +16,6 @@ from ui.demands import (
     render_wishes,
 )
 from ui.text import escape_markdown
-from ui.volunteer import year_weeks
 from ui.widgets import friendly_errors, render_sidebar, render_view_caption, require_app_frame, stop_if_area_empty
 
 require_app_frame()
@@ -25,7 +24,7 @@ view = render_sidebar()
 thresholds = SETTINGS.thresholds
 with friendly_errors():
     report = load_report(*view.args)
-    year = load_trend(*view.args, weeks=year_weeks(view.week, load_meta().get("summary_first_week")))
+    year = load_year_trend(*view.args)
     records = load_demand_records(*view.args)
     overdue = load_overdue_demands(*view.args) if view.scope.sees_personal_data else None
 render_view_caption(view)

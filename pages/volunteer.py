@@ -6,12 +6,11 @@ from ui import labels
 from ui.data import (
     TREND_WEEKS,
     load_community_figures,
-    load_meta,
     load_report,
-    load_trend,
     load_volunteer_by_category,
+    load_year_trend,
 )
-from ui.volunteer import render_categories, render_headline, render_leaders, render_year, year_weeks
+from ui.volunteer import render_categories, render_headline, render_leaders, render_year
 from ui.widgets import friendly_errors, render_sidebar, render_view_caption, require_app_frame, stop_if_area_empty
 
 require_app_frame()
@@ -19,7 +18,7 @@ st.title(labels.PAGE_VOLUNTEER)
 view = render_sidebar()
 with friendly_errors():
     report = load_report(*view.args)
-    year = load_trend(*view.args, weeks=year_weeks(view.week, load_meta().get("summary_first_week")))
+    year = load_year_trend(*view.args)
     by_category = load_volunteer_by_category(*view.args)
     communities = load_community_figures(*view.args) if view.area.child_level else None
 render_view_caption(view)

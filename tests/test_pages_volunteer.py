@@ -17,8 +17,9 @@ from metrics.periods import Week
 from metrics.thresholds import Thresholds
 from services.refresh import refresh_from_tables
 from ui import labels
+from ui.data import year_weeks
 from ui.formatting import format_figure
-from ui.volunteer import HEADLINE_KEYS, year_weeks
+from ui.volunteer import HEADLINE_KEYS
 
 WEEK = Week.parse("2026-W47")
 

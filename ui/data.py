@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -43,6 +43,7 @@ from ui import labels
 
 SETTINGS = Settings.from_env()
 TREND_WEEKS = 12
+YEAR_WEEKS = 52
 _cached = st.cache_data(ttl=SETTINGS.cache_ttl_seconds, max_entries=256, show_spinner=False)
 
 
@@ -105,6 +106,24 @@ def load_trend(week: str, area: str, data_version: str, scope: str, weeks: int =
         engine(), scope=Scope.parse(scope), area=AreaPath.parse(area), weeks=run, thresholds=SETTINGS.thresholds
     )
     return compute_indicator_table(totals).set_axis([str(w) for w in run]).rename_axis(c.WEEK_START)
+
+
+def year_weeks(week: Week, first_precomputed: str | None, *, wanted: int = YEAR_WEEKS) -> int:
+    """How many weeks the year chart shows: `wanted`, cut back to the precomputed weeks (12 at least).
+
+    Weeks before the first precomputed one would be computed from the raw records, which for a
+    big city takes long; the year chart is not worth that wait.
+    """
+    if not first_precomputed:
+        return wanted
+    available = (week.start - Week.containing(date.fromisoformat(first_precomputed)).start).days // 7 + 1
+    return max(TREND_WEEKS, min(wanted, available))
+
+
+def load_year_trend(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
+    """`load_trend` over a year of weeks, or the precomputed part of it."""
+    weeks = year_weeks(Week.parse(week), load_meta().get("summary_first_week"))
+    return load_trend(week, area, data_version, scope, weeks=weeks)
 
 
 @_cached

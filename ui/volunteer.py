@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from metrics import columns as c
 from metrics.activity import compute_category_hours, compute_hours_per_participant, compute_leaders
-from metrics.periods import Week
 from metrics.report import Figure
 from ui import labels
 from ui.charts import build_horizontal_bar_figure, build_week_bars_figure, number_format
-from ui.data import TREND_WEEKS
 from ui.formatting import change_of, format_change, format_figure
 from ui.widgets import render_indicator
 
 HEADLINE_KEYS = ("volunteer_hours", "volunteer_participants", "volunteer_participation_rate")
 HOURS = "volunteer_hours"
-YEAR_WEEKS = 52
 LEADERS = 10
 _PLAIN = {"displayModeBar": False}
 
@@ -48,18 +43,6 @@ def render_headline(report: dict[str, dict[str, Figure]], trend: pd.DataFrame) -
         chart_data=weekly,
         border=True,
     )
-
-
-def year_weeks(week: Week, first_precomputed: str | None, *, wanted: int = YEAR_WEEKS) -> int:
-    """How many weeks the year chart shows: `wanted`, cut back to the precomputed weeks (12 at least).
-
-    Weeks before the first precomputed one would be computed from the raw records, which for a
-    big city takes long; the year chart is not worth that wait.
-    """
-    if not first_precomputed:
-        return wanted
-    available = (week.start - Week.containing(date.fromisoformat(first_precomputed)).start).days // 7 + 1
-    return max(TREND_WEEKS, min(wanted, available))
 
 
 def render_year(trend: pd.DataFrame) -> None:
