@@ -29,7 +29,7 @@ from data_access.schema import (
     sign_in_failures_table,
     weekly_stats_table,
 )
-from metrics.registry import DEMAND_PARTS
+from metrics.registry import DEMAND_PARTS, FLOW_PARTS
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,7 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     4: _sessions_and_sign_in_failures,
     5: _add_demands,
     6: add_weekly_parts(*DEMAND_PARTS),
+    7: add_weekly_parts(*FLOW_PARTS),
 }
 
 
