@@ -23,6 +23,7 @@ from metrics.columns import PATH, WEEK_START
 from metrics.days import require_columns
 from metrics.ordering import pinyin_key
 from metrics.registry import FLOWS, INDICATORS, SUMMARY_COUNTS, Indicator
+from metrics.tables import compute_display_names
 
 CONTRIBUTION = "contribution"
 
@@ -67,3 +68,15 @@ def compute_movers(totals: pd.DataFrame, *, week_start: object, previous_start: 
 def compute_flows(totals: Mapping[str, float]) -> dict[str, int]:
     """The week's member flows (metrics.registry.FLOWS) from the area's summed parts (missing sums count as 0)."""
     return {flow: int(totals.get(part) or 0) for flow, part in FLOWS.items()}
+
+
+def compute_largest_moves(movers: pd.DataFrame, *, count: int, negligible: float) -> pd.DataFrame:
+    """Of `movers` (compute_movers' frame for one indicator), the `count` areas that moved it most up, largest
+    first, then the `count` that moved it most down, the largest fall last; a contribution of at most
+    `negligible` either way (what shows as 0) is left out, and so is a null one. Columns: path, name (the area's
+    display name, metrics.tables.compute_display_names), contribution."""
+    named = movers.assign(name=compute_display_names(movers[PATH]))
+    moved = named[named[CONTRIBUTION].abs() > negligible]
+    up = moved[moved[CONTRIBUTION] > 0].nlargest(count, CONTRIBUTION)
+    down = moved[moved[CONTRIBUTION] < 0].nsmallest(count, CONTRIBUTION).iloc[::-1]
+    return pd.concat([up, down], ignore_index=True)[[PATH, "name", CONTRIBUTION]]

@@ -1,7 +1,7 @@
 """周例会: the week's indicators as full-screen slides for a projector, and the same slides as a .pptx."""
 
 from ui import labels
-from ui.data import SETTINGS, load_children, load_report, load_trend
+from ui.data import SETTINGS, load_children, load_report, load_trend, load_what_moved
 from ui.review import auto_seconds, hide_chrome, read_view, render_review, stop_if_empty
 from ui.slides import build_pptx, compose_slides, data_as_of, parse_slide_keys
 from ui.widgets import friendly_errors, require_app_frame
@@ -13,12 +13,14 @@ with friendly_errors():
     report = load_report(*view.args)
     trend = load_trend(*view.args)
     children = load_children(*view.args)
+    moved = load_what_moved(*view.args)
 stop_if_empty(view, report)
 
 deck = compose_slides(
     report,
     trend,
     children,
+    moved,
     keys=parse_slide_keys(SETTINGS.review_slides),
     week=view.week,
     breadcrumb=view.breadcrumb,

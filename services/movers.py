@@ -9,10 +9,14 @@ import pandas as pd
 from data_access.areas import AreaPath, Scope
 from data_access.engine import Engine
 from metrics import columns as c
+from metrics.days import day_number
+from metrics.indicators import compute_member_flows, compute_member_states
 from metrics.movers import CONTRIBUTION, compute_flows, compute_movers
 from metrics.periods import Week
+from metrics.registry import FLOWS
 from metrics.thresholds import Thresholds
 from services.figures import totals_by_area, week_totals
+from services.refresh import load_area_city
 
 
 @dataclass(frozen=True)
@@ -44,3 +48,18 @@ def what_moved(engine: Engine, *, scope: Scope, week: Week, area: AreaPath, thre
             engine, scope=scope, area=area, weeks=weeks, level=area.child_level, thresholds=thresholds
         )
     return WhatMoved(compute_movers(by_area, week_start=week.start, previous_start=week.previous.start), flows)
+
+
+def member_flows(engine: Engine, *, scope: Scope, area: AreaPath, week: Week, thresholds: Thresholds) -> pd.DataFrame:
+    """Which members of `area` are in each of the week's flows: member_id, then one bool column per flow
+    (metrics.registry.FLOWS), for the members in at least one. Computed from the raw records: meant for a street or
+    a community, whose lists a page shows (masked) beside the counts."""
+    city = load_area_city(engine, scope=scope, area=area, weeks=[week], thresholds=thresholds)
+    states = compute_member_states(city, end=week.end, thresholds=thresholds)
+    flows = compute_member_flows(city, states, end=week.end, thresholds=thresholds)
+    registered = pd.Series(city.member_registered)
+    start, end = (day_number(d) for d in (week.start, week.end))
+    frame = pd.DataFrame(
+        {c.MEMBER_ID: city.member_ids, "newly_registered": registered.between(start, end).to_numpy()} | flows
+    )
+    return frame[frame[list(FLOWS)].any(axis=1)].reset_index(drop=True)[[c.MEMBER_ID, *FLOWS]]

@@ -156,9 +156,17 @@ def compute_community_summary(
     engine: Engine, *, scope: Scope, area: AreaPath, weeks: list[Week], thresholds: Thresholds
 ) -> pd.DataFrame:
     """Per community of `area` and week: every SUMMARY_COUNTS column, computed from the raw records."""
+    city = load_area_city(engine, scope=scope, area=area, weeks=weeks, thresholds=thresholds)
+    return compute_weekly_summary(city, week_ends=[w.end for w in weeks], thresholds=thresholds)
+
+
+def load_area_city(
+    engine: Engine, *, scope: Scope, area: AreaPath, weeks: list[Week], thresholds: Thresholds
+) -> CityArrays:
+    """The raw records of `area` that the figures of `weeks` need, indexed (metrics.indicators.prepare_city)."""
     first, last = min(weeks), max(weeks)
     with engine.connect() as conn:
-        city = prepare_city(
+        return prepare_city(
             fetch_members(conn, scope=scope, area=area),
             fetch_contacts(conn, scope=scope, area=area, end=last.end),
             fetch_stations(conn, scope=scope),
@@ -168,7 +176,6 @@ def compute_community_summary(
             community_ids=fetch_community_ids(conn, scope=scope, area=area),
             demands=fetch_demands(conn, scope=scope, area=area),
         )
-    return compute_weekly_summary(city, week_ends=[w.end for w in weeks], thresholds=thresholds)
 
 
 def compute_area_totals(

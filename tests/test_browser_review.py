@@ -31,7 +31,7 @@ from services.accounts import DEMO_PASSWORD
 from services.sample import build_sample
 from ui import labels
 
-SLIDES = len(REVIEW_INDICATORS) + 2  # title, the default slides, closing
+SLIDES = len(REVIEW_INDICATORS) + 3  # title, what moved, the default slides, closing
 SIZES = [(1920, 1080), (1280, 720)]
 
 # The measures a projector cares about, read from the page itself.
@@ -40,12 +40,16 @@ MEASURE = """() => {
     const view = document.querySelector('[data-testid="stAppViewContainer"]');
     const headline = document.querySelector('.review-headline');
     const sizes = sel => [...document.querySelectorAll(sel)].map(e => parseFloat(getComputedStyle(e).fontSize));
+    const body = document.querySelector('.st-key-review_body');
+    const slide = document.querySelector('.review-slide');
     return {
+        clipped: body && slide ? slide.getBoundingClientRect().bottom - body.getBoundingClientRect().bottom : 0,
         scroll: [main.scrollHeight, main.clientHeight, view.scrollHeight, view.clientHeight,
                  document.documentElement.scrollHeight, window.innerHeight],
         headline: headline ? parseFloat(getComputedStyle(headline).fontSize) : 0,
         labels: sizes('.review-label, .review-line, .review-previous, .review-change, .review-footer, '
-                      + '.review-counter, .review-columns li, .review-note, .review-kicker'),
+                      + '.review-counter, .review-columns li, .review-note, .review-kicker, .review-flow-label, '
+                      + '.review-move-head, .review-move-areas'),
         counter: (document.querySelector('.review-counter') || {}).innerText || '',
         text: document.body.innerText,
     };
@@ -85,6 +89,7 @@ def assert_fits_a_projector(m: dict, where: str) -> None:
     main_scroll, main_client, view_scroll, view_client, doc_scroll, inner = m["scroll"]
     assert main_scroll <= main_client, f"{where}: the slide scrolls ({main_scroll} > {main_client})"
     assert view_scroll <= view_client and doc_scroll <= inner, f"{where}: the page scrolls"
+    assert m["clipped"] <= 1, f"{where}: the slide's text runs {m['clipped']:.0f} px past its box"
     assert m["labels"] and min(m["labels"]) >= 32, f"{where}: small print {sorted(m['labels'])[:3]}"
 
 
@@ -101,13 +106,21 @@ def test_slides_fit_a_projector_and_move_with_the_clicker_keys(demo, width, heig
         page.screenshot(path=ARTIFACTS / f"review_{width}.png")
 
         page.keyboard.press("ArrowRight")
-        second = settle_on(page, 2)
+        moved = settle_on(page, 2)
         assert "slide=2" in page.url
+        assert_fits_a_projector(moved, "what moved")
+        assert labels.REVIEW_MOVED_TITLE in moved["text"] and labels.FLOW_LABELS["newly_overdue"] in moved["text"]
+        page.screenshot(path=ARTIFACTS / f"review_{width}_moved.png")
+
+        page.keyboard.press("ArrowRight")
+        second = settle_on(page, 3)
+        assert "slide=3" in page.url
         assert_fits_a_projector(second, "first indicator")
         assert second["headline"] >= 120
         assert labels.INDICATOR_LABELS[REVIEW_INDICATORS[0]] in second["text"]
         assert labels.SYNTHETIC_BANNER in second["text"]
-        page.screenshot(path=ARTIFACTS / f"review_{width}_slide2.png")
+        page.screenshot(path=ARTIFACTS / f"review_{width}_slide3.png")
+        page.keyboard.press("ArrowLeft")
 
         page.keyboard.press("PageDown")
         settle_on(page, 3)

@@ -28,7 +28,7 @@ from ui import downloads, labels
 from ui.formatting import format_figure
 
 AREA = "江岸区"
-SLIDES = len(REVIEW_INDICATORS) + 2  # title, the default slides, closing
+SLIDES = len(REVIEW_INDICATORS) + 3  # title, what moved, the default slides, closing
 
 
 pytestmark = pytest.mark.usefixtures("clear_caches")
@@ -83,8 +83,10 @@ def test_every_slide_shows_the_report_figures_and_no_personal_data(monkeypatch, 
         assert not app.exception, number
         html = slide_html(app)
         assert labels.REVIEW_SLIDE_NUMBER.format(number=number, total=SLIDES) in html
-        if 1 < number < SLIDES:
-            key = REVIEW_INDICATORS[number - 2]
+        if number == 2:
+            assert f'<div class="review-label">{labels.REVIEW_MOVED_TITLE}</div>' in html
+        if 2 < number < SLIDES:
+            key = REVIEW_INDICATORS[number - 3]
             assert f'<div class="review-label">{labels.INDICATOR_LABELS[key]}</div>' in html
             assert f'<div class="review-headline">{format_figure(key, report[key]["value"])}</div>' in html
             assert labels.REVIEW_PREVIOUS.format(value=format_figure(key, report[key]["previous"])) in html
@@ -130,8 +132,8 @@ def test_slides_setting_chooses_and_orders_the_indicators(monkeypatch, demo):
     url, _ = demo
     chosen = dataclasses.replace(ui.data.SETTINGS, review_slides="overdue,contact_coverage")
     monkeypatch.setattr(ui.data, "SETTINGS", chosen)
-    app = open_review(monkeypatch, url, slide="2")
-    assert "2 / 4" in slide_html(app)
+    app = open_review(monkeypatch, url, slide="3")
+    assert "3 / 5" in slide_html(app)
     assert labels.INDICATOR_LABELS["overdue"] in slide_html(app)
 
 

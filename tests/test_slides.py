@@ -23,10 +23,11 @@ from data_access.schema import members_table
 from metrics.columns import REPORT_KEYS
 from metrics.periods import Week
 from metrics.privacy import mask_name, mask_phone
-from metrics.registry import REVIEW_INDICATORS
+from metrics.registry import FLOWS, REVIEW_INDICATORS
 from metrics.tables import compute_child_table, compute_indicator_table
 from metrics.thresholds import Thresholds
 from services.figures import totals_by_area, week_totals
+from services.movers import WhatMoved, what_moved
 from services.report import weekly_report
 from services.sample import build_sample
 from ui import labels
@@ -38,6 +39,7 @@ from ui.slides import (
     MAX_LAGGING_NAMES,
     ClosingSlide,
     IndicatorSlide,
+    MovedSlide,
     TitleSlide,
     build_pptx,
     compose_slides,
@@ -77,11 +79,19 @@ def tiny_children(count: int = 8) -> pd.DataFrame:
     )
 
 
+def tiny_moved() -> WhatMoved:
+    """街道1 lifted every figure by 0.02 and 街道2 lowered it by 0.01: for a rate 2 and 1 points, for a count
+    nothing that shows."""
+    movers = pd.DataFrame({"path": ["某区/街道2", "某区/街道1"], "contribution": [-0.01, 0.02]})
+    return WhatMoved(movers=dict.fromkeys(REPORT_KEYS, movers), flows={flow: 10 + i for i, flow in enumerate(FLOWS)})
+
+
 def compose(keys=REPORT_KEYS, children=None, child_level="street", synthetic=True):
     return compose_slides(
         tiny_report(),
         tiny_trend(),
         tiny_children() if children is None else children,
+        tiny_moved(),
         keys=keys,
         week=WEEK,
         breadcrumb="武汉市 › 某区",
@@ -124,11 +134,12 @@ def test_change_is_coloured_by_its_meaning(key, value, previous, tone):
     assert tone_of(key, value, previous) == tone
 
 
-def test_deck_is_title_then_one_slide_per_indicator_then_closing():
+def test_deck_is_title_then_what_moved_then_one_slide_per_indicator_then_closing():
     deck = compose()
     assert isinstance(deck.slides[0], TitleSlide)
+    assert isinstance(deck.slides[1], MovedSlide)
     assert isinstance(deck.slides[-1], ClosingSlide)
-    indicators = deck.slides[1:-1]
+    indicators = deck.slides[2:-1]
     assert [s.key for s in indicators] == list(REPORT_KEYS)
     coverage = next(s for s in indicators if s.key == "contact_coverage")
     assert (coverage.value, coverage.tone) == ("62.5%", GOOD_TONE)
@@ -147,7 +158,21 @@ def test_deck_is_title_then_one_slide_per_indicator_then_closing():
 def test_chosen_slides_in_the_chosen_order():
     deck = compose(keys=("overdue", "active_members"))
     assert [s.key for s in deck.slides if isinstance(s, IndicatorSlide)] == ["overdue", "active_members"]
-    assert len(deck.slides) == 4
+    assert len(deck.slides) == 5
+
+
+def test_what_moved_names_the_areas_that_moved_the_headline_figures_each_way():
+    moved = compose().slides[1]
+    assert moved.title == labels.REVIEW_MOVED_TITLE
+    assert moved.flows[0] == (labels.FLOW_LABELS["newly_registered"], "10") and len(moved.flows) == len(FLOWS)
+    coverage, overdue, three_way = moved.lines
+    assert coverage.heading.startswith("联系覆盖率 ") and coverage.tone == GOOD_TONE  # 60.0% → 62.5%
+    assert coverage.heading.endswith("+2.5 个百分点")
+    assert coverage.areas == "升：街道1 +2.0　　降：街道2 -1.0"  # points, as the heading says
+    assert overdue.tone == BAD_TONE and overdue.areas == ""  # 0.02 people shows as nothing
+    assert three_way.heading.startswith("三联齐全率 ")
+    community = compose(children=pd.DataFrame(), child_level=None).slides[1]
+    assert community.lines == () and community.flows == moved.flows
 
 
 def test_closing_slide_names_the_lagging_quarter_worst_first():
@@ -180,9 +205,12 @@ def test_pptx_is_16_9_with_one_slide_per_indicator_native_charts_and_cjk_fonts()
     presentation = Presentation(io.BytesIO(build_pptx(deck)))
     assert presentation.slide_width * 9 == presentation.slide_height * 16
     slides = list(presentation.slides)
-    assert len(slides) == len(REPORT_KEYS) + 2
+    assert len(slides) == len(REPORT_KEYS) + 3
     assert slide_texts(slides[0])["headline"] == "某区"
-    for slide, item in zip(slides[1:-1], deck.slides[1:-1], strict=True):
+    moved = slide_texts(slides[1])
+    assert moved["heading"] == labels.REVIEW_MOVED_TITLE and moved["flow_0"] == "10\n新报到"
+    assert "升：街道1 +2.0" in moved["moves"]
+    for slide, item in zip(slides[2:-1], deck.slides[2:-1], strict=True):
         texts = slide_texts(slide)
         assert texts["label"] == item.label
         assert texts["headline"] == item.value
@@ -248,10 +276,12 @@ def demo_deck(url: str, week: Week, area: AreaPath):
     )
     children = compute_child_table(totals, week_start=week.start, previous_start=week.previous.start)
     children = children.assign(name=children["path"].str.rsplit("/", n=1).str[-1])
+    moved = what_moved(engine, scope=CITY_SCOPE, week=week, area=area, thresholds=thresholds)
     return compose_slides(
         report,
         trend,
         children,
+        moved,
         keys=REPORT_KEYS,
         week=week,
         breadcrumb=" › ".join(("武汉市", *area.parts)),
@@ -275,8 +305,14 @@ def test_pptx_figures_equal_cli_report(demo, area, capsys):
     week = Week.parse("2026-W46")
     assert cli.main(["report", "--db", url, "--week", str(week), *(["--area", area] if area else []), "--json"]) == 0
     expected = json.loads(capsys.readouterr().out)
+    assert cli.main(["report", "--db", url, "--week", str(week), *(["--area", area] if area else []), "--explain",
+                     "--json"]) == 0  # fmt: skip
+    flows = json.loads(capsys.readouterr().out)["flows"]
     data = build_pptx(demo_deck(url, week, AreaPath.parse(area)))
-    slides = list(Presentation(io.BytesIO(data)).slides)[1:-1]
+    moved, *slides = list(Presentation(io.BytesIO(data)).slides)[1:-1]
+    assert [slide_texts(moved)[f"flow_{i}"] for i in range(len(FLOWS))] == [
+        f"{flows[flow]:,}\n{labels.FLOW_LABELS[flow]}" for flow in FLOWS
+    ]
     assert len(slides) == len(REPORT_KEYS)
     for slide, key in zip(slides, REPORT_KEYS, strict=True):
         texts = slide_texts(slide)

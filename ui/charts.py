@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.columns import LOWER_IS_BETTER
-from metrics.registry import DECIMALS, RATE_INDICATORS
+from metrics.registry import BY_KEY, DECIMALS, RATE_INDICATORS
 from ui import labels
 from ui.text import escape_plotly, escape_plotly_labels
 
@@ -20,6 +20,7 @@ NEUTRAL = "#9AA5B1"  # grey: context
 GOOD = "#2E7D32"
 BAD = "#C62828"
 HIGHLIGHT = "#E8A33D"  # gold: the lagging ones
+CONTEXT_BLUE = "#3B6EA5"  # a change that is neither good nor bad news (a count of size)
 SEQUENCE = ("#B22222", "#E8A33D", "#3B6EA5", "#5C946E", "#8E6C8A", "#9AA5B1", "#C97B63", "#4F5D75")
 SEQUENTIAL = "Reds"
 _COUNT_FORMAT = ",.0f"
@@ -382,3 +383,35 @@ def build_visit_heatmap_figure(matrix: pd.DataFrame, *, title: str, height: int 
     figure.update_xaxes(title=labels.AXIS_HOUR, type="category", tickangle=0)
     figure.update_yaxes(title=None, type="category", autorange="reversed", gridcolor="white")
     return apply_theme(figure, title, height=height)
+
+
+def build_contributions_figure(movers: pd.DataFrame, key: str, *, title: str) -> go.Figure:
+    """Areas as horizontal bars of their contribution to the change of `key` (metrics.movers; percentage points
+    for a rate), in the frame's order from the top: good news in green, bad in red, plain counts in blue."""
+    ordered = movers.iloc[::-1]  # plotly draws the first bar at the bottom
+    scale = 100 if key in RATE_INDICATORS else 1
+    values = ordered["contribution"].astype(float) * scale
+    digits = DECIMALS.get(key, 0)
+    lower_is_better = BY_KEY[key].lower_is_better
+
+    def colour(value: float) -> str:
+        if lower_is_better is None:
+            return CONTEXT_BLUE
+        return GOOD if (value < 0) == lower_is_better else BAD
+
+    unit = labels.AXIS_PERCENTAGE_POINTS if scale == 100 else labels.INDICATOR_LABELS[key]
+    figure = go.Figure(
+        go.Bar(
+            x=values,
+            y=escape_plotly_labels(ordered["name"]),
+            orientation="h",
+            marker={"color": [colour(v) for v in values]},
+            texttemplate=f"%{{x:+,.{digits}f}}",
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}：%{{x:+,.{digits}f}}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title=unit, zeroline=True, zerolinecolor="#3E4C59", zerolinewidth=2)
+    figure.update_yaxes(title=None, type="category")
+    return apply_theme(figure, title, height=max(260, 80 + 34 * len(ordered)))

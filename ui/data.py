@@ -37,6 +37,7 @@ from metrics.report import Figure
 from metrics.stations import VisitPatterns, compute_visit_patterns
 from metrics.tables import compute_child_table, compute_display_names, compute_indicator_table
 from services.figures import totals_by_area, week_totals
+from services.movers import WhatMoved, member_flows, what_moved
 from services.report import weekly_report
 from settings import Settings
 from ui import labels
@@ -298,6 +299,22 @@ def load_member_list(week: str, area: str, data_version: str, scope: str) -> pd.
     return compute_member_list(
         masked, end=end, overdue_days=thresholds.overdue_days, lost_contact_days=thresholds.lost_contact_days
     )
+
+
+@_cached
+def load_what_moved(week: str, area: str, data_version: str, scope: str) -> WhatMoved:
+    """The week's change of every indicator split over the child areas, and the member flows (services.movers)."""
+    view = {"scope": Scope.parse(scope), "area": AreaPath.parse(area), "week": Week.parse(week)}
+    return what_moved(engine(), **view, thresholds=SETTINGS.thresholds)
+
+
+@_cached
+def load_flow_members(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
+    """The masked member list (load_member_list) of the members in one of the week's flows, one bool column per
+    flow; those who are no longer active are not listed (a new registration may have left since)."""
+    view = {"scope": Scope.parse(scope), "area": AreaPath.parse(area), "week": Week.parse(week)}
+    flows = member_flows(engine(), **view, thresholds=SETTINGS.thresholds)
+    return load_member_list(week, area, data_version, scope).merge(flows, on=c.MEMBER_ID, how="inner")
 
 
 @st.cache_data(ttl=SETTINGS.cache_ttl_seconds, max_entries=32, show_spinner=False)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from metrics.registry import DECIMALS, RATE_INDICATORS
 from metrics.report import Figure
 from ui import labels
+
+if TYPE_CHECKING:  # the report command imports this module: pandas stays out of its start-up
+    import pandas as pd
 
 
 def _missing(value: Figure) -> bool:
@@ -29,6 +35,11 @@ def change_of(key: str, value: Figure, previous: Figure) -> float | None:
     return round(value - previous, DECIMALS.get(key, 0)) + 0.0
 
 
+def negligible_change(key: str) -> float:
+    """The largest change that shows as 0 (half the last digit shown; rates in fractions)."""
+    return 0.5 * 10 ** -DECIMALS.get(key, 0) * (0.01 if key in RATE_INDICATORS else 1)
+
+
 def format_change(key: str, value: Figure, previous: Figure) -> str:
     change = change_of(key, value, previous)
     if change is None:
@@ -36,6 +47,27 @@ def format_change(key: str, value: Figure, previous: Figure) -> str:
     if key in RATE_INDICATORS:
         return labels.PERCENTAGE_POINTS.format(change=f"{change:+.{DECIMALS[key]}f}")
     return f"{change:+,.{DECIMALS.get(key, 0)}f}"
+
+
+def format_moves(
+    key: str, moves: pd.DataFrame, *, count: int, escape: Callable[[str], str] = str, unit: bool = True
+) -> tuple[str, str]:
+    """(up, down) as 江夏区 +0.1 个百分点、洪山区 +0.1 个百分点: the `count` areas of `moves`
+    (metrics.movers.compute_largest_moves) that moved `key` most each way, the largest first; "" for none.
+    `escape` is applied to each name (Markdown or HTML, as where the text goes); without `unit`, a rate's
+    points are bare numbers (+0.1), for a line whose heading says the unit."""
+
+    def moved_by(value: float) -> str:
+        return format_change(key, value, 0.0) if unit else f"{change_of(key, value, 0.0):+,.{DECIMALS.get(key, 0)}f}"
+
+    def named(rows: pd.DataFrame) -> str:
+        return "、".join(
+            f"{escape(name)} {moved_by(value)}" for name, value in zip(rows["name"], rows["contribution"], strict=True)
+        )
+
+    up = moves[moves["contribution"] > 0].head(count)
+    down = moves[moves["contribution"] < 0].iloc[::-1].head(count)
+    return named(up), named(down)
 
 
 def file_error_message(code: str, name: str, detail: str, *, separator: str = "\n") -> str:

@@ -152,6 +152,25 @@ FLOW_LABELS = {
     "newly_three_way_complete": "新实现三联齐全",
 }
 
+OVERVIEW_MOVED = "本周变化"
+MOVED_FLOWS_NOTE = "与上周末（{before}）相比，到本周末（{end}）在册党员的变化，单位：人。"
+MOVED_PICK = "看哪项指标的变化来自哪里"
+MOVED_CHART_TITLE = "{indicator} {change}：各{level}的贡献"
+MOVED_SUMMARY = "**{indicator}** 本周 {change}。{parts}"
+MOVED_UP = "升得最多：{areas}。"
+MOVED_DOWN = "降得最多：{areas}。"
+MOVED_NO_CHANGE = "各{level}都没有变化。"
+MOVED_NO_FIGURE = "本周或上周没有这项指标的数据，无法拆分变化。"
+MOVED_RULE = (
+    "各{level}的贡献相加等于整体变化。人数类指标的贡献是该{level}自身的增减；比率的贡献按该{level}的分子、分母"
+    "相对上周整体水平计算，规模变了而水平不变的{level}贡献为 0。"
+)
+MOVED_LIST_PICK = "查看名单"
+MOVED_LIST_OPTION = "{flow}（{count:,}）"
+MOVED_LIST_NOTE = "名单已脱敏，只列目前仍在册的党员。"
+MOVED_LIST_EMPTY = "本周没有“{flow}”的党员。"
+AXIS_PERCENTAGE_POINTS = "百分点"
+
 # Import and export (command line and the 数据导入 page)
 IMPORT_FILE_SUMMARY = (
     "{file}（{ledger}）：读取 {rows:,} 行，接收 {accepted:,} 行（新增 {new:,} 行，更新 {updated:,} 行，"
@@ -576,6 +595,12 @@ REVIEW_ARROW_DOWN = "▼"
 REVIEW_TREND = "近 12 周走势"
 REVIEW_WEEK_TICK = "第{number}周"
 REVIEW_CLOSING_TITLE = "需要关注的{level}"
+REVIEW_MOVED_TITLE = "本周变化"
+REVIEW_MOVED_UP = "升：{areas}"
+REVIEW_MOVED_DOWN = "降：{areas}"
+REVIEW_MOVED_SEPARATOR = "　　"
+REVIEW_MOVED_NOTE = "人数为本周末在册党员相对上周末的变化。"
+REVIEW_MOVED_LEVEL = "各项列出贡献最大的{level}，各{level}贡献之和等于整体变化。"
 REVIEW_CLOSING_NO_CHILDREN_TITLE = "下级区域对比"
 REVIEW_LAGGING_HEADINGS = {"contact_coverage": "联系覆盖率偏低", "overdue": "超期未联系人数偏多"}
 REVIEW_LAGGING_ITEM = "{name}  {value}"

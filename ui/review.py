@@ -20,7 +20,7 @@ from ui import downloads, labels
 from ui.auth import current_account, require_session, sign_out
 from ui.charts import BAD, GOOD, PRIMARY, apply_theme, number_format
 from ui.data import load_meta
-from ui.slides import Deck, IndicatorSlide, Slide, TitleSlide
+from ui.slides import Deck, IndicatorSlide, MovedSlide, Slide, TitleSlide
 from ui.widgets import View, friendly_errors, render_sidebar, stop_if_area_empty
 
 _SLIDE = "review_slide"  # session key: the index shown (0 = title)
@@ -69,6 +69,15 @@ SLIDE_CSS = Template("""
 .review-columns h3 { font-size: clamp(36px, 5vh, 56px); color: $primary; margin: 0 0 1vh 0; padding: 0; }
 .review-columns li { font-size: clamp(32px, 4.2vh, 48px); line-height: 1.45; }
 .review-note { font-size: 32px; color: #3E4C59; margin-top: 3vh; }
+.review-flows { display: flex; gap: 3vw; margin-top: 1vh; }
+.review-flow-count { font-size: clamp(44px, 7.5vh, 96px); font-weight: 800; line-height: 1.1;
+  font-variant-numeric: tabular-nums; }
+.review-flow-label { font-size: 32px; color: #3E4C59; white-space: nowrap; }
+.review-moves { margin-top: 2.5vh; display: flex; flex-direction: column; gap: 1.2vh; }
+.review-move-head { font-size: clamp(36px, 4.6vh, 52px); font-weight: 700; line-height: 1.3; }
+.review-move-areas { font-size: 32px; line-height: 1.3; }
+/* 720 lines: the figures and the areas first; the note (how contributions add up) is in the .pptx */
+@media (max-height: 800px) { .review-moved .review-note { display: none; } }
 .review-footer { font-size: 32px; color: #3E4C59; white-space: nowrap; display: flex; gap: 0.6em; min-width: 0; }
 .review-synthetic { color: #8A4B00; flex: none; }
 .review-where { overflow: hidden; text-overflow: ellipsis; min-width: 0; }
@@ -86,6 +95,10 @@ SLIDE_CSS = Template("""
   .review-label, .review-kicker, .review-columns h3 { font-size: clamp(22px, 6vw, 40px); }
   .review-headline { font-size: clamp(56px, 16vw, 120px); white-space: normal; overflow-wrap: anywhere; }
   .review-figures, .review-columns { flex-direction: column; align-items: flex-start; gap: 1.5vh; }
+  .review-flows { flex-wrap: wrap; gap: 2vh 6vw; }
+  .review-flow-count { font-size: clamp(32px, 9vw, 56px); }
+  .review-flow-label, .review-move-areas { font-size: clamp(16px, 4.5vw, 28px); white-space: normal; }
+  .review-move-head { font-size: clamp(20px, 5.5vw, 36px); }
   .review-kicker { margin-top: 2vh; }
   .review-counter, .review-previous, .review-change, .review-line, .review-columns li, .review-note,
   .review-footer { font-size: clamp(16px, 4.5vw, 28px); white-space: normal; }
@@ -159,6 +172,25 @@ def slide_html(slide: Slide, number: int, total: int) -> str:
             + "".join(f'<div class="review-line">{_e(line)}</div>' for line in lines)
             + as_of
             + "</div>"
+        )
+    if isinstance(slide, MovedSlide):
+        flows = "".join(
+            f'<div class="review-flow"><div class="review-flow-count">{_e(count)}</div>'
+            f'<div class="review-flow-label">{_e(label)}</div></div>'
+            for label, count in slide.flows
+        )
+        moves = "".join(
+            f'<div class="review-move"><div class="review-move-head review-{_e(line.tone)}">{_e(line.heading)}</div>'
+            + (f'<div class="review-move-areas">{_e(line.areas)}</div>' if line.areas else "")
+            + "</div>"
+            for line in slide.lines
+        )
+        return (
+            '<div class="review-slide review-moved">'
+            f'<div class="review-top"><div class="review-label">{_e(slide.title)}</div>{counter}</div>'
+            f'<div class="review-flows">{flows}</div>'
+            + (f'<div class="review-moves">{moves}</div>' if moves else "")
+            + f'<div class="review-note">{_e(slide.note)}</div></div>'
         )
     if isinstance(slide, IndicatorSlide):
         return (

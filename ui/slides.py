@@ -23,19 +23,23 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Pt
 
 from metrics.columns import LOWER_IS_BETTER, NAME, REPORT_KEYS
+from metrics.movers import compute_largest_moves
 from metrics.periods import Week
 from metrics.registry import DECIMALS, RATE_INDICATORS, REVIEW_INDICATORS
 from metrics.report import Figure
 from metrics.tables import compute_lagging
+from services.movers import WhatMoved
 from ui import labels
 from ui.charts import BAD, GOOD, PRIMARY
-from ui.formatting import change_of, format_change, format_figure
+from ui.formatting import change_of, format_change, format_figure, format_moves, negligible_change
 
 log = logging.getLogger(__name__)
 
 GOOD_TONE, BAD_TONE, FLAT_TONE = "good", "bad", "flat"
 LAGGING_KEYS = ("contact_coverage", "overdue")  # the closing slide's two rankings
 MAX_LAGGING_NAMES = 8  # what fits one column of the closing slide
+MOVED_KEYS = ("contact_coverage", "overdue", "three_way_complete")  # 本周变化's headline figures
+MOVED_AREAS = 2  # areas named each way: one line of 32 px at 1280 px wide
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
 LATIN_FONT = "Noto Sans CJK SC"
 INK = "1F2933"
@@ -75,7 +79,22 @@ class ClosingSlide:
     note: str
 
 
-Slide = TitleSlide | IndicatorSlide | ClosingSlide
+@dataclass(frozen=True)
+class MovedLine:
+    heading: str  # 联系覆盖率 较上周 ▼ -0.2 个百分点
+    tone: str
+    areas: str  # 升：江夏区 +0.1、洪山区 +0.1　降：江汉区 -0.4…, or "" when no area moved it
+
+
+@dataclass(frozen=True)
+class MovedSlide:
+    title: str  # 本周变化
+    flows: tuple[tuple[str, str], ...]  # (新增超期未联系, 133)
+    lines: tuple[MovedLine, ...]  # empty at community level
+    note: str
+
+
+Slide = TitleSlide | MovedSlide | IndicatorSlide | ClosingSlide
 
 
 @dataclass(frozen=True)
@@ -178,10 +197,39 @@ def closing_slide(children: pd.DataFrame, *, child_level: str | None, area_name:
     )
 
 
+def moved_slide(moved: WhatMoved, report: dict[str, dict[str, Figure]], *, child_level: str | None) -> MovedSlide:
+    """The week's member flows, and for the headline indicators the child areas that moved them most."""
+    flows = tuple((labels.FLOW_LABELS[flow], f"{count:,}") for flow, count in moved.flows.items())
+    if not child_level:
+        return MovedSlide(title=labels.REVIEW_MOVED_TITLE, flows=flows, lines=(), note=labels.REVIEW_MOVED_NOTE)
+    lines = []
+    for key in MOVED_KEYS:
+        value, previous = report[key]["value"], report[key]["previous"]
+        moves = compute_largest_moves(moved.movers[key], count=MOVED_AREAS, negligible=negligible_change(key))
+        up, down = format_moves(key, moves, count=MOVED_AREAS, unit=False)
+        areas = [labels.REVIEW_MOVED_UP.format(areas=up)] if up else []
+        areas += [labels.REVIEW_MOVED_DOWN.format(areas=down)] if down else []
+        lines.append(
+            MovedLine(
+                heading=f"{labels.INDICATOR_LABELS[key]} {_change_text(key, value, previous)}",
+                tone=tone_of(key, value, previous),
+                areas=labels.REVIEW_MOVED_SEPARATOR.join(areas),
+            )
+        )
+    level = labels.LEVEL_NAMES[child_level]
+    return MovedSlide(
+        title=labels.REVIEW_MOVED_TITLE,
+        flows=flows,
+        lines=tuple(lines),
+        note=labels.REVIEW_MOVED_NOTE + labels.REVIEW_MOVED_LEVEL.format(level=level),
+    )
+
+
 def compose_slides(
     report: dict[str, dict[str, Figure]],
     trend: pd.DataFrame,
     children: pd.DataFrame,
+    moved: WhatMoved,
     *,
     keys: tuple[str, ...],
     week: Week,
@@ -191,7 +239,8 @@ def compose_slides(
     as_of: date | None,
     synthetic: bool,
 ) -> Deck:
-    """Title, one slide per indicator in `keys`, and the closing slide naming the lagging child areas."""
+    """Title, what moved this week, one slide per indicator in `keys`, and the closing slide naming the lagging
+    child areas."""
     week_text = labels.REVIEW_WEEK.format(week=week, start=week.start, end=week.end)
     title = TitleSlide(
         breadcrumb=breadcrumb if breadcrumb != area_name else "",
@@ -202,7 +251,8 @@ def compose_slides(
     indicators = [indicator_slide(key, report[key], trend) for key in keys]
     closing = closing_slide(children, child_level=child_level, area_name=area_name)
     footer = labels.REVIEW_FOOTER.format(area=breadcrumb, week=week)
-    return Deck(slides=(title, *indicators, closing), footer=footer, synthetic=synthetic)
+    what_moved = moved_slide(moved, report, child_level=child_level)
+    return Deck(slides=(title, what_moved, *indicators, closing), footer=footer, synthetic=synthetic)
 
 
 # ---- .pptx -------------------------------------------------------------------------------------
@@ -352,8 +402,24 @@ def _add_closing(slide, item: ClosingSlide) -> None:
     _text_box(slide, "note", MARGIN, Emu(5_450_000), width, Emu(450_000), [(item.note, 18, MUTED, False)])
 
 
+def _add_moved(slide, item: MovedSlide) -> None:
+    width = SLIDE_WIDTH - 2 * MARGIN
+    _text_box(slide, "heading", MARGIN, MARGIN, width, Emu(800_000), [(item.title, 40, INK, True)])
+    tile = Emu(int(width / len(item.flows)))
+    for index, (label, count) in enumerate(item.flows):
+        lines = [(count, 44, INK, True), (label, 18, MUTED, False)]
+        _text_box(slide, f"flow_{index}", MARGIN + tile * index, Emu(1_350_000), tile, Emu(1_100_000), lines)
+    lines = []
+    for line in item.lines:
+        lines.append((line.heading, 26, TONE_COLOURS[line.tone], True))
+        lines += [(line.areas, 20, INK, False)] if line.areas else []
+    if lines:
+        _text_box(slide, "moves", MARGIN, Emu(2_600_000), width, Emu(2_900_000), lines)
+    _text_box(slide, "note", MARGIN, Emu(5_550_000), width, Emu(400_000), [(item.note, 16, MUTED, False)])
+
+
 def build_pptx(deck: Deck) -> bytes:
-    """The deck as a 16:9 .pptx: title, one slide per indicator (figure, last week, change, a native 12-week
+    """The deck as a 16:9 .pptx: title, what moved, one slide per indicator (figure, last week, change, a native 12-week
     line chart), the closing slide; every slide carries the footer and, for sample data, the synthetic note."""
     presentation = Presentation()
     presentation.slide_width, presentation.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
@@ -362,6 +428,8 @@ def build_pptx(deck: Deck) -> bytes:
         slide = presentation.slides.add_slide(blank)
         if isinstance(item, TitleSlide):
             _add_title(slide, item)
+        elif isinstance(item, MovedSlide):
+            _add_moved(slide, item)
         elif isinstance(item, IndicatorSlide):
             _add_indicator(slide, item)
         else:
