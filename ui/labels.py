@@ -301,10 +301,25 @@ AXIS_HOURS = "小时"
 
 # 总览
 OVERVIEW_TRENDS = "近 12 周走势"
-OVERVIEW_CHILDREN = "下级区域对比"
-OVERVIEW_RANK_COVERAGE = "哪些{level}联系覆盖率偏低"
-OVERVIEW_RANK_OVERDUE = "哪些{level}超期未联系人数最多"
-OVERVIEW_LAGGING_NOTE = "橙色为排名靠后的四分之一，最需要关注的排在最上面。"
+# 总览: who is behind, at every level under the area (metrics.tables.RANKING_KEYS)
+OVERVIEW_BEHIND = "哪些地方落后"
+OVERVIEW_BEHIND_LEVEL = "比较哪一级"
+OVERVIEW_BEHIND_LEVEL_OPTION = "各{level}"
+OVERVIEW_RANK_TITLES = {
+    "contact_coverage": "哪些{level}联系覆盖率偏低",
+    "overdue_rate": "哪些{level}超期率偏高",
+    "three_way_complete": "哪些{level}三联齐全率偏低",
+}
+OVERVIEW_RANK_SHOWN = "共 {count} 个{level}，图中列出最靠后的 {shown} 个；全部{level}见下表（按拼音排序）。"
+OVERVIEW_RANK_ALL = "共 {count} 个{level}，全部{level}见下表（按拼音排序）。"
+OVERVIEW_BEHIND_NOTE = (
+    "橙色为排名靠后的四分之一，最需要关注的排在最上面。超期率 = 超期未联系人数 ÷ 在册流动党员人数，"
+    "人多的地方不会因人多而总排在前面。"
+)
+OVERVIEW_BEHIND_TABLE = "各{level}一览"
+OVERVIEW_BEHIND_PARENT = "所属"
+OVERVIEW_BEHIND_FLAGS = "排名靠后"
+OVERVIEW_BEHIND_FLAG_SEPARATOR = "、"
 OVERVIEW_CHANNELS = "本周新增报到从哪些渠道来"
 OVERVIEW_NO_REGISTRATIONS = "本周没有新增报到。"
 TREND_TITLE = "{indicator}：近 12 周"
@@ -318,12 +333,16 @@ CHANNEL_LABELS = {
 }
 AXIS_REGISTRATIONS = "新增报到（人）"
 
+# Figures computed beside the indicators (metrics.tables.DERIVED_RATES), by their key
+DERIVED_LABELS = {"overdue_rate": "超期率"}
+
 # Column names as shown in tables and on axes (applied just before display)
 COLUMN_LABELS = {
     "path": "区域",
     "name": "名称",
     "channel": "报到方式",
     **INDICATOR_LABELS,
+    **DERIVED_LABELS,
 }
 
 # 覆盖地图
