@@ -26,6 +26,7 @@ deck = compose_slides(
     child_level=view.area.child_level,
     as_of=data_as_of(meta),
     synthetic=view.synthetic,
+    thresholds=SETTINGS.thresholds,
 )
 render_review(
     deck,

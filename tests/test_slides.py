@@ -192,7 +192,7 @@ def test_pptx_is_16_9_with_one_slide_per_indicator_native_charts_and_cjk_fonts()
             assert not charts
             continue
         assert len(charts) == 1
-        assert list(charts[0].plots[0].categories) == list(item.weeks)
+        assert list(charts[0].plots[0].categories) == list(item.short_weeks)
         assert list(charts[0].plots[0].series[0].values) == list(item.values)
     assert "街道0  10.0%" in slide_texts(slides[-1])["lagging_0"]
     for slide in slides:

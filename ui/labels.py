@@ -570,6 +570,41 @@ AREAS_CARDS_MORE = "仅显示未联系最久的 {shown} 名（共 {total} 名）
 LIAISON_ROLES = ("社区干部", "网格员", "网格长", "楼栋长", "支委委员", "党支部书记", "党员志愿者")
 
 # 周例会 (the projector slides at /review and their .pptx)
+# Each indicator's definition in a sentence (README's table), for the speaker notes of the .pptx; the days and
+# metres are the settings' (metrics.thresholds.Thresholds fields), filled in when a deck is built
+INDICATOR_DEFINITIONS = {
+    "active_members": "状态为“在册”且报到日期不晚于本周末的流动党员人数。",
+    "new_registrations": "报到日期在本周内的流动党员人数（不论状态）。",
+    "contact_coverage": "在册流动党员中，截至本周末 {contact_window_days} 天内至少被联系过一次的比例。",
+    "overdue": "在册流动党员中，最近一次联系（从未联系则按报到日期）距本周末超过 {overdue_days} 天的人数。",
+    "lost_contact": "在册流动党员中，最近一次联系（从未联系则按报到日期）距本周末超过 {lost_contact_days} 天的人数。",
+    "three_way_complete": (
+        "在册流动党员中，截至本周末 {three_way_window_days} 天内流出地党组织、流入地党组织"
+        "和党员本人三方都有联系的比例。"
+    ),
+    "contacts_per_member_30d": "截至本周末 {contact_window_days} 天内在册流动党员的联系次数，除以在册人数。",
+    "liaison_coverage": "在册流动党员中，已明确专属联系人的比例。",
+    "station_coverage": "有坐标的在册流动党员中，{station_radius_m:,.0f} 米内有已启用驿站的比例。",
+    "station_visits": "本区域驿站本周的服务人次。",
+    "idle_stations": "本区域已启用、本周没有一次服务记录的驿站个数。",
+    "volunteer_hours": "本周志愿服务记录的时长合计（小时）。",
+    "volunteer_participants": "本周有志愿服务时长的在册流动党员人数。",
+    "volunteer_participation_rate": "本周志愿服务参与人数，除以在册流动党员人数。",
+    "demands_raised": "提出日期在本周内的诉求件数（已撤销的不计，下同）。",
+    "demands_resolved": "办结日期在本周内的诉求件数。",
+    "demand_resolution_rate": "截至本周末 {demand_window_days} 天内提出的诉求中，到本周末已办结的比例。",
+    "demand_mean_days": "截至本周末 {demand_window_days} 天内办结的诉求，从提出到办结的平均天数。",
+    "demands_overdue_open": "提出超过 {demand_overdue_days} 天、到本周末仍未办结的诉求件数。",
+    "wishes_fulfilled": "办结日期在本周内的微心愿个数。",
+    "demand_satisfaction_rate": (
+        "截至本周末 {demand_window_days} 天内办结且有评价的诉求中，评价为满意或基本满意的比例。"
+    ),
+}
+REVIEW_NOTES_DEFINITION = "口径：{definition}"
+REVIEW_NOTES_FIGURES = "本周 {value}；{previous}；{change}。"
+REVIEW_NOTES_TITLE = "{area} {week} 周例会。每页一个指标，本周与上周对比，右侧为近 12 周走势。"
+REVIEW_NOTES_CLOSING = "超期率 = 超期未联系人数 ÷ 在册流动党员人数。"
+REVIEW_WEEK_TICK_SHORT = "W{number:02d}"  # the .pptx chart's category axis: short enough never to wrap
 REVIEW_TITLE = "流动党员管理服务 · 周例会"
 REVIEW_WEEK = "{week}（{start} 至 {end}）"
 REVIEW_AS_OF = "数据截至 {date}"

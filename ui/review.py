@@ -20,7 +20,7 @@ from ui import downloads, labels
 from ui.auth import current_account, require_session, sign_out
 from ui.charts import BAD, GOOD, PRIMARY, apply_theme, number_format
 from ui.data import load_meta
-from ui.slides import Deck, IndicatorSlide, Slide, TitleSlide
+from ui.slides import Deck, IndicatorSlide, Slide, TitleSlide, fitted_range, tone_colour
 from ui.widgets import View, friendly_errors, render_sidebar, stop_if_area_empty
 
 _SLIDE = "review_slide"  # session key: the index shown (0 = title)
@@ -192,15 +192,17 @@ def footer_html(deck: Deck) -> str:
 
 
 def build_review_trend_figure(slide: IndicatorSlide) -> go.Figure:
-    """The indicator's 12 weeks in letters a room can read, the last week marked."""
+    """The indicator's 12 weeks in letters a room can read, the last week marked, in the colour of the change's
+    meaning (green good news, red bad) on an axis fitted to the figures, so a week's movement shows."""
     sizes = [10] * (len(slide.values) - 1) + [18]
+    colour = tone_colour(slide.tone)
     figure = go.Figure(
         go.Scatter(
             x=list(slide.weeks),
             y=list(slide.values),
             mode="lines+markers",
-            line={"color": PRIMARY, "width": 5},
-            marker={"size": sizes, "color": PRIMARY},
+            line={"color": colour, "width": 5},
+            marker={"size": sizes, "color": colour},
             hoverinfo="skip",
         )
     )
@@ -211,12 +213,12 @@ def build_review_trend_figure(slide: IndicatorSlide) -> go.Figure:
         title={"font": {"size": 32, "color": "#3E4C59"}},
         margin={"l": 10, "r": 20, "t": 56, "b": 10},
     )
-    known = [v for v in slide.values if v is not None]
-    top = max(known, default=0) * 1.15 or 1  # headroom above the highest week; zero stays the baseline
     tick = {"size": 26, "color": "#1F2933"}
     labelled = list(slide.weeks)[::-2]  # every other week, always the last: legible at 1280 px wide
     figure.update_xaxes(type="category", tickangle=0, tickfont=tick, tickvals=labelled, ticktext=labelled)
-    figure.update_yaxes(tickformat=number_format(slide.key), range=[0, top], tickfont=tick, nticks=5)
+    figure.update_yaxes(
+        tickformat=number_format(slide.key), range=list(fitted_range(slide.key, slide.values)), tickfont=tick, nticks=5
+    )
     return figure
 
 

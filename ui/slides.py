@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 import pandas as pd
@@ -26,7 +26,8 @@ from metrics.columns import LOWER_IS_BETTER, NAME, REPORT_KEYS
 from metrics.periods import Week
 from metrics.registry import DECIMALS, RATE_INDICATORS, REVIEW_INDICATORS
 from metrics.report import Figure
-from metrics.tables import compute_lagging
+from metrics.tables import DERIVED_RATES, compute_lagging
+from metrics.thresholds import Thresholds
 from ui import labels
 from ui.charts import BAD, GOOD, PRIMARY
 from ui.formatting import change_of, format_change, format_figure
@@ -40,6 +41,7 @@ EAST_ASIAN_FONT = "Noto Sans CJK SC"
 LATIN_FONT = "Noto Sans CJK SC"
 INK = "1F2933"
 MUTED = "52606D"
+TONE_COLOURS = {GOOD_TONE: GOOD, BAD_TONE: BAD, FLAT_TONE: "#" + MUTED}  # a change's meaning, as it is written
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class IndicatorSlide:
     tone: str  # good, bad or flat: the change's meaning, not its sign
     weeks: tuple[str, ...]  # tick labels of the trend (第47周)
     values: tuple[float | None, ...]  # the trend's figures (rates as fractions)
+    short_weeks: tuple[str, ...] = ()  # the same weeks as the .pptx axis writes them (W47): never wraps
+    definition: str = ""  # what the figure counts (ui.labels.INDICATOR_DEFINITIONS, settings filled in)
 
 
 @dataclass(frozen=True)
@@ -123,15 +127,44 @@ def _change_text(key: str, value: Figure, previous: Figure) -> str:
     return labels.REVIEW_CHANGE.format(arrow=arrow, change=format_change(key, value, previous))
 
 
+def _week_number(name: str) -> int:
+    return int(name.rsplit("W", 1)[-1])
+
+
 def _week_tick(name: str) -> str:
-    return labels.REVIEW_WEEK_TICK.format(number=int(name.rsplit("W", 1)[-1]))
+    return labels.REVIEW_WEEK_TICK.format(number=_week_number(name))
+
+
+def fitted_range(key: str, values: tuple[float | None, ...]) -> tuple[float, float]:
+    """A value axis fitted to the figures, not from zero, so a week-on-week movement shows: the lowest and
+    highest week with a margin, never below 0 for figures that cannot be, never above 100% for a share."""
+    known = [v for v in values if v is not None and v == v]
+    if not known:
+        return 0.0, 1.0
+    low, high = min(known), max(known)
+    rate = key in RATE_INDICATORS or key in DERIVED_RATES
+    span = high - low
+    margin = span * 0.2 if span else (abs(high) * 0.05 or (0.01 if rate else 1.0))
+    bottom, top = low - margin, high + margin
+    if low >= 0:
+        bottom = max(0.0, bottom)
+    if rate and high <= 1:
+        top = min(1.0, top)
+    return bottom, top
+
+
+def tone_colour(tone: str) -> str:
+    """The colour of a change's meaning: green good news, red bad, grey neither (as the change is written)."""
+    return TONE_COLOURS[tone]
 
 
 def _number(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def indicator_slide(key: str, figure: dict[str, Figure], trend: pd.DataFrame) -> IndicatorSlide:
+def indicator_slide(
+    key: str, figure: dict[str, Figure], trend: pd.DataFrame, *, thresholds: Thresholds | None = None
+) -> IndicatorSlide:
     value, previous = figure["value"], figure["previous"]
     return IndicatorSlide(
         key=key,
@@ -142,6 +175,8 @@ def indicator_slide(key: str, figure: dict[str, Figure], trend: pd.DataFrame) ->
         tone=tone_of(key, value, previous),
         weeks=tuple(_week_tick(str(name)) for name in trend.index),
         values=tuple(_number(v) for v in trend[key]) if key in trend else (),
+        short_weeks=tuple(labels.REVIEW_WEEK_TICK_SHORT.format(number=_week_number(str(n))) for n in trend.index),
+        definition=labels.INDICATOR_DEFINITIONS[key].format(**asdict(thresholds or Thresholds())),
     )
 
 
@@ -190,6 +225,7 @@ def compose_slides(
     child_level: str | None,
     as_of: date | None,
     synthetic: bool,
+    thresholds: Thresholds | None = None,
 ) -> Deck:
     """Title, one slide per indicator in `keys`, and the closing slide naming the lagging child areas."""
     week_text = labels.REVIEW_WEEK.format(week=week, start=week.start, end=week.end)
@@ -199,7 +235,7 @@ def compose_slides(
         week=week_text,
         as_of=labels.REVIEW_AS_OF.format(date=as_of) if as_of else "",
     )
-    indicators = [indicator_slide(key, report[key], trend) for key in keys]
+    indicators = [indicator_slide(key, report[key], trend, thresholds=thresholds) for key in keys]
     closing = closing_slide(children, child_level=child_level, area_name=area_name)
     footer = labels.REVIEW_FOOTER.format(area=breadcrumb, week=week)
     return Deck(slides=(title, *indicators, closing), footer=footer, synthetic=synthetic)
@@ -209,7 +245,6 @@ def compose_slides(
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 16:9, 13.333 × 7.5 in
 MARGIN = Emu(457_200)  # 0.5 in
-TONE_COLOURS = {GOOD_TONE: GOOD, BAD_TONE: BAD, FLAT_TONE: "#" + MUTED}
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -300,7 +335,7 @@ def _add_indicator(slide, item: IndicatorSlide) -> None:
 def _add_trend_chart(slide, item: IndicatorSlide, *, left, top, width) -> None:
     """The 12 weeks as a native line chart (editable in PowerPoint), its number format the indicator's."""
     data = CategoryChartData(number_format=_excel_format(item.key))
-    data.categories = list(item.weeks)
+    data.categories = list(item.short_weeks or item.weeks)
     data.add_series(item.label, list(item.values))
     height = SLIDE_HEIGHT - top - MARGIN - Emu(500_000)
     shape = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data)
@@ -320,16 +355,37 @@ def _add_trend_chart(slide, item: IndicatorSlide, *, left, top, width) -> None:
     value_axis.has_major_gridlines = True
     value_axis.tick_labels.number_format = _excel_format(item.key)
     value_axis.tick_labels.number_format_is_linked = False
-    value_axis.minimum_scale = 0
+    value_axis.minimum_scale, value_axis.maximum_scale = fitted_range(item.key, item.values)
+    _one_line(chart.category_axis)
+    colour = _rgb(tone_colour(item.tone))
     series = chart.plots[0].series[0]
     series.smooth = False
-    series.format.line.color.rgb = _rgb(PRIMARY)
+    series.format.line.color.rgb = colour
     series.format.line.width = Pt(3.5)
     series.marker.style = XL_MARKER_STYLE.CIRCLE
     series.marker.size = 8
     series.marker.format.fill.solid()
-    series.marker.format.fill.fore_color.rgb = _rgb(PRIMARY)
-    series.marker.format.line.color.rgb = _rgb(PRIMARY)
+    series.marker.format.fill.fore_color.rgb = colour
+    series.marker.format.line.color.rgb = colour
+
+
+def _one_line(axis) -> None:
+    """Every category label on one line, level and unwrapped (W37 … W48), each one shown."""
+    axis.tick_labels.font.size = Pt(14)
+    body = axis._element.get_or_add_txPr().find(qn("a:bodyPr"))
+    body.set("rot", "0")
+    body.set("vert", "horz")
+    body.set("wrap", "none")
+    skip = axis._element.find(qn("c:tickLblSkip"))
+    if skip is None:  # in the schema's order: before tickMarkSkip and noMultiLvlLbl, after the rest
+        skip = OxmlElement("c:tickLblSkip")
+        later = [axis._element.find(qn(tag)) for tag in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
+        following = next((element for element in later if element is not None), None)
+        if following is not None:
+            following.addprevious(skip)
+        else:
+            axis._element.append(skip)
+    skip.set("val", "1")
 
 
 def _excel_format(key: str) -> str:
@@ -352,9 +408,22 @@ def _add_closing(slide, item: ClosingSlide) -> None:
     _text_box(slide, "note", MARGIN, Emu(5_450_000), width, Emu(450_000), [(item.note, 18, MUTED, False)])
 
 
+def speaker_notes(item: Slide, deck: Deck) -> str:
+    """What the presenter reads beside a slide: an indicator's definition and its figures against last week's;
+    the title's area and week; on the closing slide, how the lagging areas are picked."""
+    if isinstance(item, TitleSlide):
+        return labels.REVIEW_NOTES_TITLE.format(area=item.area_name, week=item.week)
+    if isinstance(item, IndicatorSlide):
+        definition = labels.REVIEW_NOTES_DEFINITION.format(definition=item.definition)
+        figures = labels.REVIEW_NOTES_FIGURES.format(value=item.value, previous=item.previous, change=item.change)
+        return f"{item.label}\n{definition}\n{figures}"
+    return "\n".join(line for line in (item.note, labels.REVIEW_NOTES_CLOSING) if line)
+
+
 def build_pptx(deck: Deck) -> bytes:
     """The deck as a 16:9 .pptx: title, one slide per indicator (figure, last week, change, a native 12-week
-    line chart), the closing slide; every slide carries the footer and, for sample data, the synthetic note."""
+    line chart on an axis fitted to the figures, in the colour of the change's meaning), the closing slide; every
+    slide carries the footer, speaker notes (speaker_notes) and, for sample data, the synthetic note."""
     presentation = Presentation()
     presentation.slide_width, presentation.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     blank = presentation.slide_layouts[6]
@@ -367,6 +436,7 @@ def build_pptx(deck: Deck) -> bytes:
         else:
             _add_closing(slide, item)
         _footer(slide, deck, number)
+        slide.notes_slide.notes_text_frame.text = speaker_notes(item, deck)
     buffer = io.BytesIO()
     presentation.save(buffer)
     return buffer.getvalue()
