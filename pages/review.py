@@ -1,7 +1,7 @@
 """周例会: the week's indicators as full-screen slides for a projector, and the same slides as a .pptx."""
 
 from ui import labels
-from ui.data import SETTINGS, load_children, load_report, load_trend
+from ui.data import SETTINGS, load_area_table, load_children, load_report, load_trend
 from ui.review import auto_seconds, hide_chrome, read_view, render_review, stop_if_empty
 from ui.slides import build_pptx, compose_slides, data_as_of, parse_slide_keys
 from ui.widgets import friendly_errors, require_app_frame
@@ -13,6 +13,8 @@ with friendly_errors():
     report = load_report(*view.args)
     trend = load_trend(*view.args)
     children = load_children(*view.args)
+    # The city's closing slide names the lagging streets beside its districts
+    streets = load_area_table(*view.args, "street") if view.area.child_level == "district" else None
 stop_if_empty(view, report)
 
 deck = compose_slides(
@@ -27,6 +29,7 @@ deck = compose_slides(
     as_of=data_as_of(meta),
     synthetic=view.synthetic,
     thresholds=SETTINGS.thresholds,
+    streets=streets,
 )
 render_review(
     deck,

@@ -603,7 +603,7 @@ INDICATOR_DEFINITIONS = {
 REVIEW_NOTES_DEFINITION = "口径：{definition}"
 REVIEW_NOTES_FIGURES = "本周 {value}；{previous}；{change}。"
 REVIEW_NOTES_TITLE = "{area} {week} 周例会。每页一个指标，本周与上周对比，右侧为近 12 周走势。"
-REVIEW_NOTES_CLOSING = "超期率 = 超期未联系人数 ÷ 在册流动党员人数。"
+REVIEW_NOTES_CLOSING = "排名靠后：有数据的地区中最差的四分之一（至少一个），与最好者持平的不列入。"
 REVIEW_WEEK_TICK_SHORT = "W{number:02d}"  # the .pptx chart's category axis: short enough never to wrap
 REVIEW_TITLE = "流动党员管理服务 · 周例会"
 REVIEW_WEEK = "{week}（{start} 至 {end}）"
@@ -620,11 +620,18 @@ REVIEW_TREND = "近 12 周走势"
 REVIEW_WEEK_TICK = "第{number}周"
 REVIEW_CLOSING_TITLE = "需要关注的{level}"
 REVIEW_CLOSING_NO_CHILDREN_TITLE = "下级区域对比"
-REVIEW_LAGGING_HEADINGS = {"contact_coverage": "联系覆盖率偏低", "overdue": "超期未联系人数偏多"}
+REVIEW_LAGGING_HEADINGS = {
+    "contact_coverage": "联系覆盖率偏低",
+    "overdue_rate": "超期率偏高",
+    "three_way_complete": "三联齐全率偏低",
+}
+REVIEW_LEVELS_JOIN = "和"  # 需要关注的区和街道
+REVIEW_LEVEL_COUNT = "{count} 个{level}"
+REVIEW_LEVEL_SEPARATOR = "、"
 REVIEW_LAGGING_ITEM = "{name}  {value}"
 REVIEW_LAGGING_MORE = "等另外 {count} 个"
 REVIEW_NO_LAGGING = "无"
-REVIEW_LAGGING_NOTE = "各项列出 {count} 个{level}中排名靠后的四分之一（本周数据）。"
+REVIEW_LAGGING_NOTE = "各项列出 {counts}中排名靠后的四分之一（本周数据）；超期率 = 超期未联系 ÷ 在册人数。"
 REVIEW_NO_CHILDREN = "{area}没有下级区域可比较。"
 REVIEW_SLIDE_NUMBER = "{number} / {total}"
 REVIEW_PREV = "上一页"

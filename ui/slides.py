@@ -26,7 +26,7 @@ from metrics.columns import LOWER_IS_BETTER, NAME, REPORT_KEYS
 from metrics.periods import Week
 from metrics.registry import DECIMALS, RATE_INDICATORS, REVIEW_INDICATORS
 from metrics.report import Figure
-from metrics.tables import DERIVED_RATES, compute_lagging
+from metrics.tables import DERIVED_RATES, RANKING_KEYS, compute_lagging, compute_ranking_table, compute_worst_first
 from metrics.thresholds import Thresholds
 from ui import labels
 from ui.charts import BAD, GOOD, PRIMARY
@@ -35,8 +35,9 @@ from ui.formatting import change_of, format_change, format_figure
 log = logging.getLogger(__name__)
 
 GOOD_TONE, BAD_TONE, FLAT_TONE = "good", "bad", "flat"
-LAGGING_KEYS = ("contact_coverage", "overdue")  # the closing slide's two rankings
+LAGGING_KEYS = RANKING_KEYS  # the closing slide's rankings: 总览's (coverage, overdue rate, 三联齐全)
 MAX_LAGGING_NAMES = 8  # what fits one column of the closing slide
+MAX_LAGGING_NAMES_SHARED = 4  # the same when the slide names two levels (districts and streets), one above the other
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
 LATIN_FONT = "Noto Sans CJK SC"
 INK = "1F2933"
@@ -70,13 +71,22 @@ class IndicatorSlide:
 class LaggingList:
     heading: str  # 联系覆盖率偏低
     items: tuple[str, ...]  # 北湖街道 62.3%
+    level: str = ""  # the areas' level (street): the closing slide names districts and streets apart
 
 
 @dataclass(frozen=True)
 class ClosingSlide:
     title: str  # 需要关注的街道
-    lists: tuple[LaggingList, ...]  # empty at community level
+    lists: tuple[LaggingList, ...]  # empty at community level; per level, one per LAGGING_KEYS
     note: str
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The levels named, in order (区 before 街道)."""
+        return tuple(dict.fromkeys(lagging.level for lagging in self.lists))
+
+    def lists_of(self, level: str) -> tuple[LaggingList, ...]:
+        return tuple(lagging for lagging in self.lists if lagging.level == level)
 
 
 Slide = TitleSlide | IndicatorSlide | ClosingSlide
@@ -181,35 +191,53 @@ def indicator_slide(
 
 
 def lagging_names(children: pd.DataFrame, key: str) -> list[tuple[str, Figure]]:
-    """(name, figure) of the child areas lagging on `key` (metrics.tables.compute_lagging), worst first."""
+    """(name, figure) of the areas lagging on `key` (metrics.tables.compute_lagging), worst first; ties in pinyin
+    order. The overdue rate is computed from the table when it lacks it."""
     if children.empty:
         return []
-    lagging = children[compute_lagging(children, key)]
-    ordered = lagging.sort_values(key, ascending=key not in LOWER_IS_BETTER, kind="stable")  # ties: pinyin order
-    return [(str(row[NAME]), row[key]) for _, row in ordered.iterrows()]
+    table = children if key in children else compute_ranking_table(children)
+    lagging = compute_worst_first(table[compute_lagging(table, key)], key, name_column=NAME)
+    return [(str(row[NAME]), row[key]) for _, row in lagging.iterrows()]
 
 
-def closing_slide(children: pd.DataFrame, *, child_level: str | None, area_name: str) -> ClosingSlide:
+def _lagging_lists(table: pd.DataFrame, level: str, cap: int) -> list[LaggingList]:
+    lists = []
+    for key in LAGGING_KEYS:
+        names = lagging_names(table, key)
+        items = [labels.REVIEW_LAGGING_ITEM.format(name=name, value=format_figure(key, v)) for name, v in names]
+        if len(items) > cap:
+            rest = len(items) - cap + 1
+            items = [*items[: cap - 1], labels.REVIEW_LAGGING_MORE.format(count=rest)]
+        heading = labels.REVIEW_LAGGING_HEADINGS[key]
+        lists.append(LaggingList(heading=heading, items=tuple(items) or (labels.REVIEW_NO_LAGGING,), level=level))
+    return lists
+
+
+def closing_slide(
+    children: pd.DataFrame, *, child_level: str | None, area_name: str, streets: pd.DataFrame | None = None
+) -> ClosingSlide:
+    """The child areas lagging on each of LAGGING_KEYS, and, where the children are not streets (the city's
+    districts), every street under the area lagging too, each with its figure."""
     if not child_level or children.empty:
         return ClosingSlide(
             title=labels.REVIEW_CLOSING_NO_CHILDREN_TITLE,
             lists=(),
             note=labels.REVIEW_NO_CHILDREN.format(area=area_name),
         )
-    lists = []
-    for key in LAGGING_KEYS:
-        names = lagging_names(children, key)
-        items = [labels.REVIEW_LAGGING_ITEM.format(name=name, value=format_figure(key, v)) for name, v in names]
-        if len(items) > MAX_LAGGING_NAMES:
-            rest = len(items) - MAX_LAGGING_NAMES + 1
-            items = [*items[: MAX_LAGGING_NAMES - 1], labels.REVIEW_LAGGING_MORE.format(count=rest)]
-        heading = labels.REVIEW_LAGGING_HEADINGS[key]
-        lists.append(LaggingList(heading=heading, items=tuple(items) or (labels.REVIEW_NO_LAGGING,)))
-    level = labels.LEVEL_NAMES[child_level]
+    tables = {child_level: children}
+    if child_level != "street" and streets is not None and not streets.empty:
+        tables["street"] = streets
+    cap = MAX_LAGGING_NAMES if len(tables) == 1 else MAX_LAGGING_NAMES_SHARED
+    lists = [lagging for level, table in tables.items() for lagging in _lagging_lists(table, level, cap)]
+    names = [labels.LEVEL_NAMES[level] for level in tables]
+    counts = labels.REVIEW_LEVEL_SEPARATOR.join(
+        labels.REVIEW_LEVEL_COUNT.format(count=len(table), level=labels.LEVEL_NAMES[level])
+        for level, table in tables.items()
+    )
     return ClosingSlide(
-        title=labels.REVIEW_CLOSING_TITLE.format(level=level),
+        title=labels.REVIEW_CLOSING_TITLE.format(level=labels.REVIEW_LEVELS_JOIN.join(names)),
         lists=tuple(lists),
-        note=labels.REVIEW_LAGGING_NOTE.format(level=level, count=len(children)),
+        note=labels.REVIEW_LAGGING_NOTE.format(counts=counts),
     )
 
 
@@ -226,8 +254,10 @@ def compose_slides(
     as_of: date | None,
     synthetic: bool,
     thresholds: Thresholds | None = None,
+    streets: pd.DataFrame | None = None,
 ) -> Deck:
-    """Title, one slide per indicator in `keys`, and the closing slide naming the lagging child areas."""
+    """Title, one slide per indicator in `keys`, and the closing slide naming the lagging child areas and, for
+    the city, the lagging streets (`streets`: every street under the area, shaped as `children`)."""
     week_text = labels.REVIEW_WEEK.format(week=week, start=week.start, end=week.end)
     title = TitleSlide(
         breadcrumb=breadcrumb if breadcrumb != area_name else "",
@@ -236,7 +266,7 @@ def compose_slides(
         as_of=labels.REVIEW_AS_OF.format(date=as_of) if as_of else "",
     )
     indicators = [indicator_slide(key, report[key], trend, thresholds=thresholds) for key in keys]
-    closing = closing_slide(children, child_level=child_level, area_name=area_name)
+    closing = closing_slide(children, child_level=child_level, area_name=area_name, streets=streets)
     footer = labels.REVIEW_FOOTER.format(area=breadcrumb, week=week)
     return Deck(slides=(title, *indicators, closing), footer=footer, synthetic=synthetic)
 
@@ -395,16 +425,44 @@ def _excel_format(key: str) -> str:
 
 
 def _add_closing(slide, item: ClosingSlide) -> None:
+    """The title; a column per ranking (its heading once, at the top); per level (区, then 街道) a row of lists,
+    under the level's name when there are two."""
     width = SLIDE_WIDTH - 2 * MARGIN
     _text_box(slide, "heading", MARGIN, MARGIN, width, Emu(800_000), [(item.title, 40, INK, True)])
     if not item.lists:
         _text_box(slide, "note", MARGIN, Emu(2_000_000), width, Emu(1_000_000), [(item.note, 32, INK, False)])
         return
-    column = Emu(int(width / len(item.lists)))
-    for index, lagging in enumerate(item.lists):
-        lines = [(lagging.heading, 28, PRIMARY, True)] + [(text, 24, INK, False) for text in lagging.items]
+    levels = item.levels
+    keys = len(item.lists_of(levels[0]))
+    column = Emu(int(width / keys))
+    for index, lagging in enumerate(item.lists_of(levels[0])):
         left = MARGIN + column * index
-        _text_box(slide, f"lagging_{index}", left, Emu(1_400_000), column, Emu(4_000_000), lines)
+        _text_box(
+            slide,
+            f"ranking_{index}",
+            left,
+            Emu(1_300_000),
+            column,
+            Emu(420_000),
+            [(lagging.heading, 24, PRIMARY, True)],
+        )
+    top, bottom = Emu(1_750_000), Emu(5_400_000)
+    row = Emu(int((bottom - top) / len(levels)))
+    named = len(levels) > 1
+    size = 20 if named else 24
+    number = 0
+    for row_index, level in enumerate(levels):
+        row_top = top + row * row_index
+        if named:
+            label = labels.LEVEL_NAMES[level]
+            _text_box(slide, f"level_{row_index}", MARGIN, row_top, width, Emu(380_000), [(label, 22, INK, True)])
+        lists_top = row_top + (Emu(400_000) if named else 0)
+        for index, lagging in enumerate(item.lists_of(level)):
+            lines = [(text, size, INK, False) for text in lagging.items]
+            left = MARGIN + column * index
+            height = row - (Emu(420_000) if named else Emu(20_000))
+            _text_box(slide, f"lagging_{number}", left, lists_top, column, height, lines)
+            number += 1
     _text_box(slide, "note", MARGIN, Emu(5_450_000), width, Emu(450_000), [(item.note, 18, MUTED, False)])
 
 

@@ -1,0 +1,58 @@
+"""The 周例会 closing slide in a real Chromium at 1920×1080 and 1280×720, for the city: the lagging districts and
+streets with their figures, every bullet and every line inside the slide (none cut at the left edge or the
+bottom), nothing scrolls. Screenshots go to test-artifacts/review_closing_<width>.png."""
+
+from __future__ import annotations
+
+import pytest
+from browser_support import ARTIFACTS, chromium_page, exception_texts, open_signed_in, wait_until_settled
+
+from services.accounts import DEMO_PASSWORD
+from ui import labels
+
+SIZES = [(1920, 1080), (1280, 720)]
+
+# Where each list, its bullets and its lines sit against the slide's box, which hides what overflows it.
+MEASURE = """() => {
+    const body = document.querySelector('.st-key-review_body').getBoundingClientRect();
+    const main = document.querySelector('[data-testid="stMain"]');
+    const lists = [...document.querySelectorAll('.review-grid ul')].map(ul => {
+        const box = ul.getBoundingClientRect();
+        const first = ul.querySelector('li').getBoundingClientRect();
+        const fontSize = parseFloat(getComputedStyle(ul.querySelector('li')).fontSize);
+        return {left: box.left, right: box.right, bottom: box.bottom, indent: first.left - box.left, fontSize,
+                marker: getComputedStyle(ul.querySelector('li')).listStyleType};
+    });
+    const lines = [...document.querySelectorAll('.review-grid li, .review-grid h3, .review-level, .review-note')]
+        .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.bottom, e.innerText]; });
+    return {body: [body.left, body.right, body.bottom], lists, lines,
+            scroll: [main.scrollHeight, main.clientHeight], text: document.body.innerText};
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_city_s_closing_slide_names_districts_and_streets_with_no_bullet_cut(demo_server, width, height):
+    base, _ = demo_server
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium_page(width, height) as (page, _requested):
+        open_signed_in(page, f"{base}/review?slide=9999", "demo-city", DEMO_PASSWORD)  # past the end: the last
+        page.wait_for_selector(".review-grid", timeout=30_000)
+        wait_until_settled(page)
+        page.wait_for_timeout(300)
+        page.screenshot(path=ARTIFACTS / f"review_closing_{width}.png")
+        m = page.evaluate(MEASURE)
+        assert "需要关注的区和街道" in m["text"]
+        assert "区\n" in m["text"] or m["text"].count("街道") > 3
+        body_left, body_right, body_bottom = m["body"]
+        assert len(m["lists"]) == 6  # three rankings, for the districts and for the streets
+        for ul in m["lists"]:
+            assert ul["marker"] != "none"
+            # The bullet is drawn in the list's left padding: that padding must hold it, inside the slide
+            assert ul["indent"] >= 0.8 * ul["fontSize"], ul
+            assert ul["left"] >= body_left, ul
+        for left, right, bottom, text in m["lines"]:
+            assert body_left <= left and right <= body_right + 1 and bottom <= body_bottom + 1, (text, m["body"])
+        assert m["scroll"][0] <= m["scroll"][1], "the slide scrolls"
+        assert labels.REVIEW_LAGGING_HEADINGS["overdue_rate"] in m["text"]
+        assert "%" in m["text"]
+        assert not exception_texts(page)
