@@ -13,8 +13,10 @@ with friendly_errors():
     report = load_report(*view.args)
     trend = load_trend(*view.args)
     children = load_children(*view.args)
-    # The city's closing slide names the lagging streets beside its districts
-    streets = load_area_table(*view.args, "street") if view.area.child_level == "district" else None
+    # The closing slide names the lagging areas one level further down too: the city's streets, a district's
+    # communities
+    levels = view.area.levels_below
+    below = load_area_table(*view.args, levels[1]) if len(levels) > 1 else None
 stop_if_empty(view, report)
 
 deck = compose_slides(
@@ -29,7 +31,7 @@ deck = compose_slides(
     as_of=data_as_of(meta),
     synthetic=view.synthetic,
     thresholds=SETTINGS.thresholds,
-    streets=streets,
+    below=below,
 )
 render_review(
     deck,

@@ -1,6 +1,7 @@
-"""The 周例会 closing slide in a real Chromium at 1920×1080 and 1280×720, for the city: the lagging districts and
-streets with their figures, every bullet and every line inside the slide (none cut at the left edge or the
-bottom), nothing scrolls. Screenshots go to test-artifacts/review_closing_<width>.png."""
+"""The 周例会 closing slide in a real Chromium at 1920×1080 and 1280×720: the lagging districts and streets (for the
+city) or streets and communities (for a district) with their figures, every bullet and every line inside the slide
+(none cut at the left edge or the bottom), nothing scrolls. Screenshots go to
+test-artifacts/review_closing_<city|district>_<width>.png."""
 
 from __future__ import annotations
 
@@ -30,21 +31,25 @@ MEASURE = """() => {
 }"""
 
 
+CASES = [("", "需要关注的区和街道"), ("江岸区", "需要关注的街道和社区")]
+
+
+@pytest.mark.parametrize(("area", "title"), CASES, ids=["city", "district"])
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_the_city_s_closing_slide_names_districts_and_streets_with_no_bullet_cut(demo_server, width, height):
+def test_the_closing_slide_names_two_levels_with_no_bullet_cut(demo_server, width, height, area, title):
     base, _ = demo_server
     ARTIFACTS.mkdir(exist_ok=True)
     with chromium_page(width, height) as (page, _requested):
-        open_signed_in(page, f"{base}/review?slide=9999", "demo-city", DEMO_PASSWORD)  # past the end: the last
+        where = f"&area={area}" if area else ""
+        open_signed_in(page, f"{base}/review?slide=9999{where}", "demo-city", DEMO_PASSWORD)  # past the end: the last
         page.wait_for_selector(".review-grid", timeout=30_000)
         wait_until_settled(page)
         page.wait_for_timeout(300)
-        page.screenshot(path=ARTIFACTS / f"review_closing_{width}.png")
+        page.screenshot(path=ARTIFACTS / f"review_closing_{'district' if area else 'city'}_{width}.png")
         m = page.evaluate(MEASURE)
-        assert "需要关注的区和街道" in m["text"]
-        assert "区\n" in m["text"] or m["text"].count("街道") > 3
+        assert title in m["text"]
         body_left, body_right, body_bottom = m["body"]
-        assert len(m["lists"]) == 6  # three rankings, for the districts and for the streets
+        assert len(m["lists"]) == 6  # three rankings, for each of the two levels
         for ul in m["lists"]:
             assert ul["marker"] != "none"
             # The bullet is drawn in the list's left padding: that padding must hold it, inside the slide

@@ -1,5 +1,5 @@
-"""The review's closing slide names who is behind at two levels for the city: its districts (the children) and
-every street under it, each with its figure, on screen and in the .pptx."""
+"""The review's closing slide names who is behind at two levels: the city's districts (its children) and every
+street under it, a district's streets and every community, each with its figure, on screen and in the .pptx."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def deck(streets: pd.DataFrame | None = STREETS, child_level: str = "district") 
     trend = pd.DataFrame({key: [1.0] * 12 for key in REPORT_KEYS}, index=weeks)
     return compose_slides(
         figures, trend, DISTRICTS, keys=("overdue",), week=WEEK, breadcrumb="武汉市", area_name="武汉市",
-        child_level=child_level, as_of=date(2026, 11, 22), synthetic=True, streets=streets,
+        child_level=child_level, as_of=date(2026, 11, 22), synthetic=True, below=streets,
     )  # fmt: skip
 
 
@@ -67,17 +67,19 @@ def test_the_city_s_closing_slide_names_lagging_districts_and_streets_with_their
     assert "8 个区、24 个街道" in slide.note
 
 
-def test_a_district_s_closing_slide_names_its_streets_once():
+def test_a_district_s_closing_slide_names_its_streets_and_communities_a_street_s_its_communities():
     slide = closing(child_level="street")
-    assert slide.levels == ("street",) and slide.title == "需要关注的街道"
+    assert slide.levels == ("street", "community") and slide.title == "需要关注的街道和社区"
+    assert closing(streets=None, child_level="street").levels == ("street",)
     assert closing(streets=None).levels == ("district",)
+    assert closing(child_level="community").levels == ("community",)  # nothing under a street's communities
 
 
 def test_the_closing_grid_names_each_level_and_heads_each_ranking_once():
     html = slide_html(closing(), 3, 3)
     assert html.count("<h3>") == 3
     assert html.count('class="review-level"') == 2 and "第1街道  50.0%" in html
-    assert 'class="review-level"' not in slide_html(closing(child_level="street"), 3, 3)
+    assert 'class="review-level"' not in slide_html(closing(streets=None, child_level="street"), 3, 3)
 
 
 def test_the_pptx_closing_slide_has_both_levels_in_boxes_that_stay_apart():

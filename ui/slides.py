@@ -38,6 +38,7 @@ GOOD_TONE, BAD_TONE, FLAT_TONE = "good", "bad", "flat"
 LAGGING_KEYS = RANKING_KEYS  # the closing slide's rankings: 总览's (coverage, overdue rate, 三联齐全)
 MAX_LAGGING_NAMES = 8  # what fits one column of the closing slide
 MAX_LAGGING_NAMES_SHARED = 4  # the same when the slide names two levels (districts and streets), one above the other
+NEXT_LEVEL = {"district": "street", "street": "community"}  # the level under the children the closing slide names
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
 LATIN_FONT = "Noto Sans CJK SC"
 INK = "1F2933"
@@ -71,7 +72,7 @@ class IndicatorSlide:
 class LaggingList:
     heading: str  # 联系覆盖率偏低
     items: tuple[str, ...]  # 北湖街道 62.3%
-    level: str = ""  # the areas' level (street): the closing slide names districts and streets apart
+    level: str = ""  # the areas' level (street): the closing slide names the two levels apart
 
 
 @dataclass(frozen=True)
@@ -214,10 +215,10 @@ def _lagging_lists(table: pd.DataFrame, level: str, cap: int) -> list[LaggingLis
 
 
 def closing_slide(
-    children: pd.DataFrame, *, child_level: str | None, area_name: str, streets: pd.DataFrame | None = None
+    children: pd.DataFrame, *, child_level: str | None, area_name: str, below: pd.DataFrame | None = None
 ) -> ClosingSlide:
-    """The child areas lagging on each of LAGGING_KEYS, and, where the children are not streets (the city's
-    districts), every street under the area lagging too, each with its figure."""
+    """The child areas lagging on each of LAGGING_KEYS and, from `below` (every area one level under the
+    children: the city's streets, a district's communities), those lagging there too, each with its figure."""
     if not child_level or children.empty:
         return ClosingSlide(
             title=labels.REVIEW_CLOSING_NO_CHILDREN_TITLE,
@@ -225,8 +226,8 @@ def closing_slide(
             note=labels.REVIEW_NO_CHILDREN.format(area=area_name),
         )
     tables = {child_level: children}
-    if child_level != "street" and streets is not None and not streets.empty:
-        tables["street"] = streets
+    if child_level in NEXT_LEVEL and below is not None and not below.empty:
+        tables[NEXT_LEVEL[child_level]] = below
     cap = MAX_LAGGING_NAMES if len(tables) == 1 else MAX_LAGGING_NAMES_SHARED
     lists = [lagging for level, table in tables.items() for lagging in _lagging_lists(table, level, cap)]
     names = [labels.LEVEL_NAMES[level] for level in tables]
@@ -254,10 +255,10 @@ def compose_slides(
     as_of: date | None,
     synthetic: bool,
     thresholds: Thresholds | None = None,
-    streets: pd.DataFrame | None = None,
+    below: pd.DataFrame | None = None,
 ) -> Deck:
     """Title, one slide per indicator in `keys`, and the closing slide naming the lagging child areas and, for
-    the city, the lagging streets (`streets`: every street under the area, shaped as `children`)."""
+    the level under them (`below`: every area one level under the children, shaped as `children`)."""
     week_text = labels.REVIEW_WEEK.format(week=week, start=week.start, end=week.end)
     title = TitleSlide(
         breadcrumb=breadcrumb if breadcrumb != area_name else "",
@@ -266,7 +267,7 @@ def compose_slides(
         as_of=labels.REVIEW_AS_OF.format(date=as_of) if as_of else "",
     )
     indicators = [indicator_slide(key, report[key], trend, thresholds=thresholds) for key in keys]
-    closing = closing_slide(children, child_level=child_level, area_name=area_name, streets=streets)
+    closing = closing_slide(children, child_level=child_level, area_name=area_name, below=below)
     footer = labels.REVIEW_FOOTER.format(area=breadcrumb, week=week)
     return Deck(slides=(title, *indicators, closing), footer=footer, synthetic=synthetic)
 
