@@ -93,7 +93,8 @@ def build_ranking_figure(
     )
     figure.update_xaxes(tickformat=number_format(key), title=labels.COLUMN_LABELS[key], rangemode="tozero")
     figure.update_yaxes(title=None, type="category")
-    return apply_theme(figure, title, height=max(260, 60 + 26 * len(ordered)))
+    figure = apply_theme(figure, title, height=max(260, 60 + 26 * len(ordered)))
+    return figure.update_layout(margin={"r": 56})  # room for the longest bar's figure beside it
 
 
 def build_bar_figure(

@@ -88,13 +88,15 @@ def _behind_column_config(level: str) -> dict[str, object]:
     config: dict[str, object] = {
         c.NAME: st.column_config.TextColumn(labels.LEVEL_NAMES[level], pinned=True),
         PARENT: st.column_config.TextColumn(labels.OVERVIEW_BEHIND_PARENT),
-        "active_members": st.column_config.NumberColumn(labels.COLUMN_LABELS["active_members"], format="localized"),
-        "overdue": st.column_config.NumberColumn(labels.COLUMN_LABELS["overdue"], format="localized"),
-        FLAGS: st.column_config.TextColumn(labels.OVERVIEW_BEHIND_FLAGS),
+        "active_members": st.column_config.NumberColumn(
+            labels.COLUMN_LABELS["active_members"], format="localized", width="small"
+        ),
+        "overdue": st.column_config.NumberColumn(labels.COLUMN_LABELS["overdue"], format="localized", width="small"),
+        FLAGS: st.column_config.TextColumn(labels.OVERVIEW_BEHIND_FLAGS, width="large"),
     }
     for key in RANKING_KEYS:
         digits = DERIVED_RATES.get(key, DECIMALS.get(key, 1))
-        config[key] = st.column_config.NumberColumn(labels.COLUMN_LABELS[key], format=f"%.{digits}f%%")
+        config[key] = st.column_config.NumberColumn(labels.COLUMN_LABELS[key], format=f"%.{digits}f%%", width="small")
     return config
 
 
