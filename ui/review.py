@@ -90,7 +90,8 @@ SLIDE_CSS = Template("""
   [data-testid="stMainBlockContainer"] [data-testid="stLayoutWrapper"]:has(.st-key-review_body),
   .st-key-review_body { flex: none; overflow: visible !important; }
   .st-key-review_body [data-testid="stPlotlyChart"] { height: 45vh; }
-  .review-label, .review-kicker, .review-grid h3, .review-level { font-size: clamp(22px, 6vw, 40px); }
+  .review-label, .review-kicker { font-size: clamp(22px, 6vw, 40px); }
+  .review-grid h3, .review-level { font-size: clamp(16px, 4.5vw, 28px); }
   .review-headline { font-size: clamp(56px, 16vw, 120px); white-space: normal; overflow-wrap: anywhere; }
   .review-figures { flex-direction: column; align-items: flex-start; gap: 1.5vh; }
   .review-kicker { margin-top: 2vh; }
