@@ -476,7 +476,9 @@ def speaker_notes(item: Slide, deck: Deck) -> str:
         definition = labels.REVIEW_NOTES_DEFINITION.format(definition=item.definition)
         figures = labels.REVIEW_NOTES_FIGURES.format(value=item.value, previous=item.previous, change=item.change)
         return f"{item.label}\n{definition}\n{figures}"
-    return "\n".join(line for line in (item.note, labels.REVIEW_NOTES_CLOSING) if line)
+    if isinstance(item, ClosingSlide):
+        return "\n".join(line for line in (item.note, labels.REVIEW_NOTES_CLOSING) if line)
+    return ""  # a kind of slide without notes of its own
 
 
 def build_pptx(deck: Deck) -> bytes:
