@@ -28,6 +28,11 @@ class AreaPath:
     def child_level(self) -> str | None:
         return LEVELS[len(self.parts)] if len(self.parts) < len(LEVELS) else None
 
+    @property
+    def levels_below(self) -> tuple[str, ...]:
+        """Every level under the area, children first: a district's streets and communities."""
+        return LEVELS[len(self.parts) :]
+
     def child(self, name: str) -> AreaPath:
         return AreaPath((*self.parts, name))
 

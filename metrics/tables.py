@@ -6,10 +6,18 @@ import pandas as pd
 
 from metrics.columns import LOWER_IS_BETTER, PATH, REPORT_KEYS, SUMMARY_COUNTS
 from metrics.indicators import require_columns as _require
-from metrics.ordering import pinyin_key
+from metrics.ordering import pinyin_key, sort_by_pinyin
 from metrics.report import compute_indicators
 
 PREVIOUS = "previous_"  # prefix of last period's figure in a child table
+
+# 超期率: overdue members per active member. Not a registered indicator (the report gives the count): a ranking
+# computes it from the table's stored parts, so a big area does not top the list by its size alone.
+OVERDUE_RATE = "overdue_rate"
+DERIVED_RATES = {OVERDUE_RATE: 1}  # figures computed here, not in the report: decimals of their percentage
+# What the lagging rankings judge an area by (总览 and the review's closing slide), in this order
+RANKING_KEYS = ("contact_coverage", OVERDUE_RATE, "three_way_complete")
+LAGGING = "lagging_"  # prefix of a ranking table's flag: the row is in the worst quarter on that key
 
 
 def compute_indicator_table(totals: pd.DataFrame) -> pd.DataFrame:
@@ -37,8 +45,43 @@ def compute_child_table(totals: pd.DataFrame, *, week_start: object, previous_st
     return table
 
 
+def is_lower_better(key: str) -> bool:
+    """Whether a lower figure is the better one: the registry's direction, and for the overdue rate, yes."""
+    return key in LOWER_IS_BETTER or key == OVERDUE_RATE
+
+
+def compute_overdue_rate(table: pd.DataFrame, *, prefix: str = "") -> pd.Series:
+    """Overdue members per active member of each row (from the `overdue` and `active_members` columns, or
+    those with `prefix`); null where there are no active members, never 0 and never an error."""
+    _require(table, (prefix + "overdue", prefix + "active_members"), "table")
+    active = pd.to_numeric(table[prefix + "active_members"], errors="coerce").astype(float)
+    overdue = pd.to_numeric(table[prefix + "overdue"], errors="coerce").astype(float)
+    return (overdue / active.where(active > 0)).rename(prefix + OVERDUE_RATE)
+
+
+def compute_ranking_table(table: pd.DataFrame, *, share: float = 0.25) -> pd.DataFrame:
+    """An area table (compute_child_table's shape, any level) with the overdue rate added (this week's and,
+    where the table has it, last week's) and, per RANKING_KEYS, a `lagging_` flag: the row is in the worst
+    `share` (compute_lagging). In pinyin order of path, as it came; empty in, empty out."""
+    if table.empty:
+        return table.copy()
+    ranked = table.assign(**{OVERDUE_RATE: compute_overdue_rate(table)})
+    if PREVIOUS + "overdue" in ranked and PREVIOUS + "active_members" in ranked:
+        ranked[PREVIOUS + OVERDUE_RATE] = compute_overdue_rate(ranked, prefix=PREVIOUS)
+    flags = {LAGGING + key: compute_lagging(ranked, key, share=share) for key in RANKING_KEYS}
+    return ranked.assign(**flags)
+
+
+def compute_worst_first(table: pd.DataFrame, key: str, *, name_column: str = "name") -> pd.DataFrame:
+    """`table`'s rows worst first on `key` by its meaning, those without a figure last; ties in pinyin order
+    of `name_column` (the order a reader looks a name up in)."""
+    by_name = sort_by_pinyin(table, name_column)
+    return by_name.sort_values(key, ascending=not is_lower_better(key), na_position="last", kind="stable")
+
+
 def compute_lagging(table: pd.DataFrame, key: str, *, share: float = 0.25) -> pd.Series:
-    """Which rows lag on `key`: the worst `share` of those with a figure (at least one), by its meaning.
+    """Which rows lag on `key`: the worst `share` of those with a figure (at least one), by its meaning
+    (is_lower_better).
 
     A row level with the best figure never lags, so when all are equal none does.
     """
@@ -47,7 +90,7 @@ def compute_lagging(table: pd.DataFrame, key: str, *, share: float = 0.25) -> pd
     if known.empty:
         return pd.Series(False, index=table.index)
     count = max(1, int(len(known) * share))
-    lower_is_better = key in LOWER_IS_BETTER
+    lower_is_better = is_lower_better(key)
     worst = known.nlargest(count) if lower_is_better else known.nsmallest(count)
     worst = worst[worst != (known.min() if lower_is_better else known.max())]
     return table.index.to_series().isin(worst.index)

@@ -1,11 +1,11 @@
-"""总览: what moved this week, every indicator of the week with last week and a 12-week trend, child areas ranked,
-channels."""
+"""总览: what moved this week, every indicator of the week with last week and a 12-week trend, who is behind at
+every level, channels."""
 
 import streamlit as st
 
 from ui import labels
 from ui.data import (
-    load_children,
+    load_area_table,
     load_flow_members,
     load_registrations_by_channel,
     load_report,
@@ -13,7 +13,7 @@ from ui.data import (
     load_what_moved,
 )
 from ui.movers import render_what_moved
-from ui.overview import render_channels, render_child_rankings, render_indicator_grid
+from ui.overview import pick_ranking_level, render_behind, render_channels, render_indicator_grid
 from ui.widgets import friendly_errors, render_sidebar, render_view_caption, require_app_frame, stop_if_area_empty
 
 require_app_frame()
@@ -22,7 +22,6 @@ view = render_sidebar()
 with friendly_errors():
     report = load_report(*view.args)
     trend = load_trend(*view.args)
-    children = load_children(*view.args)
     channels = load_registrations_by_channel(*view.args)
     moved = load_what_moved(*view.args)
     flow_members = load_flow_members(*view.args) if view.scope.sees_personal_data else None
@@ -31,7 +30,11 @@ stop_if_area_empty(view, report)
 
 render_what_moved(view, moved, report, flow_members)
 render_indicator_grid(report, trend)
-if view.area.child_level and not children.empty:
-    st.header(labels.OVERVIEW_CHILDREN)
-    render_child_rankings(children, view.area.child_level)
+if view.area.levels_below:
+    st.header(labels.OVERVIEW_BEHIND)
+    level = pick_ranking_level(view.area.levels_below)
+    with friendly_errors():
+        behind = load_area_table(*view.args, level)
+    if not behind.empty:
+        render_behind(behind, level)
 render_channels(channels)

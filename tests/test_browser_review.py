@@ -48,8 +48,8 @@ MEASURE = """() => {
                  document.documentElement.scrollHeight, window.innerHeight],
         headline: headline ? parseFloat(getComputedStyle(headline).fontSize) : 0,
         labels: sizes('.review-label, .review-line, .review-previous, .review-change, .review-footer, '
-                      + '.review-counter, .review-columns li, .review-note, .review-kicker, .review-flow-label, '
-                      + '.review-move-head, .review-move-areas'),
+                      + '.review-counter, .review-grid li, .review-grid h3, .review-level, .review-note, '
+                      + '.review-kicker, .review-flow-label, .review-move-head, .review-move-areas'),
         counter: (document.querySelector('.review-counter') || {}).innerText || '',
         text: document.body.innerText,
     };

@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import re
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -100,6 +101,7 @@ def test_a_ratio_is_null_on_a_zero_denominator_and_a_count_is_its_part(indicator
 def test_nothing_is_labelled_that_is_not_declared():
     assert list(labels.INDICATOR_LABELS) == KEYS
     assert list(labels.AREAS_SHORT_HEADERS) == KEYS
+    assert list(labels.INDICATOR_DEFINITIONS) == KEYS  # the .pptx speaker notes'
     assert list(labels.INDICATOR_GROUP_LABELS) == list(GROUPS)
 
 
@@ -179,3 +181,9 @@ def test_the_demand_figures_reach_the_report_json(tiny_report):
         "wishes_fulfilled": {"value": 1, "previous": 0},
         "demand_satisfaction_rate": {"value": pytest.approx(2 / 3), "previous": pytest.approx(1.0)},
     }
+
+
+@pytest.mark.parametrize("indicator", INDICATORS, ids=lambda i: i.key)
+def test_every_indicator_has_a_chinese_definition_with_the_settings_filled_in(indicator: Indicator):
+    text = labels.INDICATOR_DEFINITIONS[indicator.key].format(**asdict(Thresholds()))
+    assert re.search(r"[\u4e00-\u9fff]", text) and "{" not in text

@@ -73,8 +73,10 @@ def tiny_children(count: int = 8) -> pd.DataFrame:
         {
             "path": [f"某区/{n}" for n in names],
             "name": names,
+            "active_members": [100] * count,
             "contact_coverage": [0.1 * (i + 1) for i in range(count)],
             "overdue": [count - i for i in range(count)],
+            "three_way_complete": [0.05 * (i + 1) for i in range(count)],
         }
     )
 
@@ -179,12 +181,14 @@ def test_closing_slide_names_the_lagging_quarter_worst_first():
     children = tiny_children(8)
     assert [name for name, _ in lagging_names(children, "contact_coverage")] == ["街道0", "街道1"]
     assert [name for name, _ in lagging_names(children, "overdue")] == ["街道0", "街道1"]
+    assert [name for name, _ in lagging_names(children, "overdue_rate")] == ["街道0", "街道1"]
     closing = compose(children=children).slides[-1]
-    coverage, overdue = closing.lists
+    coverage, overdue_rate, three_way = closing.lists
     assert coverage.heading == labels.REVIEW_LAGGING_HEADINGS["contact_coverage"]
     assert coverage.items == ("街道0  10.0%", "街道1  20.0%")
-    assert overdue.items == ("街道0  8", "街道1  7")
-    assert closing.title == "需要关注的街道"
+    assert overdue_rate.items == ("街道0  8.0%", "街道1  7.0%")
+    assert three_way.items == ("街道0  5.0%", "街道1  10.0%")
+    assert closing.title == "需要关注的街道" and closing.levels == ("street",)
 
 
 def test_closing_slide_caps_a_long_list_and_speaks_at_community_level():
@@ -220,7 +224,7 @@ def test_pptx_is_16_9_with_one_slide_per_indicator_native_charts_and_cjk_fonts()
             assert not charts
             continue
         assert len(charts) == 1
-        assert list(charts[0].plots[0].categories) == list(item.weeks)
+        assert list(charts[0].plots[0].categories) == list(item.short_weeks)
         assert list(charts[0].plots[0].series[0].values) == list(item.values)
     assert "街道0  10.0%" in slide_texts(slides[-1])["lagging_0"]
     for slide in slides:

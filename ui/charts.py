@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.columns import LOWER_IS_BETTER
 from metrics.registry import BY_KEY, DECIMALS, RATE_INDICATORS
+from metrics.tables import DERIVED_RATES, is_lower_better
 from ui import labels
 from ui.text import escape_plotly, escape_plotly_labels
 
@@ -28,6 +28,8 @@ _COUNT_FORMAT = ",.0f"
 
 def number_format(key: str) -> str:
     """The d3 format of an indicator's values: 87.5% for rates, 12,345 for counts, one or two decimals otherwise."""
+    if key in DERIVED_RATES:
+        return f".{DERIVED_RATES[key]}%"
     digits = DECIMALS.get(key, 0)
     return f".{digits}%" if key in RATE_INDICATORS else f",.{digits}f"
 
@@ -73,7 +75,7 @@ def build_ranking_figure(
     table: pd.DataFrame, key: str, *, lagging: pd.Series, title: str, name_column: str = "name"
 ) -> go.Figure:
     """Areas as horizontal bars, worst at the top; the lagging ones in gold, the rest grey."""
-    lowest_is_worst = key not in LOWER_IS_BETTER
+    lowest_is_worst = not is_lower_better(key)
     ordered = table.assign(_lagging=lagging).sort_values(
         key, ascending=lowest_is_worst, na_position="last", kind="stable"
     )  # ties keep the table's (pinyin) order
@@ -90,9 +92,10 @@ def build_ranking_figure(
             hovertemplate=f"%{{y}}：%{{x:{number_format(key)}}}<extra></extra>",
         )
     )
-    figure.update_xaxes(tickformat=number_format(key), title=labels.INDICATOR_LABELS[key], rangemode="tozero")
+    figure.update_xaxes(tickformat=number_format(key), title=labels.COLUMN_LABELS[key], rangemode="tozero")
     figure.update_yaxes(title=None, type="category")
-    return apply_theme(figure, title, height=max(260, 60 + 26 * len(ordered)))
+    figure = apply_theme(figure, title, height=max(260, 60 + 26 * len(ordered)))
+    return figure.update_layout(margin={"r": 56})  # room for the longest bar's figure beside it
 
 
 def build_bar_figure(

@@ -137,6 +137,13 @@ def load_children(week: str, area: str, data_version: str, scope: str) -> pd.Dat
     return _area_table(week, parent, scope, parent.child_level)
 
 
+@_cached
+def load_area_table(week: str, area: str, data_version: str, scope: str, level: str) -> pd.DataFrame:
+    """One row per area of `level` anywhere under `area` (every street of the city, not only its districts):
+    path, name, every indicator for the week and, prefixed `previous_`, for the week before."""
+    return _area_table(week, AreaPath.parse(area), scope, level)
+
+
 def _area_table(week: str, area: AreaPath, scope: str, level: str) -> pd.DataFrame:
     """The areas of `level` under `area`, each with the week's indicators and last week's."""
     current = Week.parse(week)

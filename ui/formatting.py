@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 from metrics.registry import DECIMALS, RATE_INDICATORS
 from metrics.report import Figure
+from metrics.tables import DERIVED_RATES
 from ui import labels
 
 if TYPE_CHECKING:  # the report command imports this module: pandas stays out of its start-up
     import pandas as pd
+_RATE_DECIMALS = {key: DECIMALS[key] for key in RATE_INDICATORS} | DERIVED_RATES
 
 
 def _missing(value: Figure) -> bool:
@@ -21,8 +23,8 @@ def _missing(value: Figure) -> bool:
 def format_figure(key: str, value: Figure) -> str:
     if _missing(value):
         return "—"
-    if key in RATE_INDICATORS:
-        return f"{value:.{DECIMALS[key]}%}"
+    if key in _RATE_DECIMALS:
+        return f"{value:.{_RATE_DECIMALS[key]}%}"
     return f"{value:,.{DECIMALS.get(key, 0)}f}"
 
 
@@ -30,8 +32,8 @@ def change_of(key: str, value: Figure, previous: Figure) -> float | None:
     """The change as shown: rates in percentage points, rounded as displayed, so a tiny change reads 0."""
     if _missing(value) or _missing(previous):
         return None
-    if key in RATE_INDICATORS:
-        return round((value - previous) * 100, DECIMALS[key]) + 0.0  # "+ 0.0" turns -0.0 into 0.0
+    if key in _RATE_DECIMALS:
+        return round((value - previous) * 100, _RATE_DECIMALS[key]) + 0.0  # "+ 0.0" turns -0.0 into 0.0
     return round(value - previous, DECIMALS.get(key, 0)) + 0.0
 
 
@@ -44,8 +46,8 @@ def format_change(key: str, value: Figure, previous: Figure) -> str:
     change = change_of(key, value, previous)
     if change is None:
         return "—"
-    if key in RATE_INDICATORS:
-        return labels.PERCENTAGE_POINTS.format(change=f"{change:+.{DECIMALS[key]}f}")
+    if key in _RATE_DECIMALS:
+        return labels.PERCENTAGE_POINTS.format(change=f"{change:+.{_RATE_DECIMALS[key]}f}")
     return f"{change:+,.{DECIMALS.get(key, 0)}f}"
 
 

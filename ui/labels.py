@@ -331,10 +331,25 @@ AXIS_HOURS = "小时"
 
 # 总览
 OVERVIEW_TRENDS = "近 12 周走势"
-OVERVIEW_CHILDREN = "下级区域对比"
-OVERVIEW_RANK_COVERAGE = "哪些{level}联系覆盖率偏低"
-OVERVIEW_RANK_OVERDUE = "哪些{level}超期未联系人数最多"
-OVERVIEW_LAGGING_NOTE = "橙色为排名靠后的四分之一，最需要关注的排在最上面。"
+# 总览: who is behind, at every level under the area (metrics.tables.RANKING_KEYS)
+OVERVIEW_BEHIND = "哪些地方落后"
+OVERVIEW_BEHIND_LEVEL = "比较哪一级"
+OVERVIEW_BEHIND_LEVEL_OPTION = "各{level}"
+OVERVIEW_RANK_TITLES = {
+    "contact_coverage": "哪些{level}联系覆盖率偏低",
+    "overdue_rate": "哪些{level}超期率偏高",
+    "three_way_complete": "哪些{level}三联齐全率偏低",
+}
+OVERVIEW_RANK_SHOWN = "共 {count} 个{level}，图中列出最靠后的 {shown} 个；全部{level}见下表（按拼音排序）。"
+OVERVIEW_RANK_ALL = "共 {count} 个{level}，全部{level}见下表（按拼音排序）。"
+OVERVIEW_BEHIND_NOTE = (
+    "橙色为排名靠后的四分之一，最需要关注的排在最上面。超期率 = 超期未联系人数 ÷ 在册流动党员人数，"
+    "人多的地方不会因人多而总排在前面。"
+)
+OVERVIEW_BEHIND_TABLE = "各{level}一览"
+OVERVIEW_BEHIND_PARENT = "所属"
+OVERVIEW_BEHIND_FLAGS = "排名靠后"
+OVERVIEW_BEHIND_FLAG_SEPARATOR = "、"
 OVERVIEW_CHANNELS = "本周新增报到从哪些渠道来"
 OVERVIEW_NO_REGISTRATIONS = "本周没有新增报到。"
 TREND_TITLE = "{indicator}：近 12 周"
@@ -348,12 +363,16 @@ CHANNEL_LABELS = {
 }
 AXIS_REGISTRATIONS = "新增报到（人）"
 
+# Figures computed beside the indicators (metrics.tables.DERIVED_RATES), by their key
+DERIVED_LABELS = {"overdue_rate": "超期率"}
+
 # Column names as shown in tables and on axes (applied just before display)
 COLUMN_LABELS = {
     "path": "区域",
     "name": "名称",
     "channel": "报到方式",
     **INDICATOR_LABELS,
+    **DERIVED_LABELS,
 }
 
 # 覆盖地图
@@ -581,6 +600,45 @@ AREAS_CARDS_MORE = "仅显示未联系最久的 {shown} 名（共 {total} 名）
 LIAISON_ROLES = ("社区干部", "网格员", "网格长", "楼栋长", "支委委员", "党支部书记", "党员志愿者")
 
 # 周例会 (the projector slides at /review and their .pptx)
+# Each indicator's definition in a sentence (README's table), for the speaker notes of the .pptx; the days and
+# metres are the settings' (metrics.thresholds.Thresholds fields), filled in when a deck is built
+INDICATOR_DEFINITIONS = {
+    "active_members": "状态为“在册”且报到日期不晚于本周末的流动党员人数。",
+    "new_registrations": "报到日期在本周内的流动党员人数（不论状态）。",
+    "contact_coverage": "在册流动党员中，截至本周末 {contact_window_days} 天内至少被联系过一次的比例。",
+    "overdue": "在册流动党员中，最近一次联系（从未联系则按报到日期）距本周末超过 {overdue_days} 天的人数。",
+    "lost_contact": "在册流动党员中，最近一次联系（从未联系则按报到日期）距本周末超过 {lost_contact_days} 天的人数。",
+    "three_way_complete": (
+        "在册流动党员中，截至本周末 {three_way_window_days} 天内流出地党组织、流入地党组织"
+        "和党员本人三方都有联系的比例。"
+    ),
+    "contacts_per_member_30d": "截至本周末 {contact_window_days} 天内在册流动党员的联系次数，除以在册人数。",
+    "liaison_coverage": "在册流动党员中，已明确专属联系人的比例。",
+    "station_coverage": "有坐标的在册流动党员中，{station_radius_m:,.0f} 米内有已启用驿站的比例。",
+    "station_visits": "本区域驿站本周的服务人次。",
+    "idle_stations": "本区域已启用、本周没有一次服务记录的驿站个数。",
+    "volunteer_hours": "本周志愿服务记录的时长合计（小时）。",
+    "volunteer_participants": "本周有志愿服务时长的在册流动党员人数。",
+    "volunteer_participation_rate": "本周志愿服务参与人数，除以在册流动党员人数。",
+    "demands_raised": "提出日期在本周内的诉求件数（已撤销的不计，下同）。",
+    "demands_resolved": "办结日期在本周内的诉求件数。",
+    "demand_resolution_rate": "截至本周末 {demand_window_days} 天内提出的诉求中，到本周末已办结的比例。",
+    "demand_mean_days": "截至本周末 {demand_window_days} 天内办结的诉求，从提出到办结的平均天数。",
+    "demands_overdue_open": "提出超过 {demand_overdue_days} 天、到本周末仍未办结的诉求件数。",
+    "wishes_fulfilled": "办结日期在本周内的微心愿个数。",
+    "demand_satisfaction_rate": (
+        "截至本周末 {demand_window_days} 天内办结且有评价的诉求中，评价为满意或基本满意的比例。"
+    ),
+}
+REVIEW_NOTES_DEFINITION = "口径：{definition}"
+REVIEW_NOTES_FIGURES = "本周 {value}；{previous}；{change}。"
+REVIEW_NOTES_TITLE = "{area} {week} 周例会。每页一个指标，本周与上周对比，右侧为近 12 周走势。"
+REVIEW_NOTES_CLOSING = "排名靠后：有数据的地区中最差的四分之一（至少一个），与最好者持平的不列入。"
+REVIEW_NOTES_MOVED = (
+    "新报到：本周报到的党员；新增超期未联系：本周末超期而上周末未超期；超期后已联系：上周末超期、本周有联系；"
+    "新增失联风险、新实现三联齐全同理。各区域的贡献相加等于整体变化。"
+)
+REVIEW_WEEK_TICK_SHORT = "W{number:02d}"  # the .pptx chart's category axis: short enough never to wrap
 REVIEW_TITLE = "流动党员管理服务 · 周例会"
 REVIEW_WEEK = "{week}（{start} 至 {end}）"
 REVIEW_AS_OF = "数据截至 {date}"
@@ -602,11 +660,18 @@ REVIEW_MOVED_SEPARATOR = "　　"
 REVIEW_MOVED_NOTE = "人数为本周末在册党员相对上周末的变化。"
 REVIEW_MOVED_LEVEL = "各项列出贡献最大的{level}，各{level}贡献之和等于整体变化。"
 REVIEW_CLOSING_NO_CHILDREN_TITLE = "下级区域对比"
-REVIEW_LAGGING_HEADINGS = {"contact_coverage": "联系覆盖率偏低", "overdue": "超期未联系人数偏多"}
+REVIEW_LAGGING_HEADINGS = {
+    "contact_coverage": "联系覆盖率偏低",
+    "overdue_rate": "超期率偏高",
+    "three_way_complete": "三联齐全率偏低",
+}
+REVIEW_LEVELS_JOIN = "和"  # 需要关注的区和街道
+REVIEW_LEVEL_COUNT = "{count} 个{level}"
+REVIEW_LEVEL_SEPARATOR = "、"
 REVIEW_LAGGING_ITEM = "{name}  {value}"
 REVIEW_LAGGING_MORE = "等另外 {count} 个"
 REVIEW_NO_LAGGING = "无"
-REVIEW_LAGGING_NOTE = "各项列出 {count} 个{level}中排名靠后的四分之一（本周数据）。"
+REVIEW_LAGGING_NOTE = "各项列出 {counts}中排名靠后的四分之一（本周数据）；超期率 = 超期未联系 ÷ 在册人数。"
 REVIEW_NO_CHILDREN = "{area}没有下级区域可比较。"
 REVIEW_SLIDE_NUMBER = "{number} / {total}"
 REVIEW_PREV = "上一页"

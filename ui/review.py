@@ -20,7 +20,17 @@ from ui import downloads, labels
 from ui.auth import current_account, require_session, sign_out
 from ui.charts import BAD, GOOD, PRIMARY, apply_theme, number_format
 from ui.data import load_meta
-from ui.slides import Deck, IndicatorSlide, MovedSlide, Slide, TitleSlide
+from ui.slides import (
+    LAGGING_KEYS,
+    ClosingSlide,
+    Deck,
+    IndicatorSlide,
+    MovedSlide,
+    Slide,
+    TitleSlide,
+    fitted_range,
+    tone_colour,
+)
 from ui.widgets import View, friendly_errors, render_sidebar, stop_if_area_empty
 
 _SLIDE = "review_slide"  # session key: the index shown (0 = title)
@@ -65,9 +75,16 @@ SLIDE_CSS = Template("""
 .review-title-slide .review-headline { margin: 2vh 0; }
 .review-line { font-size: clamp(32px, 4.5vh, 52px); line-height: 1.5; }
 .review-muted { color: #3E4C59; }
-.review-columns { display: flex; gap: 6vw; margin-top: 3vh; }
-.review-columns h3 { font-size: clamp(36px, 5vh, 56px); color: $primary; margin: 0 0 1vh 0; padding: 0; }
-.review-columns li { font-size: clamp(32px, 4.2vh, 48px); line-height: 1.45; }
+.review-grid { display: grid; grid-template-columns: repeat($rankings, minmax(0, 1fr)); column-gap: 3vw;
+  row-gap: 1.5vh; margin-top: 2.5vh; align-items: start; }
+.review-grid-named { grid-template-columns: max-content repeat($rankings, minmax(0, 1fr)); }
+.review-grid h3 { font-size: clamp(32px, 4.2vh, 48px); color: $primary; margin: 0; padding: 0 0 0 0.9em;
+  line-height: 1.3; text-align: left; }
+.review-level { font-size: clamp(32px, 4.2vh, 48px); font-weight: 700; line-height: 1.4; color: #3E4C59; }
+/* The bullets sit inside each list's own box: outside it, the slide's overflow cut them off at the left edge. */
+.review-grid ul { font-size: clamp(32px, 4.2vh, 48px); margin: 0; padding: 0 0 0 1.1em; list-style-position: outside;
+  min-width: 0; }
+.review-grid li { font-size: 1em; line-height: 1.4; margin: 0; overflow-wrap: anywhere; }
 .review-note { font-size: 32px; color: #3E4C59; margin-top: 3vh; }
 .review-flows { display: flex; gap: 3vw; margin-top: 1vh; }
 .review-flow-count { font-size: clamp(44px, 7.5vh, 96px); font-weight: 800; line-height: 1.1;
@@ -92,15 +109,16 @@ SLIDE_CSS = Template("""
   [data-testid="stMainBlockContainer"] [data-testid="stLayoutWrapper"]:has(.st-key-review_body),
   .st-key-review_body { flex: none; overflow: visible !important; }
   .st-key-review_body [data-testid="stPlotlyChart"] { height: 45vh; }
-  .review-label, .review-kicker, .review-columns h3 { font-size: clamp(22px, 6vw, 40px); }
+  .review-label, .review-kicker { font-size: clamp(22px, 6vw, 40px); }
+  .review-grid h3, .review-level { font-size: clamp(16px, 4.5vw, 28px); }
   .review-headline { font-size: clamp(56px, 16vw, 120px); white-space: normal; overflow-wrap: anywhere; }
-  .review-figures, .review-columns { flex-direction: column; align-items: flex-start; gap: 1.5vh; }
   .review-flows { flex-wrap: wrap; gap: 2vh 6vw; }
   .review-flow-count { font-size: clamp(32px, 9vw, 56px); }
   .review-flow-label, .review-move-areas { font-size: clamp(16px, 4.5vw, 28px); white-space: normal; }
   .review-move-head { font-size: clamp(20px, 5.5vw, 36px); }
+  .review-figures { flex-direction: column; align-items: flex-start; gap: 1.5vh; }
   .review-kicker { margin-top: 2vh; }
-  .review-counter, .review-previous, .review-change, .review-line, .review-columns li, .review-note,
+  .review-counter, .review-previous, .review-change, .review-line, .review-grid ul, .review-note,
   .review-footer { font-size: clamp(16px, 4.5vw, 28px); white-space: normal; }
   .review-footer { flex-wrap: wrap; }
   .st-key-review_controls { flex-wrap: wrap; }
@@ -110,7 +128,7 @@ SLIDE_CSS = Template("""
   .st-key-review_controls button p, .st-key-review_controls a p { font-size: 16px; }
 }
 </style>
-""").substitute(good=GOOD, bad=BAD, primary=PRIMARY)  # the house colours: constants, never data
+""").substitute(good=GOOD, bad=BAD, primary=PRIMARY, rankings=len(LAGGING_KEYS))  # constants, never data
 
 
 def hide_chrome() -> None:
@@ -203,18 +221,33 @@ def slide_html(slide: Slide, number: int, total: int) -> str:
             f'<div class="review-change review-{_e(slide.tone)}">{_e(slide.change)}</div>'
             "</div></div></div>"
         )
-    columns = "".join(
-        f"<div><h3>{_e(lagging.heading)}</h3><ul>"
-        + "".join(f"<li>{_e(item)}</li>" for item in lagging.items)
-        + "</ul></div>"
-        for lagging in slide.lists
-    )
     return (
         '<div class="review-slide">'
         f'<div class="review-top"><div class="review-label">{_e(slide.title)}</div>{counter}</div>'
-        + (f'<div class="review-columns">{columns}</div>' if columns else "")
+        + closing_grid_html(slide)
         + f'<div class="review-note">{_e(slide.note)}</div></div>'
     )
+
+
+def closing_grid_html(slide: ClosingSlide) -> str:
+    """The lagging lists as a grid: a column per ranking, its heading once on top; a row per level (区, then
+    街道), named at the row's start when there are two. Empty when nothing is compared."""
+    if not slide.lists:
+        return ""
+    levels = slide.levels
+    named = len(levels) > 1
+    first = slide.lists_of(levels[0])
+    cells = ['<div class="review-grid-corner"></div>'] if named else []
+    cells += [f"<h3>{_e(lagging.heading)}</h3>" for lagging in first]
+    for level in levels:
+        if named:
+            cells.append(f'<div class="review-level">{_e(labels.LEVEL_NAMES[level])}</div>')
+        cells += [
+            "<ul>" + "".join(f"<li>{_e(item)}</li>" for item in lagging.items) + "</ul>"
+            for lagging in slide.lists_of(level)
+        ]
+    kind = "review-grid review-grid-named" if named else "review-grid"
+    return f'<div class="{kind}">{"".join(cells)}</div>'
 
 
 def footer_html(deck: Deck) -> str:
@@ -224,15 +257,17 @@ def footer_html(deck: Deck) -> str:
 
 
 def build_review_trend_figure(slide: IndicatorSlide) -> go.Figure:
-    """The indicator's 12 weeks in letters a room can read, the last week marked."""
+    """The indicator's 12 weeks in letters a room can read, the last week marked, in the colour of the change's
+    meaning (green good news, red bad) on an axis fitted to the figures, so a week's movement shows."""
     sizes = [10] * (len(slide.values) - 1) + [18]
+    colour = tone_colour(slide.tone)
     figure = go.Figure(
         go.Scatter(
             x=list(slide.weeks),
             y=list(slide.values),
             mode="lines+markers",
-            line={"color": PRIMARY, "width": 5},
-            marker={"size": sizes, "color": PRIMARY},
+            line={"color": colour, "width": 5},
+            marker={"size": sizes, "color": colour},
             hoverinfo="skip",
         )
     )
@@ -243,12 +278,12 @@ def build_review_trend_figure(slide: IndicatorSlide) -> go.Figure:
         title={"font": {"size": 32, "color": "#3E4C59"}},
         margin={"l": 10, "r": 20, "t": 56, "b": 10},
     )
-    known = [v for v in slide.values if v is not None]
-    top = max(known, default=0) * 1.15 or 1  # headroom above the highest week; zero stays the baseline
     tick = {"size": 26, "color": "#1F2933"}
     labelled = list(slide.weeks)[::-2]  # every other week, always the last: legible at 1280 px wide
     figure.update_xaxes(type="category", tickangle=0, tickfont=tick, tickvals=labelled, ticktext=labelled)
-    figure.update_yaxes(tickformat=number_format(slide.key), range=[0, top], tickfont=tick, nticks=5)
+    figure.update_yaxes(
+        tickformat=number_format(slide.key), range=list(fitted_range(slide.key, slide.values)), tickfont=tick, nticks=5
+    )
     return figure
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 import pandas as pd
@@ -27,7 +27,8 @@ from metrics.movers import compute_largest_moves
 from metrics.periods import Week
 from metrics.registry import DECIMALS, RATE_INDICATORS, REVIEW_INDICATORS
 from metrics.report import Figure
-from metrics.tables import compute_lagging
+from metrics.tables import DERIVED_RATES, RANKING_KEYS, compute_lagging, compute_ranking_table, compute_worst_first
+from metrics.thresholds import Thresholds
 from services.movers import WhatMoved
 from ui import labels
 from ui.charts import BAD, GOOD, PRIMARY
@@ -36,14 +37,17 @@ from ui.formatting import change_of, format_change, format_figure, format_moves,
 log = logging.getLogger(__name__)
 
 GOOD_TONE, BAD_TONE, FLAT_TONE = "good", "bad", "flat"
-LAGGING_KEYS = ("contact_coverage", "overdue")  # the closing slide's two rankings
+LAGGING_KEYS = RANKING_KEYS  # the closing slide's rankings: 总览's (coverage, overdue rate, 三联齐全)
 MAX_LAGGING_NAMES = 8  # what fits one column of the closing slide
 MOVED_KEYS = ("contact_coverage", "overdue", "three_way_complete")  # 本周变化's headline figures
 MOVED_AREAS = 2  # areas named each way: one line of 32 px at 1280 px wide
+MAX_LAGGING_NAMES_SHARED = 4  # the same when the slide names two levels (districts and streets), one above the other
+NEXT_LEVEL = {"district": "street", "street": "community"}  # the level under the children the closing slide names
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
 LATIN_FONT = "Noto Sans CJK SC"
 INK = "1F2933"
 MUTED = "52606D"
+TONE_COLOURS = {GOOD_TONE: GOOD, BAD_TONE: BAD, FLAT_TONE: "#" + MUTED}  # a change's meaning, as it is written
 
 
 @dataclass(frozen=True)
@@ -64,19 +68,30 @@ class IndicatorSlide:
     tone: str  # good, bad or flat: the change's meaning, not its sign
     weeks: tuple[str, ...]  # tick labels of the trend (第47周)
     values: tuple[float | None, ...]  # the trend's figures (rates as fractions)
+    short_weeks: tuple[str, ...] = ()  # the same weeks as the .pptx axis writes them (W47): never wraps
+    definition: str = ""  # what the figure counts (ui.labels.INDICATOR_DEFINITIONS, settings filled in)
 
 
 @dataclass(frozen=True)
 class LaggingList:
     heading: str  # 联系覆盖率偏低
     items: tuple[str, ...]  # 北湖街道 62.3%
+    level: str = ""  # the areas' level (street): the closing slide names the two levels apart
 
 
 @dataclass(frozen=True)
 class ClosingSlide:
     title: str  # 需要关注的街道
-    lists: tuple[LaggingList, ...]  # empty at community level
+    lists: tuple[LaggingList, ...]  # empty at community level; per level, one per LAGGING_KEYS
     note: str
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The levels named, in order (区 before 街道)."""
+        return tuple(dict.fromkeys(lagging.level for lagging in self.lists))
+
+    def lists_of(self, level: str) -> tuple[LaggingList, ...]:
+        return tuple(lagging for lagging in self.lists if lagging.level == level)
 
 
 @dataclass(frozen=True)
@@ -142,15 +157,44 @@ def _change_text(key: str, value: Figure, previous: Figure) -> str:
     return labels.REVIEW_CHANGE.format(arrow=arrow, change=format_change(key, value, previous))
 
 
+def _week_number(name: str) -> int:
+    return int(name.rsplit("W", 1)[-1])
+
+
 def _week_tick(name: str) -> str:
-    return labels.REVIEW_WEEK_TICK.format(number=int(name.rsplit("W", 1)[-1]))
+    return labels.REVIEW_WEEK_TICK.format(number=_week_number(name))
+
+
+def fitted_range(key: str, values: tuple[float | None, ...]) -> tuple[float, float]:
+    """A value axis fitted to the figures, not from zero, so a week-on-week movement shows: the lowest and
+    highest week with a margin, never below 0 for figures that cannot be, never above 100% for a share."""
+    known = [v for v in values if v is not None and v == v]
+    if not known:
+        return 0.0, 1.0
+    low, high = min(known), max(known)
+    rate = key in RATE_INDICATORS or key in DERIVED_RATES
+    span = high - low
+    margin = span * 0.2 if span else (abs(high) * 0.05 or (0.01 if rate else 1.0))
+    bottom, top = low - margin, high + margin
+    if low >= 0:
+        bottom = max(0.0, bottom)
+    if rate and high <= 1:
+        top = min(1.0, top)
+    return bottom, top
+
+
+def tone_colour(tone: str) -> str:
+    """The colour of a change's meaning: green good news, red bad, grey neither (as the change is written)."""
+    return TONE_COLOURS[tone]
 
 
 def _number(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def indicator_slide(key: str, figure: dict[str, Figure], trend: pd.DataFrame) -> IndicatorSlide:
+def indicator_slide(
+    key: str, figure: dict[str, Figure], trend: pd.DataFrame, *, thresholds: Thresholds | None = None
+) -> IndicatorSlide:
     value, previous = figure["value"], figure["previous"]
     return IndicatorSlide(
         key=key,
@@ -161,39 +205,59 @@ def indicator_slide(key: str, figure: dict[str, Figure], trend: pd.DataFrame) ->
         tone=tone_of(key, value, previous),
         weeks=tuple(_week_tick(str(name)) for name in trend.index),
         values=tuple(_number(v) for v in trend[key]) if key in trend else (),
+        short_weeks=tuple(labels.REVIEW_WEEK_TICK_SHORT.format(number=_week_number(str(n))) for n in trend.index),
+        definition=labels.INDICATOR_DEFINITIONS[key].format(**asdict(thresholds or Thresholds())),
     )
 
 
 def lagging_names(children: pd.DataFrame, key: str) -> list[tuple[str, Figure]]:
-    """(name, figure) of the child areas lagging on `key` (metrics.tables.compute_lagging), worst first."""
+    """(name, figure) of the areas lagging on `key` (metrics.tables.compute_lagging), worst first; ties in pinyin
+    order. The overdue rate is computed from the table when it lacks it."""
     if children.empty:
         return []
-    lagging = children[compute_lagging(children, key)]
-    ordered = lagging.sort_values(key, ascending=key not in LOWER_IS_BETTER, kind="stable")  # ties: pinyin order
-    return [(str(row[NAME]), row[key]) for _, row in ordered.iterrows()]
+    table = children if key in children else compute_ranking_table(children)
+    lagging = compute_worst_first(table[compute_lagging(table, key)], key, name_column=NAME)
+    return [(str(row[NAME]), row[key]) for _, row in lagging.iterrows()]
 
 
-def closing_slide(children: pd.DataFrame, *, child_level: str | None, area_name: str) -> ClosingSlide:
+def _lagging_lists(table: pd.DataFrame, level: str, cap: int) -> list[LaggingList]:
+    lists = []
+    for key in LAGGING_KEYS:
+        names = lagging_names(table, key)
+        items = [labels.REVIEW_LAGGING_ITEM.format(name=name, value=format_figure(key, v)) for name, v in names]
+        if len(items) > cap:
+            rest = len(items) - cap + 1
+            items = [*items[: cap - 1], labels.REVIEW_LAGGING_MORE.format(count=rest)]
+        heading = labels.REVIEW_LAGGING_HEADINGS[key]
+        lists.append(LaggingList(heading=heading, items=tuple(items) or (labels.REVIEW_NO_LAGGING,), level=level))
+    return lists
+
+
+def closing_slide(
+    children: pd.DataFrame, *, child_level: str | None, area_name: str, below: pd.DataFrame | None = None
+) -> ClosingSlide:
+    """The child areas lagging on each of LAGGING_KEYS and, from `below` (every area one level under the
+    children: the city's streets, a district's communities), those lagging there too, each with its figure."""
     if not child_level or children.empty:
         return ClosingSlide(
             title=labels.REVIEW_CLOSING_NO_CHILDREN_TITLE,
             lists=(),
             note=labels.REVIEW_NO_CHILDREN.format(area=area_name),
         )
-    lists = []
-    for key in LAGGING_KEYS:
-        names = lagging_names(children, key)
-        items = [labels.REVIEW_LAGGING_ITEM.format(name=name, value=format_figure(key, v)) for name, v in names]
-        if len(items) > MAX_LAGGING_NAMES:
-            rest = len(items) - MAX_LAGGING_NAMES + 1
-            items = [*items[: MAX_LAGGING_NAMES - 1], labels.REVIEW_LAGGING_MORE.format(count=rest)]
-        heading = labels.REVIEW_LAGGING_HEADINGS[key]
-        lists.append(LaggingList(heading=heading, items=tuple(items) or (labels.REVIEW_NO_LAGGING,)))
-    level = labels.LEVEL_NAMES[child_level]
+    tables = {child_level: children}
+    if child_level in NEXT_LEVEL and below is not None and not below.empty:
+        tables[NEXT_LEVEL[child_level]] = below
+    cap = MAX_LAGGING_NAMES if len(tables) == 1 else MAX_LAGGING_NAMES_SHARED
+    lists = [lagging for level, table in tables.items() for lagging in _lagging_lists(table, level, cap)]
+    names = [labels.LEVEL_NAMES[level] for level in tables]
+    counts = labels.REVIEW_LEVEL_SEPARATOR.join(
+        labels.REVIEW_LEVEL_COUNT.format(count=len(table), level=labels.LEVEL_NAMES[level])
+        for level, table in tables.items()
+    )
     return ClosingSlide(
-        title=labels.REVIEW_CLOSING_TITLE.format(level=level),
+        title=labels.REVIEW_CLOSING_TITLE.format(level=labels.REVIEW_LEVELS_JOIN.join(names)),
         lists=tuple(lists),
-        note=labels.REVIEW_LAGGING_NOTE.format(level=level, count=len(children)),
+        note=labels.REVIEW_LAGGING_NOTE.format(counts=counts),
     )
 
 
@@ -238,9 +302,12 @@ def compose_slides(
     child_level: str | None,
     as_of: date | None,
     synthetic: bool,
+    thresholds: Thresholds | None = None,
+    below: pd.DataFrame | None = None,
 ) -> Deck:
     """Title, what moved this week, one slide per indicator in `keys`, and the closing slide naming the lagging
-    child areas."""
+    child areas and, for the level under them (`below`: every area one level under the children, shaped as
+    `children`)."""
     week_text = labels.REVIEW_WEEK.format(week=week, start=week.start, end=week.end)
     title = TitleSlide(
         breadcrumb=breadcrumb if breadcrumb != area_name else "",
@@ -248,8 +315,8 @@ def compose_slides(
         week=week_text,
         as_of=labels.REVIEW_AS_OF.format(date=as_of) if as_of else "",
     )
-    indicators = [indicator_slide(key, report[key], trend) for key in keys]
-    closing = closing_slide(children, child_level=child_level, area_name=area_name)
+    indicators = [indicator_slide(key, report[key], trend, thresholds=thresholds) for key in keys]
+    closing = closing_slide(children, child_level=child_level, area_name=area_name, below=below)
     footer = labels.REVIEW_FOOTER.format(area=breadcrumb, week=week)
     what_moved = moved_slide(moved, report, child_level=child_level)
     return Deck(slides=(title, what_moved, *indicators, closing), footer=footer, synthetic=synthetic)
@@ -259,7 +326,6 @@ def compose_slides(
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 16:9, 13.333 × 7.5 in
 MARGIN = Emu(457_200)  # 0.5 in
-TONE_COLOURS = {GOOD_TONE: GOOD, BAD_TONE: BAD, FLAT_TONE: "#" + MUTED}
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -350,7 +416,7 @@ def _add_indicator(slide, item: IndicatorSlide) -> None:
 def _add_trend_chart(slide, item: IndicatorSlide, *, left, top, width) -> None:
     """The 12 weeks as a native line chart (editable in PowerPoint), its number format the indicator's."""
     data = CategoryChartData(number_format=_excel_format(item.key))
-    data.categories = list(item.weeks)
+    data.categories = list(item.short_weeks or item.weeks)
     data.add_series(item.label, list(item.values))
     height = SLIDE_HEIGHT - top - MARGIN - Emu(500_000)
     shape = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data)
@@ -370,16 +436,37 @@ def _add_trend_chart(slide, item: IndicatorSlide, *, left, top, width) -> None:
     value_axis.has_major_gridlines = True
     value_axis.tick_labels.number_format = _excel_format(item.key)
     value_axis.tick_labels.number_format_is_linked = False
-    value_axis.minimum_scale = 0
+    value_axis.minimum_scale, value_axis.maximum_scale = fitted_range(item.key, item.values)
+    _one_line(chart.category_axis)
+    colour = _rgb(tone_colour(item.tone))
     series = chart.plots[0].series[0]
     series.smooth = False
-    series.format.line.color.rgb = _rgb(PRIMARY)
+    series.format.line.color.rgb = colour
     series.format.line.width = Pt(3.5)
     series.marker.style = XL_MARKER_STYLE.CIRCLE
     series.marker.size = 8
     series.marker.format.fill.solid()
-    series.marker.format.fill.fore_color.rgb = _rgb(PRIMARY)
-    series.marker.format.line.color.rgb = _rgb(PRIMARY)
+    series.marker.format.fill.fore_color.rgb = colour
+    series.marker.format.line.color.rgb = colour
+
+
+def _one_line(axis) -> None:
+    """Every category label on one line, level and unwrapped (W37 … W48), each one shown."""
+    axis.tick_labels.font.size = Pt(14)
+    body = axis._element.get_or_add_txPr().find(qn("a:bodyPr"))
+    body.set("rot", "0")
+    body.set("vert", "horz")
+    body.set("wrap", "none")
+    skip = axis._element.find(qn("c:tickLblSkip"))
+    if skip is None:  # in the schema's order: before tickMarkSkip and noMultiLvlLbl, after the rest
+        skip = OxmlElement("c:tickLblSkip")
+        later = [axis._element.find(qn(tag)) for tag in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
+        following = next((element for element in later if element is not None), None)
+        if following is not None:
+            following.addprevious(skip)
+        else:
+            axis._element.append(skip)
+    skip.set("val", "1")
 
 
 def _excel_format(key: str) -> str:
@@ -389,16 +476,44 @@ def _excel_format(key: str) -> str:
 
 
 def _add_closing(slide, item: ClosingSlide) -> None:
+    """The title; a column per ranking (its heading once, at the top); per level (区, then 街道) a row of lists,
+    under the level's name when there are two."""
     width = SLIDE_WIDTH - 2 * MARGIN
     _text_box(slide, "heading", MARGIN, MARGIN, width, Emu(800_000), [(item.title, 40, INK, True)])
     if not item.lists:
         _text_box(slide, "note", MARGIN, Emu(2_000_000), width, Emu(1_000_000), [(item.note, 32, INK, False)])
         return
-    column = Emu(int(width / len(item.lists)))
-    for index, lagging in enumerate(item.lists):
-        lines = [(lagging.heading, 28, PRIMARY, True)] + [(text, 24, INK, False) for text in lagging.items]
+    levels = item.levels
+    keys = len(item.lists_of(levels[0]))
+    column = Emu(int(width / keys))
+    for index, lagging in enumerate(item.lists_of(levels[0])):
         left = MARGIN + column * index
-        _text_box(slide, f"lagging_{index}", left, Emu(1_400_000), column, Emu(4_000_000), lines)
+        _text_box(
+            slide,
+            f"ranking_{index}",
+            left,
+            Emu(1_300_000),
+            column,
+            Emu(420_000),
+            [(lagging.heading, 24, PRIMARY, True)],
+        )
+    top, bottom = Emu(1_750_000), Emu(5_400_000)
+    row = Emu(int((bottom - top) / len(levels)))
+    named = len(levels) > 1
+    size = 20 if named else 24
+    number = 0
+    for row_index, level in enumerate(levels):
+        row_top = top + row * row_index
+        if named:
+            label = labels.LEVEL_NAMES[level]
+            _text_box(slide, f"level_{row_index}", MARGIN, row_top, width, Emu(380_000), [(label, 22, INK, True)])
+        lists_top = row_top + (Emu(400_000) if named else 0)
+        for index, lagging in enumerate(item.lists_of(level)):
+            lines = [(text, size, INK, False) for text in lagging.items]
+            left = MARGIN + column * index
+            height = row - (Emu(420_000) if named else Emu(20_000))
+            _text_box(slide, f"lagging_{number}", left, lists_top, column, height, lines)
+            number += 1
     _text_box(slide, "note", MARGIN, Emu(5_450_000), width, Emu(450_000), [(item.note, 18, MUTED, False)])
 
 
@@ -418,9 +533,26 @@ def _add_moved(slide, item: MovedSlide) -> None:
     _text_box(slide, "note", MARGIN, Emu(5_550_000), width, Emu(400_000), [(item.note, 16, MUTED, False)])
 
 
+def speaker_notes(item: Slide, deck: Deck) -> str:
+    """What the presenter reads beside a slide: an indicator's definition and its figures against last week's;
+    the title's area and week; what the week's flows count; on the closing slide, how the lagging areas are picked."""
+    if isinstance(item, TitleSlide):
+        return labels.REVIEW_NOTES_TITLE.format(area=item.area_name, week=item.week)
+    if isinstance(item, MovedSlide):
+        return "\n".join((item.note, labels.REVIEW_NOTES_MOVED))
+    if isinstance(item, IndicatorSlide):
+        definition = labels.REVIEW_NOTES_DEFINITION.format(definition=item.definition)
+        figures = labels.REVIEW_NOTES_FIGURES.format(value=item.value, previous=item.previous, change=item.change)
+        return f"{item.label}\n{definition}\n{figures}"
+    if isinstance(item, ClosingSlide):
+        return "\n".join(line for line in (item.note, labels.REVIEW_NOTES_CLOSING) if line)
+    return ""  # a kind of slide without notes of its own
+
+
 def build_pptx(deck: Deck) -> bytes:
-    """The deck as a 16:9 .pptx: title, what moved, one slide per indicator (figure, last week, change, a native 12-week
-    line chart), the closing slide; every slide carries the footer and, for sample data, the synthetic note."""
+    """The deck as a 16:9 .pptx: title, what moved, one slide per indicator (figure, last week, change, a native
+    12-week line chart on an axis fitted to the figures, in the colour of the change's meaning), the closing slide;
+    every slide carries the footer, speaker notes (speaker_notes) and, for sample data, the synthetic note."""
     presentation = Presentation()
     presentation.slide_width, presentation.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     blank = presentation.slide_layouts[6]
@@ -435,6 +567,7 @@ def build_pptx(deck: Deck) -> bytes:
         else:
             _add_closing(slide, item)
         _footer(slide, deck, number)
+        slide.notes_slide.notes_text_frame.text = speaker_notes(item, deck)
     buffer = io.BytesIO()
     presentation.save(buffer)
     return buffer.getvalue()
