@@ -68,6 +68,7 @@ class FileReport:
     updated: int = 0  # of the accepted: known, and changed by the file
     rejected: int = 0
     repeated: int = 0
+    unfilled: int = 0  # of the rejected: 联系记录 rows nobody filled in (联系日期 and 联系方 blank), a list's to-do
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[Rejection] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)
@@ -92,6 +93,7 @@ class FileReport:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "repeated": self.repeated,
+            "unfilled": self.unfilled,
             "rejections": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.rejections],
             "repeats": [{"row": r.row, "same_as": r.same_as} for r in self.repeats],
             "warnings": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.warnings],
@@ -118,6 +120,7 @@ def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None, t
             report.accepted += len(checked.frame)
             report.rejected += len(checked.rejected_rows)
             report.repeated += len(checked.repeats)
+            report.unfilled += checked.unfilled
             report.rejections += checked.rejections
             report.warnings += checked.warnings
             report.repeats += checked.repeats
