@@ -23,6 +23,7 @@ from services.accounts import Account
 from services.follow_up import record_follow_up_list
 from services.refresh import refresh_from_tables
 from ui import downloads, labels
+from ui.text import escape_markdown
 
 WEEK = Week.parse("2026-W47")  # 11-16 to 11-22
 STREET = "江汉区/北湖街道"
@@ -116,3 +117,39 @@ def test_the_review_s_headline_line():
     assert closure_headline(Closure()) == "上周没有导出超期或失联名单"
     assert closure_headline(Closure(members=1, departed=1, lists=1, closed_lists=1)) == "上周名单已联系 —"
     assert closure_headline(Closure(members=2, contacted=2, lists=1, closed_lists=1), 14) == "近两周名单已联系 100%"
+
+
+def test_the_import_page_says_unfilled_rows_apart_from_mistakes(monkeypatch, sqlite_url):
+    from data_access.members import fetch_member_list
+    from metrics.member_lists import compute_member_list, select_member_list
+    from ui.follow_up import build_grid_worker_workbook
+    from ui.widgets import View
+
+    engine = get_engine(sqlite_url)
+    replace_all_data(engine, tiny_city.tables(), meta={"data_kind": "real"})
+    street = AreaPath.parse(STREET)
+    with engine.connect() as conn:
+        fetched = fetch_member_list(conn, scope=Account("x", "street", street).scope, area=street, end=WEEK.end)
+    overdue = select_member_list(compute_member_list(fetched, end=WEEK.end, overdue_days=30, lost_contact_days=90),
+                                 "overdue")  # fmt: skip
+    view = View(week=WEEK, area=street, data_version="1", synthetic=False, scope=Account("x", "street", street).scope)
+    workbook = load_workbook(io.BytesIO(build_grid_worker_workbook(view, "overdue", "phone_call", overdue,
+                                                                   now=datetime(2026, 11, 23, 9))))  # fmt: skip
+    sheet = workbook.active
+    first = next(r for r in range(1, 11) if sheet.cell(row=r, column=1).value == "手机号") + 1
+    sheet.cell(row=first, column=2, value="2026-11-24")
+    sheet.cell(row=first, column=3, value="流入地党组织")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = app_test("clerk")
+    app.switch_page("pages/import.py")
+    app = app.run()
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    app = app.file_uploader[0].set_value([("名单.xlsx", buffer.getvalue(), mime)]).run()
+    app = next(b for b in app.button if b.label == labels.IMPORT_START).click().run()
+    assert not app.exception
+    note = labels.IMPORT_UNFILLED_OF.format(file="名单.xlsx", unfilled=3)
+    assert escape_markdown(note) in [i.value for i in app.info]
+    assert not app.subheader  # no 被拒绝的行 table: nothing went wrong
+    assert any(escape_markdown(labels.IMPORT_UNFILLED.format(unfilled=3)) in m.value for m in app.markdown)
