@@ -73,6 +73,7 @@ class FileReport:
     warnings: list[Rejection] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)
     renamed: dict[str, str] = field(default_factory=dict)  # a header as written -> the column it was read as
+    ignored: list[str] = field(default_factory=list)  # headers that name no column of the ledger, left aside
     error: LedgerFileError | None = None
     skipped: bool = False  # a sheet that holds no ledger (a workbook's 说明)
     rejected_rows: pd.DataFrame | None = None
@@ -98,6 +99,7 @@ class FileReport:
             "repeats": [{"row": r.row, "same_as": r.same_as} for r in self.repeats],
             "warnings": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.warnings],
             "columns_read_as": self.renamed,
+            "columns_ignored": self.ignored,
             "skipped": self.skipped,
             "error": error,
         }
@@ -106,7 +108,7 @@ class FileReport:
 def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None, today: date) -> FileReport:
     """One file, one transaction: if anything fails midway, the database is as before the file."""
     kind = opened.ledger.kind
-    report = FileReport(file=opened.name, ledger=kind, renamed=opened.renamed)
+    report = FileReport(file=opened.name, ledger=kind, renamed=opened.renamed, ignored=list(opened.ignored))
     rejected_parts = []
     present: list[str] = []  # the fields the file has columns for: only those update a known record
 

@@ -96,6 +96,8 @@ def test_export_fill_two_rows_import_and_the_closure_rises_by_two(engine):
     assert {r.reason for r in report.rejections} == {formats.UNFILLED}  # one reason per unfilled row, no 必填项为空
     assert [r.row for r in report.rejections] == [header_at + 3, header_at + 5]  # rows as Excel numbers them
     assert report.as_json()["unfilled"] == 2
+    assert report.ignored == ["姓名", "所在社区", "专属联系人", "未联系天数"]  # tolerated, and said to be
+    assert report.as_json()["columns_ignored"] == report.ignored
 
     after = closure(engine)
     assert (after.members, after.contacted, after.pending) == (4, 2, 2)

@@ -172,6 +172,11 @@ def render_report(reports: list[FileReport]) -> None:
             pairs = report.renamed.items()
             read_as = "；".join(labels.IMPORT_READ_AS.strip().format(written=w, column=c) for w, c in pairs)
             st.caption(escape_markdown(labels.IMPORT_READ_AS_OF.format(file=report.file, read_as=read_as)))
+        if report.ignored:
+            ignored = labels.IMPORT_IGNORED.strip().format(
+                columns="”“".join(report.ignored), ledger=labels.LEDGER_TITLES[report.ledger]
+            )
+            st.caption(escape_markdown(f"{report.file}：{ignored}"))
         if report.unfilled:  # a follow-up list's rows still to fill: said apart, not among the mistakes
             st.info(escape_markdown(labels.IMPORT_UNFILLED_OF.format(file=report.file, unfilled=report.unfilled)))
         mistakes = [r for r in report.rejections if r.reason != UNFILLED]

@@ -155,6 +155,7 @@ IMPORT_UNFILLED_OF = (
 )
 IMPORT_REPEAT = "  第 {row} 行与第 {same_as} 行重复，只计一次"
 IMPORT_READ_AS = "  表头“{written}”按“{column}”读取"
+IMPORT_IGNORED = "  表头“{columns}”不是{ledger}的列，已忽略（不影响导入）"
 IMPORT_SKIPPED_SHEET = "{file}：这张工作表里没有台账表头，已跳过。"
 IMPORT_REJECTION = "  第 {row} 行 {column}：{reason}"
 IMPORT_WARNING = "  提示 第 {row} 行 {column}：{reason}"
