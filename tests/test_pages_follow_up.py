@@ -153,3 +153,15 @@ def test_the_import_page_says_unfilled_rows_apart_from_mistakes(monkeypatch, sql
     assert escape_markdown(note) in [i.value for i in app.info]
     assert not app.subheader  # no 被拒绝的行 table: nothing went wrong
     assert any(escape_markdown(labels.IMPORT_UNFILLED.format(unfilled=3)) in m.value for m in app.markdown)
+
+
+def test_the_review_s_line_for_a_view(monkeypatch, url):
+    from data_access.areas import Scope
+    from ui.follow_up import headline_for
+    from ui.widgets import View
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    district = Scope("district", AreaPath(("江汉区",)))  # no personal data in it: any account holding the area
+    view = View(week=WEEK, area=AreaPath.parse(STREET), data_version="1", synthetic=False, scope=district)
+    assert headline_for(view) == "上周名单已联系 20%"
+    assert headline_for(view, 14) == "近两周名单已联系 40%"

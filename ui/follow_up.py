@@ -18,7 +18,13 @@ from metrics import follow_up as fu
 from metrics import member_lists as ml
 from metrics.periods import TIMEZONE
 from services.accounts import Account
-from services.follow_up import FOLLOW_UP_KINDS, PURPOSES, full_member_list, record_follow_up_list
+from services.follow_up import (
+    FOLLOW_UP_KINDS,
+    PURPOSES,
+    follow_up_closure,
+    full_member_list,
+    record_follow_up_list,
+)
 from ui import downloads, labels
 from ui.auth import audit_as, now_local
 from ui.data import SETTINGS, engine
@@ -127,6 +133,14 @@ def closure_headline(closure: fu.Closure, window_days: int = fu.WINDOWS[0]) -> s
     if closure.lists == 0:
         return labels.FOLLOW_UP_NO_LISTS[window_days]
     return labels.FOLLOW_UP_HEADLINE[window_days].format(share=format_rate(closure.share))
+
+
+def headline_for(view: View, window_days: int = fu.WINDOWS[0]) -> str:
+    """The review's line for a view: the closure of the lists exported in the `window_days` days ending with the
+    view's week, worded by closure_headline. No personal data (any account holding the area); never cached."""
+    closure = follow_up_closure(engine(), scope=view.scope, area=view.area, as_of=view.week.end,
+                                window_days=window_days)  # fmt: skip
+    return closure_headline(closure, window_days)
 
 
 def build_follow_up_table(members: pd.DataFrame) -> pd.DataFrame:
