@@ -25,6 +25,7 @@ from pathlib import Path
 from ui import labels
 
 EXIT_OK, EXIT_DATABASE, EXIT_USAGE = 0, 1, 2
+CLI_MOVERS_SHOWN = 3  # areas per indicator in the text of report --explain
 
 
 class UsageError(Exception):
@@ -92,8 +93,13 @@ def command_report(args: argparse.Namespace) -> int:
         raise UsageError(labels.CLI_UNKNOWN_AREA.format(value=args.area) + "\n" + hint) from exc
     with engine.connect() as conn:
         meta = fetch_meta(conn)
+    moved = None
+    if args.explain:
+        from services.movers import what_moved
+
+        moved = what_moved(engine, scope=CITY_SCOPE, week=week, area=area, thresholds=settings.thresholds)
     if args.json:
-        print(json.dumps(report, ensure_ascii=False))
+        print(json.dumps(report | (moved.as_json() if moved else {}), ensure_ascii=False))
     else:
         print(labels.CLI_REPORT_TITLE.format(area=str(area) or labels.CITY, week=week, start=week.start, end=week.end))
         rows = [labels.CLI_REPORT_HEADER] + [
@@ -110,11 +116,31 @@ def command_report(args: argparse.Namespace) -> int:
             print(
                 "  ".join(cell + " " * (width - _display_width(cell)) for cell, width in zip(row, widths, strict=True))
             )
+        if moved:
+            _print_what_moved(moved, report)
         if meta.get("data_kind") == "synthetic":
             print(labels.CLI_SYNTHETIC_NOTE)
     if "data_kind" not in meta:
         print(labels.CLI_EMPTY_DATABASE, file=sys.stderr)
     return EXIT_OK
+
+
+def _print_what_moved(moved, report: dict) -> None:
+    """The flows, then for each indicator that changed the child areas that moved it most."""
+    from ui.formatting import change_of, format_change
+
+    print()
+    print(labels.CLI_FLOWS_TITLE)
+    print("  " + "，".join(f"{labels.FLOW_LABELS[k]} {n:,}" for k, n in moved.flows.items()))
+    for key, movers in moved.movers.items():
+        shown = [(path, value) for path, value in zip(movers["path"], movers["contribution"], strict=True)
+                 if change_of(key, value, 0.0)][:CLI_MOVERS_SHOWN]  # fmt: skip
+        if shown:
+            print(labels.CLI_MOVERS_LINE.format(
+                indicator=labels.INDICATOR_LABELS[key],
+                change=format_change(key, report[key]["value"], report[key]["previous"]),
+                areas="，".join(f"{path} {format_change(key, value, 0.0)}" for path, value in shown),
+            ))  # fmt: skip
 
 
 def _confirmed(args: argparse.Namespace) -> bool:
@@ -334,6 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--week", help="ISO week such as 2026-W46 (default: the last complete week)")
     report.add_argument("--area", help="区[/街道[/社区]] (default: the whole city)")
     report.add_argument("--json", action="store_true", help="print the JSON object of PRODUCT.md")
+    report.add_argument(
+        "--explain", action="store_true", help="add what moved: each change split over the child areas, member flows"
+    )
     report.set_defaults(handler=command_report)
 
     ledgers = commands.add_parser("import", parents=[common], help="load ledger files (.xlsx or .csv)")

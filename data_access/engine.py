@@ -31,7 +31,7 @@ from data_access.schema import (
     sign_in_failures_table,
     weekly_stats_table,
 )
-from metrics.registry import DEMAND_PARTS
+from metrics.registry import DEMAND_PARTS, FLOW_PARTS
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def _add_demands(conn: Connection) -> None:
 
 
 def _add_follow_up_lists(conn: Connection) -> None:
-    """Version 7 to 8: follow-up lists, the members of each exported overdue or lost-contact list (new tables;
+    """Version 8 to 9: follow-up lists, the members of each exported overdue or lost-contact list (new tables;
     existing data untouched)."""
     follow_up_lists_table.create(conn, checkfirst=True)
     follow_up_members_table.create(conn, checkfirst=True)
@@ -151,7 +151,8 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     4: _sessions_and_sign_in_failures,
     5: _add_demands,
     6: add_weekly_parts(*DEMAND_PARTS),
-    7: _add_follow_up_lists,
+    7: add_weekly_parts(*FLOW_PARTS),
+    8: _add_follow_up_lists,
 }
 
 

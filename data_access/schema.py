@@ -29,9 +29,10 @@ from sqlalchemy.sql.dml import Delete
 
 from metrics.registry import FRACTIONAL_PARTS, SUMMARY_COUNTS
 
-SCHEMA_VERSION = 8  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column;
+SCHEMA_VERSION = 9  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column;
 # 5: sessions, and sign-in failures per name and source; 6: demands and wishes; 7: the demand indicators' weekly parts;
-# 8: follow-up lists (the members of each exported overdue or lost-contact list)
+# 8: the week's member flows (what moved); 9: follow-up lists (the members of each exported overdue or lost-contact
+# list)
 
 # PostgreSQL's own names for foreign keys, named so that a bulk load can lift and restore them.
 metadata = MetaData(naming_convention={"fk": "%(table_name)s_%(column_0_name)s_fkey"})

@@ -23,7 +23,7 @@ import pandas as pd
 from metrics import columns as c
 from metrics.days import NO_DAY, day_number, from_day_number, require_columns, to_day_numbers
 from metrics.demands import DEMAND_COLUMNS, DemandArrays, compute_demand_period, prepare_demands
-from metrics.registry import FRACTIONAL_PARTS
+from metrics.registry import FLOW_PARTS, FRACTIONAL_PARTS
 from metrics.thresholds import Thresholds
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -260,6 +260,38 @@ def compute_member_states(city: CityArrays, *, end: date, thresholds: Thresholds
     )
 
 
+def compute_member_flows(
+    city: CityArrays, states: pd.DataFrame, *, end: date, thresholds: Thresholds, days: int = 7
+) -> dict[str, np.ndarray]:
+    """Per member (as `states`, compute_member_states at `end`): the period's flows, each a bool array of members
+    active at `end` who, comparing the period's end B = end - days with `end`,
+    - newly_overdue: are overdue at `end` and were not at B;
+    - recontacted: were overdue at B and have a contact dated B+1..end;
+    - newly_lost_contact: are at risk of lost contact at `end` and were not at B;
+    - newly_three_way_complete: have 三联齐全 at `end` and had not at B.
+    A member registered after B was neither overdue nor at risk at B (nobody is overdue on joining). Status is as
+    recorded (no history is kept), so "active at B" is not asked."""
+    end_day = day_number(end)
+    before_day = end_day - days
+    positions = np.arange(len(city.member_ids), dtype=np.int64)
+    last_before = _last_day(city.contact_keys, positions, before_day)
+    since_before = before_day - np.where(last_before == NO_DAY, city.member_registered, last_before)
+    window_start = before_day - thresholds.three_way_window_days
+    three_way_before = np.ones(len(positions), dtype=bool)
+    for side_keys in city.contact_side_keys:
+        three_way_before &= _count_in(side_keys, positions, window_start, before_day) > 0
+    overdue_before = since_before > thresholds.overdue_days
+    lost_before = since_before > thresholds.lost_contact_days
+    contacted_since = _count_in(city.contact_keys, positions, before_day, end_day) > 0
+    active = states["active"].to_numpy()
+    return {
+        "newly_overdue": active & states["overdue"].to_numpy() & ~overdue_before,
+        "recontacted": active & overdue_before & contacted_since,
+        "newly_lost_contact": active & states["lost_contact"].to_numpy() & ~lost_before,
+        "newly_three_way_complete": active & states["three_way_complete"].to_numpy() & ~three_way_before,
+    }
+
+
 def compute_community_week(city: CityArrays, *, end: date, thresholds: Thresholds, days: int = 7) -> pd.DataFrame:
     """The additive parts of every indicator per community, for the period of `days` ending at `end`."""
     end_day = day_number(end)
@@ -311,6 +343,8 @@ def compute_community_week(city: CityArrays, *, end: date, thresholds: Threshold
             "volunteer_participants": per_community(active & (hours_per_member > 0)),
         }
     )
+    flows = compute_member_flows(city, states, end=end, thresholds=thresholds, days=days)
+    frame = frame.assign(**{name: per_community(flows[name]) for name in FLOW_PARTS})
     demand_parts = compute_demand_period(
         city.demands, start=end - timedelta(days=days - 1), end=end, thresholds=thresholds
     ).drop(columns=c.COMMUNITY_ID)  # the same communities in the same order

@@ -100,9 +100,22 @@ BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
 # The report's keys (`cli.py report --json`), in order
 REPORT_KEYS = tuple(BY_KEY)
 
+# The week's member flows (what moved): how many active members changed state between the end of the week before
+# and the end of this one, each a count stored beside the indicators' parts (metrics.indicators.compute_member_flows
+# defines them). Flow key -> its weekly_stats part; a new registration is the indicator's own part.
+FLOWS = {
+    "newly_registered": "new_registrations",
+    "newly_overdue": "newly_overdue",
+    "recontacted": "recontacted",
+    "newly_lost_contact": "newly_lost_contact",
+    "newly_three_way_complete": "newly_three_way_complete",
+}
+
 # The weekly_stats columns the report sums: every part once, each indicator's denominator before its numerator
-# (the population before what is counted in it), in report order
-SUMMARY_COUNTS = tuple(dict.fromkeys(part for indicator in INDICATORS for part in reversed(indicator.parts)))
+# (the population before what is counted in it), in report order; then the flows' own parts
+_INDICATOR_PARTS = tuple(dict.fromkeys(part for indicator in INDICATORS for part in reversed(indicator.parts)))
+FLOW_PARTS = tuple(part for part in FLOWS.values() if part not in _INDICATOR_PARTS)
+SUMMARY_COUNTS = _INDICATOR_PARTS + FLOW_PARTS
 
 # The demand indicators' parts (metrics/demands.py computes them; schema version 7 added them), in SUMMARY_COUNTS' order
 DEMAND_PARTS = tuple(part for part in SUMMARY_COUNTS if any(part in i.parts for i in INDICATORS if i.group == "demand"))

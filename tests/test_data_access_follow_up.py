@@ -130,18 +130,18 @@ def test_a_data_replacement_takes_the_lists_with_it(engine):
         assert fetch_follow_up_lists(conn).empty
 
 
-def test_a_version_7_database_gets_the_follow_up_tables(db_url):
+def test_a_version_8_database_gets_the_follow_up_tables(db_url):
     engine = get_engine(db_url)
     replace_all_data(engine, tiny_city.tables(), meta={"data_kind": "real"})
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE follow_up_members"))
         conn.execute(text("DROP TABLE follow_up_lists"))
-        conn.execute(text("UPDATE meta SET value = '7' WHERE key = 'schema_version'"))
+        conn.execute(text("UPDATE meta SET value = '8' WHERE key = 'schema_version'"))
     dispose_engine(db_url)
     upgraded = get_engine(db_url)
     with upgraded.connect() as conn:
         assert {"follow_up_lists", "follow_up_members"} <= set(inspect(conn).get_table_names())
         version = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
-        assert version == str(SCHEMA_VERSION) == "8"
+        assert version == str(SCHEMA_VERSION) == "9"
         assert conn.execute(text("SELECT count(*) FROM members")).scalar() == 9  # data kept
     two_lists(upgraded)

@@ -103,8 +103,17 @@ def test_nothing_is_labelled_that_is_not_declared():
     assert list(labels.INDICATOR_GROUP_LABELS) == list(GROUPS)
 
 
-def test_nothing_is_stored_that_no_indicator_uses():
+def test_nothing_is_stored_that_no_indicator_or_flow_uses():
     assert STORED == list(SUMMARY_COUNTS)
+    used = {part for indicator in INDICATORS for part in indicator.parts} | set(registry.FLOWS.values())
+    assert set(STORED) == used
+
+
+@pytest.mark.parametrize("flow", registry.FLOWS)
+def test_every_flow_is_stored_labelled_and_defined_in_the_readme(flow: str):
+    assert isinstance(weekly_stats_table.c[registry.FLOWS[flow]].type, Integer)
+    assert CJK.search(labels.FLOW_LABELS[flow])
+    assert f"| `{flow}` | {labels.FLOW_LABELS[flow]} |" in README
 
 
 def test_the_readme_defines_the_declared_indicators_only_in_report_order():

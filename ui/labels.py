@@ -33,6 +33,8 @@ INDICATOR_LABELS = {
 # Command line
 CLI_REPORT_HEADER = ("指标", "本周", "上周", "变化")
 CLI_REPORT_TITLE = "{area} · {week}（{start} 至 {end}）"
+CLI_FLOWS_TITLE = "本周变化（人）："
+CLI_MOVERS_LINE = "{indicator} {change}：{areas}"
 CLI_EMPTY_DATABASE = "提示：数据库中还没有数据。运行 python cli.py sample --size demo 可生成示例数据。"
 CLI_SYNTHETIC_NOTE = "注意：以上为合成的示例数据。"
 CLI_BAD_WEEK = "周次格式不正确：{value}。请写成 2026-W46 这样的 ISO 周（年-W周数）。"
@@ -139,6 +141,15 @@ INDICATOR_GROUP_LABELS = {
     "service": "服务",
     "volunteer": "志愿",
     "demand": "诉求与微心愿",
+}
+
+# What moved this week (metrics/movers.py): the member flows, by their key in metrics.registry.FLOWS
+FLOW_LABELS = {
+    "newly_registered": "新报到",
+    "newly_overdue": "新增超期未联系",
+    "recontacted": "超期后已联系",
+    "newly_lost_contact": "新增失联风险",
+    "newly_three_way_complete": "新实现三联齐全",
 }
 
 # Import and export (command line and the 数据导入 page)
