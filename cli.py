@@ -217,6 +217,9 @@ def command_import(args: argparse.Namespace) -> int:
             print(file_summary(report))
             for written, column in report.renamed.items():
                 print(labels.IMPORT_READ_AS.format(written=written, column=column))
+            if report.ignored:
+                ignored = "”“".join(report.ignored)
+                print(labels.IMPORT_IGNORED.format(columns=ignored, ledger=labels.LEDGER_TITLES[report.ledger]))
             for rejection in report.rejections[:20]:
                 print(
                     labels.IMPORT_REJECTION.format(row=rejection.row, column=rejection.column, reason=rejection.reason)

@@ -21,6 +21,8 @@ from data_access.schema import (
     audit_log_table,
     delete_repeats,
     demands_table,
+    follow_up_lists_table,
+    follow_up_members_table,
     members_table,
     meta_table,
     metadata,
@@ -117,6 +119,13 @@ def _add_demands(conn: Connection) -> None:
     demands_table.create(conn, checkfirst=True)
 
 
+def _add_follow_up_lists(conn: Connection) -> None:
+    """Version 8 to 9: follow-up lists, the members of each exported overdue or lost-contact list (new tables;
+    existing data untouched)."""
+    follow_up_lists_table.create(conn, checkfirst=True)
+    follow_up_members_table.create(conn, checkfirst=True)
+
+
 def add_weekly_parts(*names: str) -> Callable[[Connection], None]:
     """The upgrade for new indicators' parts (metrics/registry.py): each named weekly_stats column is added where
     absent (0 in the rows already there), and the weekly figures are marked stale, so that reads compute from the
@@ -143,6 +152,7 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     5: _add_demands,
     6: add_weekly_parts(*DEMAND_PARTS),
     7: add_weekly_parts(*FLOW_PARTS),
+    8: _add_follow_up_lists,
 }
 
 

@@ -29,9 +29,10 @@ from sqlalchemy.sql.dml import Delete
 
 from metrics.registry import FRACTIONAL_PARTS, SUMMARY_COUNTS
 
-SCHEMA_VERSION = 8  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column;
+SCHEMA_VERSION = 9  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column;
 # 5: sessions, and sign-in failures per name and source; 6: demands and wishes; 7: the demand indicators' weekly parts;
-# 8: the week's member flows (what moved)
+# 8: the week's member flows (what moved); 9: follow-up lists (the members of each exported overdue or lost-contact
+# list)
 
 # PostgreSQL's own names for foreign keys, named so that a bulk load can lift and restore them.
 metadata = MetaData(naming_convention={"fk": "%(table_name)s_%(column_0_name)s_fkey"})
@@ -248,6 +249,34 @@ audit_log_table = Table(
     Column("detail", String(200)),
     Index("ix_audit_log_at", "at"),
 )
+
+# A follow-up list: the members of an overdue or lost-contact list as a street or community account exported it, so
+# that a later week can ask whether the list got worked (contacted since the export day). Member ids only; the
+# list's area and week are the view it was exported from, `kind` the list (overdue, lost_contact), `purpose` the
+# reason given for a full-phone export (NULL for the masked one). They go with the data they name.
+follow_up_lists_table = Table(
+    "follow_up_lists",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("area", String(200), nullable=False),
+    Column("week_start", Date, nullable=False),  # the ISO week's Monday
+    Column("kind", String(16), nullable=False),
+    Column("account", String(64), nullable=False),
+    Column("exported_at", DateTime, nullable=False),  # local time, Asia/Shanghai, stored naive
+    Column("exported_on", Date, nullable=False),  # its day: contacts dated on or after it count as follow-up
+    Column("purpose", String(16)),
+    Column("members", Integer, nullable=False),
+    Index("ix_follow_up_lists_exported_on", "exported_on"),
+)
+
+follow_up_members_table = Table(
+    "follow_up_members",
+    metadata,
+    Column("list_id", BigInteger().with_variant(Integer, "sqlite"), ForeignKey("follow_up_lists.id"), primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), primary_key=True),
+    Index("ix_follow_up_members_member", "member_id"),
+)
+FOLLOW_UP_TABLES = (follow_up_lists_table, follow_up_members_table)  # parents first
 
 # Tables in the order they are filled (parents first), as loaded by data_access.loading.
 DATA_TABLES = (

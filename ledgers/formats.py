@@ -345,6 +345,11 @@ DATE_IN_FUTURE = "日期晚于今天（{today}）"
 DATE_TOO_EARLY = "日期早于 {earliest}"
 KEPT_AS_OTHER = "“{value}”不在可选范围内（{choices}），已记为 其他"
 SLASH_IN_NAME = "名称不能含“/”（“/”用来分隔 区/街道/社区）"
+# A 联系记录 row with 联系日期 and 联系方 both blank: a member of an exported follow-up list nobody has contacted yet.
+# Counted as rejected (every row read is accepted, rejected or a repeat), with this one reason instead of two
+# 必填项为空, and reported apart, as a row still to fill, not a mistake.
+UNFILLED = "联系日期、联系方均未填写（名单中尚未联系的党员），本行未导入；联系后填上再导入即可"
+UNFILLED_HEADERS = ("联系日期", "联系方")
 
 RESOLVED_WITHOUT_DATE = "状态为 已办结 时必须填写办结日期"
 DATE_WITHOUT_RESOLVED = "状态不是 已办结，不应填写办结日期"

@@ -42,6 +42,7 @@ class LedgerFile:
     ledger: Ledger
     chunks: Iterator[pd.DataFrame]  # columns named by the ledger's headers; index: the row number in Excel
     renamed: dict[str, str] = field(default_factory=dict)  # a header as written -> the column it was read as
+    ignored: tuple[str, ...] = ()  # headers that name no column of the ledger (a list's 姓名): read past, not refused
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ def _ledger_file(name: str, headers: list[object], chunks: Iterator[pd.DataFrame
             frame = chunk.set_axis(names, axis=1)
             yield frame.drop(columns=[n for n in names if n in REPORT_HEADERS or n.startswith("列")], errors="ignore")
 
-    return LedgerFile(name=name, ledger=ledger, chunks=renamed_chunks(), renamed=renamed)
+    ignored = tuple(n for n in names if n not in ledger.headers and n not in REPORT_HEADERS and not n.startswith("列"))
+    return LedgerFile(name=name, ledger=ledger, chunks=renamed_chunks(), renamed=renamed, ignored=ignored)
 
 
 def _csv_encoding(head: bytes) -> str:

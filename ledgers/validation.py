@@ -98,6 +98,7 @@ class Checked:
     repeats: list[Repeat]
     rejected_rows: pd.DataFrame  # the raw cells of the rejected rows, with 行号 and 原因
     rows: int  # rows read, blank lines aside: accepted + rejected + repeated
+    unfilled: int = 0  # of the rejected: 联系记录 rows with 联系日期 and 联系方 blank (formats.UNFILLED)
 
 
 def _text(cells: pd.Series) -> pd.Series:
@@ -352,6 +353,13 @@ def _key_hashes(frame: pd.DataFrame, ledger: Ledger) -> np.ndarray:
     return pd.util.hash_pandas_object(pd.DataFrame(parts, index=frame.index), index=False).to_numpy(dtype=np.uint64)
 
 
+def _unfilled(ledger: Ledger, raw: pd.DataFrame) -> pd.Series:
+    """The 联系记录 rows whose 联系日期 and 联系方 are both blank (an exported list's rows nobody filled in)."""
+    if ledger.kind != "contacts" or not set(f.UNFILLED_HEADERS) <= set(raw.columns):
+        return pd.Series(False, index=raw.index)
+    return pd.concat([_blank(raw[header]) for header in f.UNFILLED_HEADERS], axis=1).all(axis=1)
+
+
 def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: SeenKeys) -> Checked:
     """Check one chunk of a file. `seen` carries the keys of the file's earlier rows across chunks: a later row
     with a known key is a repeat (counted once) or, for a ledger whose key names one thing, rejected."""
@@ -367,6 +375,10 @@ def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: SeenK
         notes.append((warnings, column.header))
     if "visitor_phone" in values:
         values["member_id"] = values["visitor_phone"].map(refs.member_series).astype(object)
+    unfilled = _unfilled(ledger, raw)
+    if unfilled.any():  # one reason, saying the row is still to fill, instead of a 必填项为空 per blank column
+        problems = [(reasons.where(~unfilled), header) for reasons, header in problems]
+        problems.append((pd.Series(f.UNFILLED, index=raw.index).where(unfilled), f.UNFILLED_HEADERS[0]))
     if ledger.kind == "demands":
         header = _header(ledger, "resolved_on")
         own = next(reasons for reasons, name in problems if name == header)  # a date that does not parse, say
@@ -407,5 +419,11 @@ def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: SeenK
     rejected.insert(0, f.ROW_HEADER, bad_rows)
     rejected[f.REASON_HEADER] = ["；".join(by_row[row]) for row in bad_rows]
     return Checked(
-        frame=frame, rejections=rejections, warnings=warnings, repeats=repeats, rejected_rows=rejected, rows=len(raw)
+        frame=frame,
+        rejections=rejections,
+        warnings=warnings,
+        repeats=repeats,
+        rejected_rows=rejected,
+        rows=len(raw),
+        unfilled=int(unfilled.sum()),
     )

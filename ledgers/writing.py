@@ -71,27 +71,30 @@ def template_xlsx(ledger: Ledger) -> bytes:
     return to_xlsx_bytes({ledger.title: example, f.TEMPLATE_NOTES: rules})
 
 
-def list_xlsx_bytes(heading: list[str], frame: pd.DataFrame, *, sheet: str) -> bytes:
+def list_xlsx_bytes(
+    heading: list[str], frame: pd.DataFrame, *, sheet: str, starts: str | tuple[str, ...] = _FORMULA_START
+) -> bytes:
     """A one-sheet workbook for printing or passing on: `heading` lines first (what, when, where), a blank row,
     then the table with its header row frozen. Every text cell, heading included, is formula-safe; dates stay
-    date cells."""
+    date cells. A list to be filled in and imported again passes `starts=formats.QUOTED_START` (as cli.py export
+    does), which the reader undoes exactly."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     worksheet = workbook.active
     worksheet.title = sheet
-    for line in neutralise_formulas(pd.DataFrame({"line": heading}))["line"]:
+    for line in neutralise_formulas(pd.DataFrame({"line": heading}), starts=starts)["line"]:
         worksheet.append([line])
     worksheet.append([])
-    safe = neutralise_formulas(frame.astype(object).where(frame.notna(), None))
+    safe = neutralise_formulas(frame.astype(object).where(frame.notna(), None), starts=starts)
     worksheet.append([str(name) for name in safe.columns])
     header_row = worksheet.max_row
     for row in safe.itertuples(index=False, name=None):
         worksheet.append(list(row))
     worksheet.freeze_panes = worksheet.cell(row=header_row + 1, column=1)
     for position, name in enumerate(safe.columns, start=1):
-        widest = max(_display_width(str(v)) for v in [name, *safe[name]] if v is not None)
+        widest = max((_display_width(str(v)) for v in [name, *safe[name]] if v is not None), default=8)
         worksheet.column_dimensions[get_column_letter(position)].width = min(40, widest + 2)
     buffer = io.BytesIO()
     workbook.save(buffer)

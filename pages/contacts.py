@@ -18,7 +18,9 @@ from ui.data import (
     load_daily_contacts,
     load_report,
     load_trend,
+    read_follow_up,
 )
+from ui.follow_up import render_follow_up
 from ui.widgets import friendly_errors, render_sidebar, render_view_caption, require_app_frame, stop_if_area_empty
 
 require_app_frame()
@@ -30,6 +32,10 @@ with friendly_errors():
     children = load_children(*view.args)
     distribution = load_contact_distribution(*view.args)
     daily = load_daily_contacts(*view.args)
+    # street and community accounts: did the lists they exported get worked (masked names)
+    follow_up = (
+        read_follow_up(str(view.week), str(view.area), str(view.scope)) if view.scope.sees_personal_data else None
+    )
 render_view_caption(view)
 stop_if_area_empty(view, report)
 
@@ -41,3 +47,5 @@ with right:
     render_three_way_trend(trend)
 render_weekly_contacts(daily, view.week, TREND_WEEKS)
 render_child_contacts(children, view.area.child_level)
+if follow_up is not None:
+    render_follow_up(*follow_up, as_of=view.week.end)

@@ -68,10 +68,12 @@ class FileReport:
     updated: int = 0  # of the accepted: known, and changed by the file
     rejected: int = 0
     repeated: int = 0
+    unfilled: int = 0  # of the rejected: 联系记录 rows nobody filled in (联系日期 and 联系方 blank), a list's to-do
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[Rejection] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)
     renamed: dict[str, str] = field(default_factory=dict)  # a header as written -> the column it was read as
+    ignored: list[str] = field(default_factory=list)  # headers that name no column of the ledger, left aside
     error: LedgerFileError | None = None
     skipped: bool = False  # a sheet that holds no ledger (a workbook's 说明)
     rejected_rows: pd.DataFrame | None = None
@@ -92,10 +94,12 @@ class FileReport:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "repeated": self.repeated,
+            "unfilled": self.unfilled,
             "rejections": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.rejections],
             "repeats": [{"row": r.row, "same_as": r.same_as} for r in self.repeats],
             "warnings": [{"row": r.row, "column": r.column, "reason": r.reason} for r in self.warnings],
             "columns_read_as": self.renamed,
+            "columns_ignored": self.ignored,
             "skipped": self.skipped,
             "error": error,
         }
@@ -104,7 +108,7 @@ class FileReport:
 def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None, today: date) -> FileReport:
     """One file, one transaction: if anything fails midway, the database is as before the file."""
     kind = opened.ledger.kind
-    report = FileReport(file=opened.name, ledger=kind, renamed=opened.renamed)
+    report = FileReport(file=opened.name, ledger=kind, renamed=opened.renamed, ignored=list(opened.ignored))
     rejected_parts = []
     present: list[str] = []  # the fields the file has columns for: only those update a known record
 
@@ -118,6 +122,7 @@ def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None, t
             report.accepted += len(checked.frame)
             report.rejected += len(checked.rejected_rows)
             report.repeated += len(checked.repeats)
+            report.unfilled += checked.unfilled
             report.rejections += checked.rejections
             report.warnings += checked.warnings
             report.repeats += checked.repeats

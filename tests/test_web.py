@@ -203,6 +203,20 @@ def test_a_download_the_database_cannot_audit_says_so_in_chinese(client, demo_ur
     assert answer.status_code == 503 and answer.text == labels.DATABASE_ERROR_FALLBACK
 
 
+def test_a_download_its_account_may_not_have_is_refused(client, demo_url):
+    """A full-phone list built for a district account (its session's): refused, not a 500."""
+    from data_access.areas import OutOfScopeError
+
+    def build(_account: Account) -> bytes:
+        raise OutOfScopeError("full member lists are for street and community accounts")
+
+    _, token = _session(demo_url, "web-district", "district", "江汉区")
+    ticket = downloads.offer(token, "export_full_overdue", build, file_name="x.xlsx", mime=downloads.XLSX)
+    client.cookies.set(SESSION_COOKIE, token)
+    answer = client.get(downloads.ROUTE + ticket)
+    assert answer.status_code == 403 and answer.text == labels.DOWNLOAD_REFUSED
+
+
 @pytest.mark.parametrize("ending", ["idle", "disabled"])
 def test_an_idle_or_disabled_session_gets_no_download(client, demo_url, ending):
     account, token = _session(demo_url, f"web-{ending}", "community", OWN)

@@ -24,6 +24,7 @@ from services.accounts import Account
 from ui import downloads, labels
 from ui.auth import audit, audit_as
 from ui.data import read_member_record
+from ui.follow_up import keep_exported_list, render_full_export
 from ui.text import escape_markdown
 from ui.widgets import View, friendly_errors, set_area
 
@@ -231,8 +232,9 @@ def build_list_workbook(view: View, kind: str, members: pd.DataFrame, *, now: da
 
 def _audited_workbook(view: View, kind: str, rows: pd.DataFrame, account: Account) -> bytes:
     """Built at every fetch of the link, and each fetch recorded in the audit trail: who exported which list,
-    how many rows."""
+    how many rows. An overdue or lost-contact list is kept as a follow-up list (ui/follow_up.py)."""
     audit_as(account)("export", area=view.area, rows=len(rows), detail=kind)
+    keep_exported_list(view, kind, rows, account)
     return build_list_workbook(view, kind, rows, now=datetime.now(TIMEZONE))
 
 
@@ -331,3 +333,4 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
                 mime=downloads.XLSX,
                 key=f"export_{kind}",
             )
+            render_full_export(view, kind)

@@ -12,11 +12,16 @@ _REVEALED_MEMBER = re.compile(r"member (\d+)")  # ui/areas.py writes a reveal's 
 
 
 def describe_detail(action: str, detail: str) -> str:
-    """A row's 说明: 党员编号 254 for a reveal, 超期未联系名单 for an export; blank for none."""
+    """A row's 说明: 党员编号 254 for a reveal, 超期未联系名单 for an export (with its purpose for a full one); blank
+    for none."""
     if action == "reveal" and (found := _REVEALED_MEMBER.fullmatch(detail or "")):
         return labels.AUDIT_REVEALED_MEMBER.format(member=found.group(1))
     if action == "export" and detail in labels.AREAS_LIST_TITLES:
         return labels.AREAS_EXPORT_TITLE.format(title=labels.AREAS_LIST_TITLES[detail])
+    kind, _, purpose = (detail or "").partition(":")  # ui/follow_up.py writes a full export's detail so
+    if action == "export_full" and kind in labels.AREAS_LIST_TITLES and purpose in labels.FOLLOW_UP_PURPOSES:
+        return labels.AUDIT_FULL_EXPORT.format(title=labels.AREAS_LIST_TITLES[kind],
+                                               purpose=labels.FOLLOW_UP_PURPOSES[purpose])  # fmt: skip
     return detail or ""
 
 

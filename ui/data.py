@@ -29,6 +29,7 @@ from ledgers.errors import LedgerFileError
 from ledgers.sandbox import Vetted, vet
 from metrics import columns as c
 from metrics.density import MEMBERS, compute_density_grid, compute_open_station_points
+from metrics.follow_up import WINDOWS, Closure, compute_closure, compute_follow_up_members
 from metrics.member_lists import compute_member_list
 from metrics.ordering import sort_by_pinyin
 from metrics.periods import Week
@@ -37,6 +38,7 @@ from metrics.report import Figure
 from metrics.stations import VisitPatterns, compute_visit_patterns
 from metrics.tables import compute_child_table, compute_display_names, compute_indicator_table
 from services.figures import totals_by_area, week_totals
+from services.follow_up import fetch_follow_up
 from services.movers import WhatMoved, member_flows, what_moved
 from services.report import weekly_report
 from settings import Settings
@@ -339,6 +341,20 @@ def read_member_record(member_id: int, scope: str) -> dict | None:
     """One member's full record for an explicit reveal: never cached, None outside the viewer's scope."""
     with engine().connect() as conn:
         return fetch_member_record(conn, scope=Scope.parse(scope), member_id=member_id)
+
+
+def read_follow_up(week: str, area: str, scope: str) -> tuple[dict[int, Closure], pd.DataFrame]:
+    """How far the overdue and lost-contact lists exported in the 7 and 14 days ending with the week's end got
+    (metrics.follow_up.WINDOWS), and the fortnight's listed members, pending first, name, phone and liaison
+    masked. Never cached: an export adds a list without changing the data version. For street and community
+    accounts."""
+    as_of = Week.parse(week).end
+    longest = max(WINDOWS)
+    rows = fetch_follow_up(engine(), scope=Scope.parse(scope), area=AreaPath.parse(area), as_of=as_of,
+                           window_days=longest)  # fmt: skip
+    masked = mask_member_frame(rows, liaison_roles=labels.LIAISON_ROLES)
+    closures = {days: compute_closure(masked, as_of=as_of, window_days=days) for days in WINDOWS}
+    return closures, compute_follow_up_members(masked, as_of=as_of, window_days=longest)
 
 
 def read_audit() -> pd.DataFrame:

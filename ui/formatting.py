@@ -28,6 +28,11 @@ def format_figure(key: str, value: Figure) -> str:
     return f"{value:,.{DECIMALS.get(key, 0)}f}"
 
 
+def format_rate(value: Figure, decimals: int = 0) -> str:
+    """A share as people read it, 62%; "—" for none (a zero denominator)."""
+    return "—" if _missing(value) else f"{value:.{decimals}%}"
+
+
 def change_of(key: str, value: Figure, previous: Figure) -> float | None:
     """The change as shown: rates in percentage points, rounded as displayed, so a tiny change reads 0."""
     if _missing(value) or _missing(previous):
@@ -118,6 +123,7 @@ def limit_figures() -> dict[str, str]:
 
 def file_summary(report: object) -> str:
     """One line for a file imported: what was read, what was new, what was already there, repeats, rejections."""
+    unfilled = getattr(report, "unfilled", 0)
     return labels.IMPORT_FILE_SUMMARY.format(
         file=report.file,
         ledger=labels.LEDGER_TITLES[report.ledger],
@@ -128,4 +134,4 @@ def file_summary(report: object) -> str:
         unchanged=report.unchanged,
         repeated=report.repeated,
         rejected=report.rejected,
-    )
+    ) + (labels.IMPORT_UNFILLED.format(unfilled=unfilled) if unfilled else "")

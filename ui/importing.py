@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access.areas import AreaPath
-from ledgers.formats import LEDGERS
+from ledgers.formats import LEDGERS, UNFILLED
 from ledgers.reading import SHEET_MARK, LedgerFileError
 from ledgers.writing import template_xlsx, to_xlsx_bytes
 from services.accounts import Account, AccountError, NewAccount, prepare_account
@@ -172,9 +172,18 @@ def render_report(reports: list[FileReport]) -> None:
             pairs = report.renamed.items()
             read_as = "；".join(labels.IMPORT_READ_AS.strip().format(written=w, column=c) for w, c in pairs)
             st.caption(escape_markdown(labels.IMPORT_READ_AS_OF.format(file=report.file, read_as=read_as)))
-        if report.rejected:
+        if report.ignored:
+            ignored = labels.IMPORT_IGNORED.strip().format(
+                columns="”“".join(report.ignored), ledger=labels.LEDGER_TITLES[report.ledger]
+            )
+            st.caption(escape_markdown(f"{report.file}：{ignored}"))
+        if report.unfilled:  # a follow-up list's rows still to fill: said apart, not among the mistakes
+            st.info(escape_markdown(labels.IMPORT_UNFILLED_OF.format(file=report.file, unfilled=report.unfilled)))
+        mistakes = [r for r in report.rejections if r.reason != UNFILLED]
+        if mistakes:
             st.subheader(escape_markdown(labels.IMPORT_REJECTIONS_OF.format(file=report.file)))
-            st.dataframe(rejections_table(report.rejections), hide_index=True, width="stretch")
+            st.dataframe(rejections_table(mistakes), hide_index=True, width="stretch")
+        if report.rejected:
             downloads.offer_download(
                 labels.IMPORT_DOWNLOAD_REJECTED.format(file=report.file),
                 lambda _account, rows=report.rejected_rows: to_xlsx_bytes({"被拒绝的行": rows}),

@@ -176,8 +176,16 @@ IMPORT_FILE_SUMMARY = (
     "{file}（{ledger}）：读取 {rows:,} 行，接收 {accepted:,} 行（新增 {new:,} 行，更新 {updated:,} 行，"
     "已存在 {unchanged:,} 行，未变），重复 {repeated:,} 行（只计一次），拒绝 {rejected:,} 行"
 )
+# Appended to IMPORT_FILE_SUMMARY when a 联系记录 file (a follow-up list sent back) has rows nobody filled in
+IMPORT_UNFILLED = (
+    "（其中 {unfilled:,} 行是名单中尚未联系的党员，联系日期、联系方未填写，不是错误：联系后填上再导入即可）"
+)
+IMPORT_UNFILLED_OF = (
+    "{file}：{unfilled:,} 行未填写联系日期和联系方（名单中尚未联系的党员），未导入；下载被拒绝的行即得这份待联系名单。"
+)
 IMPORT_REPEAT = "  第 {row} 行与第 {same_as} 行重复，只计一次"
 IMPORT_READ_AS = "  表头“{written}”按“{column}”读取"
+IMPORT_IGNORED = "  表头“{columns}”不是{ledger}的列，已忽略（不影响导入）"
 IMPORT_SKIPPED_SHEET = "{file}：这张工作表里没有台账表头，已跳过。"
 IMPORT_REJECTION = "  第 {row} 行 {column}：{reason}"
 IMPORT_WARNING = "  提示 第 {row} 行 {column}：{reason}"
@@ -303,7 +311,7 @@ NAV_SECTION_MEETING = "会议与数据"
 PAGE_AUDIT = "审计日志"
 AUDIT_INTRO = "导出名单和查看党员完整信息的记录：谁、何时、哪个区域、多少条（不记录个人信息本身）。"
 AUDIT_EMPTY = "还没有导出或查看个人信息的记录。"
-AUDIT_ACTIONS = {"export": "导出名单", "reveal": "查看完整信息"}
+AUDIT_ACTIONS = {"export": "导出名单", "export_full": "导出完整名单", "reveal": "查看完整信息"}
 AUDIT_REVEALED_MEMBER = "党员编号 {member}"
 AUDIT_COLUMNS = {"at": "时间", "account": "账号", "action": "操作", "area": "区域", "rows": "条数", "detail": "说明"}
 
@@ -596,6 +604,58 @@ AREAS_CARD_DAYS = "{days} 天未联系"
 AREAS_CARD_DETAIL = "联系人 {liaison} · 最近联系 {last}"
 AREAS_CARD_NEVER = "从未联系"
 AREAS_CARDS_MORE = "仅显示未联系最久的 {shown} 名（共 {total} 名），完整名单请导出。"
+# The grid worker's list: full phone numbers, for a purpose, as a 联系记录 ledger to fill in and import back
+FOLLOW_UP_PURPOSES = {"home_visit": "入户走访", "phone_call": "电话联系"}  # services.follow_up.PURPOSES
+FOLLOW_UP_PURPOSE_PICK = "导出含完整手机号的名单（供网格员联系后填写、交回导入）：用途"
+FOLLOW_UP_FULL_DOWNLOAD = "导出完整名单（Excel，含完整手机号，用途“{purpose}”将记入审计日志）"
+FOLLOW_UP_FULL_NOTE = "完整名单含个人信息，仅用于所选用途；交回导入后即成为联系记录，纸面和文件请妥善保管、用后删除。"
+FOLLOW_UP_EXPORT_TITLE = "{title}名单（网格员联系后填写）"
+FOLLOW_UP_EXPORT_PURPOSE = (
+    "导出时间：{time:%Y-%m-%d %H:%M}（北京时间）；用途：{purpose}；共 {count:,} 人，含完整手机号，请妥善保管。"
+)
+FOLLOW_UP_EXPORT_HOW = (
+    "填写：联系后填上联系日期和联系方（流出地党组织/流入地党组织/党员主动），联系人已预填专属联系人，他人联系请改写；"
+    "交回后在“数据导入”页按联系记录导入，未填写的行不导入。"
+)
+FOLLOW_UP_EXPORT_FILE = "{area}_{title}_{week}_网格员填写.xlsx"
+FOLLOW_UP_EXPORT_SHEET = "联系记录"
+# Extra columns of that file beside the 联系记录 ledger's own (the import reads them as nothing and ignores them)
+FOLLOW_UP_EXTRA_COLUMNS = {"name": "姓名", "community": "所在社区", "liaison": "专属联系人", "days": "未联系天数"}
+AUDIT_FULL_EXPORT = "{title}名单（完整手机号，用途：{purpose}）"
+
+# 联系情况: did last week's lists get worked (metrics/follow_up.py), for street and community accounts
+FOLLOW_UP_TITLE = "导出名单跟进情况"
+FOLLOW_UP_METRIC = {7: "近7天导出名单已联系", 14: "近14天导出名单已联系"}
+FOLLOW_UP_HEADLINE = {7: "上周名单已联系 {share}", 14: "近两周名单已联系 {share}"}  # the review's one line
+FOLLOW_UP_NO_LISTS = {7: "上周没有导出超期或失联名单", 14: "近两周没有导出超期或失联名单"}
+FOLLOW_UP_NONE = "—"
+FOLLOW_UP_METRIC_HELP = (
+    "名单 {lists} 份，已全部跟进 {closed} 份；名单上 {members} 人：已联系 {contacted} 人，"
+    "已不在册 {departed} 人，尚未联系 {pending} 人。"
+)
+FOLLOW_UP_RULES = (
+    "截至所选周末（{as_of}），该期间导出的超期未联系、失联风险名单中的党员，自导出当天起有联系记录的比例"
+    "（已不在册的不计入）。名单上每人都已联系或已不在册，该名单即为跟进完毕。"
+)
+FOLLOW_UP_MEMBERS = "名单上的党员（尚未联系的在前）"
+FOLLOW_UP_MEMBERS_NOTE = "姓名、手机号和联系人已脱敏显示；同一人在多份名单上只列一次，按最早一次导出计。"
+FOLLOW_UP_STATES = {"pending": "尚未联系", "departed": "已不在册", "contacted": "已联系"}
+FOLLOW_UP_BY = {"community": "社区", "liaison": "联系人"}
+FOLLOW_UP_COLUMNS = {
+    "name": "姓名",
+    "phone": "手机号",
+    "community": "所在社区",
+    "liaison": "联系人",
+    "exported_on": "导出日期",
+    "state": "跟进情况",
+    "contacted_since": "导出后首次联系",
+    "members": "名单人数",
+    "contacted": "已联系",
+    "departed": "已不在册",
+    "pending": "尚未联系",
+    "share": "已联系比例",
+}
+
 # Role words a liaison entry may start with (网格员赵文涛): kept when the name after them is masked
 LIAISON_ROLES = ("社区干部", "网格员", "网格长", "楼栋长", "支委委员", "党支部书记", "党员志愿者")
 

@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
+from data_access.areas import OutOfScopeError
 from data_access.engine import DataAccessError
 from services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, AccountError, has_accounts, sign_in
 from services.sessions import Resolved, resolve_session, start_session
@@ -220,6 +221,9 @@ async def download(request: Request) -> Response:
     except DataAccessError:
         log.exception("download failed")
         return PlainTextResponse(labels.DATABASE_ERROR_FALLBACK, status_code=503)
+    except OutOfScopeError:  # the session's account may not have this file (a full list for a city account)
+        log.warning("download refused: out of scope")
+        return PlainTextResponse(labels.DOWNLOAD_REFUSED, status_code=403)
     disposition = f"attachment; filename*=UTF-8''{quote(offer.file_name)}"
     headers = {"content-disposition": disposition, "cache-control": "no-store"}
     return Response(data, media_type=offer.mime, headers=headers)
