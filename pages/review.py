@@ -2,6 +2,7 @@
 
 from ui import labels
 from ui.data import SETTINGS, load_area_table, load_children, load_report, load_trend, load_what_moved
+from ui.follow_up import headline_for
 from ui.review import auto_seconds, hide_chrome, read_view, render_review, stop_if_empty
 from ui.slides import build_pptx, compose_slides, data_as_of, parse_slide_keys
 from ui.widgets import friendly_errors, require_app_frame
@@ -18,6 +19,7 @@ with friendly_errors():
     # communities
     levels = view.area.levels_below
     below = load_area_table(*view.args, levels[1]) if len(levels) > 1 else None
+    follow_up = headline_for(view)  # whether last week's exported lists were worked
 stop_if_empty(view, report)
 
 deck = compose_slides(
@@ -34,6 +36,7 @@ deck = compose_slides(
     synthetic=view.synthetic,
     thresholds=SETTINGS.thresholds,
     below=below,
+    follow_up=follow_up,
 )
 render_review(
     deck,
