@@ -240,8 +240,8 @@ def compute_member_states(city: CityArrays, *, end: date, thresholds: Thresholds
     days_since = end_day - last_or_registered
     contacts_in_window = _count_in(city.contact_keys, positions, end_day - thresholds.contact_window_days, end_day)
     three_way = np.ones(len(positions), dtype=bool)
-    for side_keys in city.contact_side_keys:
-        three_way &= _count_in(side_keys, positions, end_day - thresholds.three_way_window_days, end_day) > 0
+    for side_keys in city.contact_side_keys:  # a contact of each side in the window: its last one by E is in it
+        three_way &= _last_day(side_keys, positions, end_day) > end_day - thresholds.three_way_window_days
     return pd.DataFrame(
         {
             c.MEMBER_ID: city.member_ids,
@@ -276,13 +276,15 @@ def compute_member_flows(
     positions = np.arange(len(city.member_ids), dtype=np.int64)
     last_before = _last_day(city.contact_keys, positions, before_day)
     since_before = before_day - np.where(last_before == NO_DAY, city.member_registered, last_before)
+    # One binary search per side (its last contact by B), not two (a count in the window): this runs every week
     window_start = before_day - thresholds.three_way_window_days
     three_way_before = np.ones(len(positions), dtype=bool)
     for side_keys in city.contact_side_keys:
-        three_way_before &= _count_in(side_keys, positions, window_start, before_day) > 0
+        three_way_before &= _last_day(side_keys, positions, before_day) > window_start
     overdue_before = since_before > thresholds.overdue_days
     lost_before = since_before > thresholds.lost_contact_days
-    contacted_since = _count_in(city.contact_keys, positions, before_day, end_day) > 0
+    # Overdue at B means registered by B - overdue_days: a last day after B is then a contact, not the registration
+    contacted_since = states["last_contact_day"].to_numpy() > before_day
     active = states["active"].to_numpy()
     return {
         "newly_overdue": active & states["overdue"].to_numpy() & ~overdue_before,
