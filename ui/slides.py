@@ -22,6 +22,7 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Pt
 
+from data_access.areas import AreaPath
 from metrics.columns import LOWER_IS_BETTER, NAME, REPORT_KEYS
 from metrics.movers import compute_largest_moves
 from metrics.periods import Week
@@ -30,6 +31,7 @@ from metrics.report import Figure
 from metrics.tables import DERIVED_RATES, RANKING_KEYS, compute_lagging, compute_ranking_table, compute_worst_first
 from metrics.thresholds import Thresholds
 from services.movers import WhatMoved
+from services.review import ReviewInputs
 from ui import labels
 from ui.charts import BAD, GOOD, PRIMARY
 from ui.formatting import change_of, format_change, format_figure, format_moves, negligible_change
@@ -320,6 +322,43 @@ def compose_slides(
     footer = labels.REVIEW_FOOTER.format(area=breadcrumb, week=week)
     what_moved = moved_slide(moved, report, child_level=child_level)
     return Deck(slides=(title, what_moved, *indicators, closing), footer=footer, synthetic=synthetic)
+
+
+def breadcrumb_of(area: AreaPath) -> str:
+    """武汉市 › 江汉区 › 北湖街道, as the pages write where they are."""
+    return labels.BREADCRUMB_SEPARATOR.join((labels.CITY, *area.parts))
+
+
+def area_name_of(area: AreaPath) -> str:
+    return area.parts[-1] if area.parts else labels.CITY
+
+
+def review_deck(
+    inputs: ReviewInputs,
+    *,
+    week: Week,
+    area: AreaPath,
+    keys: tuple[str, ...],
+    as_of: date | None,
+    synthetic: bool,
+    thresholds: Thresholds,
+) -> Deck:
+    """The 周例会 deck of `area` for `week` (compose_slides): one composition for the page and the digest."""
+    return compose_slides(
+        inputs.report,
+        inputs.trend,
+        inputs.children,
+        inputs.moved,
+        keys=keys,
+        week=week,
+        breadcrumb=breadcrumb_of(area),
+        area_name=area_name_of(area),
+        child_level=area.child_level,
+        as_of=as_of,
+        synthetic=synthetic,
+        thresholds=thresholds,
+        below=inputs.below,
+    )
 
 
 # ---- .pptx -------------------------------------------------------------------------------------
