@@ -149,7 +149,7 @@ def tone_of(key: str, value: Figure, previous: Figure) -> str:
     return GOOD_TONE if (change > 0) != (key in LOWER_IS_BETTER) else BAD_TONE
 
 
-def _change_text(key: str, value: Figure, previous: Figure) -> str:
+def change_text(key: str, value: Figure, previous: Figure) -> str:
     change = change_of(key, value, previous)
     if change is None:
         return labels.REVIEW_CHANGE_UNKNOWN
@@ -203,7 +203,7 @@ def indicator_slide(
         label=labels.INDICATOR_LABELS[key],
         value=format_figure(key, value),
         previous=labels.REVIEW_PREVIOUS.format(value=format_figure(key, previous)),
-        change=_change_text(key, value, previous),
+        change=change_text(key, value, previous),
         tone=tone_of(key, value, previous),
         weeks=tuple(_week_tick(str(name)) for name in trend.index),
         values=tuple(_number(v) for v in trend[key]) if key in trend else (),
@@ -277,7 +277,7 @@ def moved_slide(moved: WhatMoved, report: dict[str, dict[str, Figure]], *, child
         areas += [labels.REVIEW_MOVED_DOWN.format(areas=down)] if down else []
         lines.append(
             MovedLine(
-                heading=f"{labels.INDICATOR_LABELS[key]} {_change_text(key, value, previous)}",
+                heading=f"{labels.INDICATOR_LABELS[key]} {change_text(key, value, previous)}",
                 tone=tone_of(key, value, previous),
                 areas=labels.REVIEW_MOVED_SEPARATOR.join(areas),
             )
