@@ -293,3 +293,19 @@ def test_png_is_written(demo_url, tmp_path, capsys):
     assert width == 1080 and height > width  # a phone's page at twice its CSS pixels, the whole of it
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "digest_city.png").write_bytes(data)
+
+
+def test_a_community_has_no_areas_to_compare(demo_url, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DASHBOARD_CHROMIUM_PATH", NO_CHROMIUM)
+    assert run_digest(demo_url, tmp_path, area="江岸区/一元街/兰亭社区") == 0
+    page = _file(tmp_path, labels.DIGEST_HTML_FILE, "兰亭社区").read_text(encoding="utf-8")
+    assert labels.DIGEST_NO_CHILDREN.format(area="兰亭社区") in page
+    assert len(_FLOW.findall(page)) == len(FLOWS) and len(_FIGURE.findall(page)) == len(DIGEST_KEYS)
+    assert _file(tmp_path, labels.REVIEW_FILE_NAME, "兰亭社区").exists()
+
+
+def test_unknown_area_names_the_nearest(demo_url, tmp_path, capsys):
+    assert run_digest(demo_url, tmp_path, area="江岸区/一元") == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "找不到区域" in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())  # nothing written for an area that is not there
