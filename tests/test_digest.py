@@ -309,3 +309,44 @@ def test_unknown_area_names_the_nearest(demo_url, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "找不到区域" in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())  # nothing written for an area that is not there
+
+
+def test_last_weeks_lists_closure(demo_url, tmp_path, monkeypatch):
+    """A list exported in the week (on a copy of the demo city): the digest says how far it got, as 联系情况 does."""
+    import sqlite3
+    from datetime import datetime
+
+    from data_access.areas import Scope
+    from data_access.follow_up import insert_follow_up_list
+    from data_access.members import fetch_member_list
+    from services.follow_up import follow_up_closure
+    from ui.formatting import closure_headline
+
+    copy = tmp_path / "copy.sqlite"
+    with sqlite3.connect(demo_url.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    url, street = f"sqlite:///{copy}", AreaPath.parse("江岸区/一元街")
+    engine, scope = get_engine(url), Scope("street", street)
+    with engine.begin() as conn:
+        members = fetch_member_list(conn, scope=scope, area=street, end=WEEK.start)["member_id"].head(20)
+        insert_follow_up_list(conn, scope=scope, area=street, week_start=WEEK.previous.start, kind="overdue",
+                              account="test", at=datetime(2026, 11, 10, 9, 0), member_ids=members)  # fmt: skip
+    closure = follow_up_closure(engine, scope=CITY_SCOPE, area=street, as_of=WEEK.end)
+    assert closure.lists == 1 and closure.members > 0
+    monkeypatch.setenv("DASHBOARD_CHROMIUM_PATH", NO_CHROMIUM)
+    assert run_digest(url, tmp_path / "out", area=str(street)) == 0
+    page = _file(tmp_path / "out", labels.DIGEST_HTML_FILE, "一元街").read_text(encoding="utf-8")
+    assert f'<div class="closure">{html.escape(closure_headline(closure))}</div>' in page
+    assert labels.FOLLOW_UP_HEADLINE[7].split(" ")[0] in page
+
+
+def test_silent_robot_times_out():
+    from services.delivery import DeliveryError, post_webhook
+
+    with socket.socket() as sock:  # listens, never answers
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        with pytest.raises(DeliveryError) as raised:
+            post_webhook(f"http://127.0.0.1:{sock.getsockname()[1]}/send", {"msgtype": "markdown"}, timeout=0.5)
+    assert raised.value.code == "timeout"
+    assert "超时" in labels.DIGEST_WEBHOOK_ERRORS[raised.value.code].format(detail=raised.value.detail)
