@@ -271,9 +271,10 @@ def build_digest_markdown(digest: Digest, *, max_bytes: int = WECOM_MAX_BYTES) -
     names are Markdown-escaped (the rest is our own text); cut at a line to `max_bytes` (UTF-8), saying where the
     rest is."""
     esc = escape_chat_markdown
-    lines = [f"### {labels.DIGEST_TITLE}", f"**{esc(digest.breadcrumb)}** {digest.week_text}"]
+    # Blocks apart by a blank line: 钉钉 runs lines of one paragraph together
+    lines = [f"### {labels.DIGEST_TITLE}", "", f"**{esc(digest.breadcrumb)}** {digest.week_text}"]
     if digest.synthetic:
-        lines.append(f"> {labels.SYNTHETIC_BANNER}")
+        lines += ["", f"> {labels.SYNTHETIC_BANNER}"]
     lines += ["", f"**{labels.DIGEST_FIGURES}**"]
     lines += [
         "- " + labels.DIGEST_FIGURE_LINE.format(label=f.label, value=f.value, previous=f.previous, change=f.change)
