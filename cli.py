@@ -149,6 +149,7 @@ def command_digest(args: argparse.Namespace) -> int:
     from services.report import UnknownAreaError
     from services.review import review_inputs
     from ui.digest import PAGE_WIDTH, WEBHOOK_KINDS, build_digest_html, compose_digest, webhook_payload
+    from ui.formatting import closure_headline
     from ui.slides import area_name_of, build_pptx, data_as_of, parse_slide_keys, review_deck
 
     week, area = _week_and_area(args)
@@ -165,9 +166,9 @@ def command_digest(args: argparse.Namespace) -> int:
     with engine.connect() as conn:
         meta = fetch_meta(conn)
     synthetic, as_of = meta.get("data_kind") == "synthetic", data_as_of(meta)
-    deck = review_deck(inputs, week=week, area=area, keys=parse_slide_keys(settings.review_slides), as_of=as_of,
-                       synthetic=synthetic, thresholds=thresholds)  # fmt: skip
     closure = follow_up_closure(engine, scope=CITY_SCOPE, area=area, as_of=week.end)
+    deck = review_deck(inputs, week=week, area=area, keys=parse_slide_keys(settings.review_slides), as_of=as_of,
+                       synthetic=synthetic, thresholds=thresholds, follow_up=closure_headline(closure))  # fmt: skip
     digest = compose_digest(inputs, week=week, area=area, as_of=as_of, synthetic=synthetic, closure=closure)
     page = build_digest_html(digest)
 

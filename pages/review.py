@@ -3,6 +3,7 @@
 from services.review import ReviewInputs
 from ui import labels
 from ui.data import SETTINGS, load_area_table, load_children, load_report, load_trend, load_what_moved
+from ui.follow_up import headline_for
 from ui.review import auto_seconds, hide_chrome, read_view, render_review, stop_if_empty
 from ui.slides import build_pptx, data_as_of, parse_slide_keys, review_deck
 from ui.widgets import friendly_errors, require_app_frame
@@ -22,6 +23,7 @@ with friendly_errors():
         moved=load_what_moved(*view.args),
         below=load_area_table(*view.args, levels[1]) if len(levels) > 1 else None,
     )
+    follow_up = headline_for(view)  # whether last week's exported lists were worked
 stop_if_empty(view, report)
 
 deck = review_deck(
@@ -32,6 +34,7 @@ deck = review_deck(
     as_of=data_as_of(meta),
     synthetic=view.synthetic,
     thresholds=SETTINGS.thresholds,
+    follow_up=follow_up,
 )
 render_review(
     deck,

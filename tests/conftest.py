@@ -93,6 +93,25 @@ def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         yield url
 
 
+@pytest.fixture(scope="module")
+def tiny_engine(module_db_url: str):
+    """The hand-made city of tests/tiny_city.py on each engine, its weekly figures precomputed to 2026-11-22, shared
+    by a module's read-only tests."""
+    from datetime import date
+
+    import tiny_city
+    from data_access.engine import get_engine
+    from data_access.loading import replace_all_data
+    from metrics.thresholds import Thresholds
+    from services.refresh import refresh_from_tables
+
+    engine = get_engine(module_db_url)
+    tables = tiny_city.tables()
+    replace_all_data(engine, tables, meta={"data_kind": "real"})
+    refresh_from_tables(engine, tables, thresholds=Thresholds(), until=date(2026, 11, 22))
+    return engine
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
     """An empty SQLite database, for tests about behaviour that does not depend on the engine."""

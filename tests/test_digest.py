@@ -110,6 +110,8 @@ def test_deck_is_the_reviews(written):
     area, out = written
     presentation = Presentation(io.BytesIO(_file(out, labels.REVIEW_FILE_NAME, area).read_bytes()))
     assert len(presentation.slides) == 1 + 1 + len(REVIEW_INDICATORS) + 1  # title, 本周变化, indicators, closing
+    moved = {shape.name: shape.text_frame.text for shape in presentation.slides[1].shapes if shape.has_text_frame}
+    assert moved["moves"].startswith(labels.FOLLOW_UP_NO_LISTS[7])  # as /review says it: no list exported
     assert not _file(out, labels.DIGEST_PNG_FILE, area).exists()
 
 
@@ -338,6 +340,9 @@ def test_last_weeks_lists_closure(demo_url, tmp_path, monkeypatch):
     page = _file(tmp_path / "out", labels.DIGEST_HTML_FILE, "一元街").read_text(encoding="utf-8")
     assert f'<div class="closure">{html.escape(closure_headline(closure))}</div>' in page
     assert labels.FOLLOW_UP_HEADLINE[7].split(" ")[0] in page
+    deck = Presentation(io.BytesIO(_file(tmp_path / "out", labels.REVIEW_FILE_NAME, "一元街").read_bytes()))
+    assert closure_headline(closure) in [shape.text_frame.text.split("\n")[0] for shape in deck.slides[1].shapes
+                                         if shape.has_text_frame]  # fmt: skip
 
 
 def test_silent_robot_times_out():

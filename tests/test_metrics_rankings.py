@@ -8,15 +8,10 @@ The tiny city (tests/tiny_city.py) at 2026-W46 (E = 11-15), worked out by hand (
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import pytest
 
-import tiny_city
 from data_access.areas import CITY_SCOPE, AreaPath
-from data_access.engine import get_engine
-from data_access.loading import replace_all_data
 from metrics import columns as c
 from metrics.periods import Week
 from metrics.tables import (
@@ -30,19 +25,9 @@ from metrics.tables import (
 )
 from metrics.thresholds import Thresholds
 from services.figures import totals_by_area
-from services.refresh import refresh_from_tables
 
 WEEK = Week.parse("2026-W46")
 THRESHOLDS = Thresholds()
-
-
-@pytest.fixture(scope="module")
-def tiny_engine(module_db_url: str):
-    engine = get_engine(module_db_url)
-    tables = tiny_city.tables()
-    replace_all_data(engine, tables, meta={"data_kind": "real"})
-    refresh_from_tables(engine, tables, thresholds=THRESHOLDS, until=date(2026, 11, 22))
-    return engine
 
 
 def ranking(engine, area: str, level: str) -> pd.DataFrame:

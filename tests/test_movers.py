@@ -7,7 +7,6 @@ import contextlib
 import io
 import json
 import math
-from datetime import date
 
 import pandas as pd
 import pytest
@@ -15,16 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cli
-import tiny_city
 from data_access.areas import CITY_SCOPE, AreaPath
-from data_access.engine import get_engine
-from data_access.loading import replace_all_data
 from metrics.movers import compute_movers
 from metrics.periods import Week
 from metrics.registry import BY_KEY, INDICATORS, SUMMARY_COUNTS, compute_value
 from metrics.thresholds import Thresholds
 from services.movers import what_moved
-from services.refresh import refresh_from_tables
 from services.report import weekly_report
 
 WEEK = Week.parse("2026-W46")
@@ -106,20 +101,11 @@ def test_a_null_week_makes_every_contribution_null():
     assert movers["active_members"]["contribution"].tolist() == [4.0]
 
 
-@pytest.fixture(scope="module")
-def tiny(module_db_url: str):
-    engine = get_engine(module_db_url)
-    tables = tiny_city.tables()
-    replace_all_data(engine, tables, meta={"data_kind": "real"})
-    refresh_from_tables(engine, tables, thresholds=Thresholds(), until=date(2026, 11, 29))
-    return engine
-
-
-def test_the_tiny_city_s_flows(tiny):
+def test_the_tiny_city_s_flows(tiny_engine):
     """E = 11-15, B = 11-08. m3 (last contact 10-15) turns overdue; m8 (overdue at B, last contact 10-01) is
     contacted by the member on 11-15, which also completes its 三联 (outflow 09-01, inflow 10-01); m4 was at risk
     at B already; m6 registered on 11-10 (returned since: a registration counts whatever the status)."""
-    moved = what_moved(tiny, scope=CITY_SCOPE, week=WEEK, area=AreaPath(), thresholds=Thresholds())
+    moved = what_moved(tiny_engine, scope=CITY_SCOPE, week=WEEK, area=AreaPath(), thresholds=Thresholds())
     assert moved.flows == {
         "newly_registered": 1,
         "newly_overdue": 1,
@@ -127,19 +113,18 @@ def test_the_tiny_city_s_flows(tiny):
         "newly_lost_contact": 0,
         "newly_three_way_complete": 1,
     }
-    community = what_moved(
-        tiny, scope=CITY_SCOPE, week=WEEK, area=AreaPath(("江汉区", "北湖街道", "世彩社区")), thresholds=Thresholds()
-    )
+    shicai = AreaPath(("江汉区", "北湖街道", "世彩社区"))
+    community = what_moved(tiny_engine, scope=CITY_SCOPE, week=WEEK, area=shicai, thresholds=Thresholds())
     assert community.flows["recontacted"] == 1 and community.flows["newly_overdue"] == 0
     assert all(frame.empty for frame in community.movers.values()) and set(community.movers) == set(BY_KEY)
 
 
 @pytest.mark.parametrize("area", ["", "江汉区", "江汉区/北湖街道"])
 @pytest.mark.parametrize("week", ["2026-W46", "2026-W47", "2026-W48"])
-def test_contributions_add_up_to_the_report_s_change_at_every_level(tiny, area, week):
+def test_contributions_add_up_to_the_report_s_change_at_every_level(tiny_engine, area, week):
     path, when = AreaPath.parse(area), Week.parse(week)
-    report = weekly_report(tiny, scope=CITY_SCOPE, week=when, area=path, thresholds=Thresholds())
-    moved = what_moved(tiny, scope=CITY_SCOPE, week=when, area=path, thresholds=Thresholds())
+    report = weekly_report(tiny_engine, scope=CITY_SCOPE, week=when, area=path, thresholds=Thresholds())
+    moved = what_moved(tiny_engine, scope=CITY_SCOPE, week=when, area=path, thresholds=Thresholds())
     for key, figure in report.items():
         contributions = moved.movers[key]["contribution"]
         if figure["value"] is None or figure["previous"] is None:
@@ -148,7 +133,7 @@ def test_contributions_add_up_to_the_report_s_change_at_every_level(tiny, area, 
             assert contributions.sum() == pytest.approx(figure["value"] - figure["previous"], abs=0.011), key
 
 
-def test_report_explain_json_lists_every_child_area(tiny, module_db_url):
+def test_report_explain_json_lists_every_child_area(tiny_engine, module_db_url):
     db_url = module_db_url
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

@@ -85,6 +85,7 @@ def test_every_slide_shows_the_report_figures_and_no_personal_data(monkeypatch, 
         assert labels.REVIEW_SLIDE_NUMBER.format(number=number, total=SLIDES) in html
         if number == 2:
             assert f'<div class="review-label">{labels.REVIEW_MOVED_TITLE}</div>' in html
+            assert labels.FOLLOW_UP_NO_LISTS[7] in html  # nobody exported a list in this city
         if 2 < number < SLIDES:
             key = REVIEW_INDICATORS[number - 3]
             assert f'<div class="review-label">{labels.INDICATOR_LABELS[key]}</div>' in html

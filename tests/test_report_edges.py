@@ -6,32 +6,18 @@ figures are worked out by hand in the comments from tests/tiny_city.py.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-import tiny_city
 from data_access.areas import CITY_SCOPE, AreaPath
-from data_access.engine import get_engine
-from data_access.loading import replace_all_data
 from metrics.periods import Week
 from metrics.registry import REPORT_KEYS
 from metrics.report import compute_report
 from metrics.thresholds import Thresholds
-from services.refresh import compute_area_totals, refresh_from_tables
+from services.refresh import compute_area_totals
 from services.report import UnknownAreaError, weekly_report
 
 WEEK = Week.parse("2026-W46")
 THRESHOLDS = Thresholds()
-
-
-@pytest.fixture(scope="module")
-def tiny_engine(module_db_url: str):
-    engine = get_engine(module_db_url)
-    tables = tiny_city.tables()
-    replace_all_data(engine, tables, meta={"data_kind": "real"})
-    refresh_from_tables(engine, tables, thresholds=THRESHOLDS, until=date(2026, 11, 22))
-    return engine
 
 
 @pytest.fixture(params=["precomputed", "raw"])

@@ -94,6 +94,7 @@ def compose(keys=REPORT_KEYS, children=None, child_level="street", synthetic=Tru
         tiny_trend(),
         tiny_children() if children is None else children,
         tiny_moved(),
+        follow_up="上周名单已联系 62%",
         keys=keys,
         week=WEEK,
         breadcrumb="武汉市 › 某区",
@@ -175,6 +176,7 @@ def test_what_moved_names_the_areas_that_moved_the_headline_figures_each_way():
     assert three_way.heading.startswith("三联齐全率 ")
     community = compose(children=pd.DataFrame(), child_level=None).slides[1]
     assert community.lines == () and community.flows == moved.flows
+    assert moved.follow_up == community.follow_up == "上周名单已联系 62%"
 
 
 def test_closing_slide_names_the_lagging_quarter_worst_first():
@@ -213,6 +215,7 @@ def test_pptx_is_16_9_with_one_slide_per_indicator_native_charts_and_cjk_fonts()
     assert slide_texts(slides[0])["headline"] == "某区"
     moved = slide_texts(slides[1])
     assert moved["heading"] == labels.REVIEW_MOVED_TITLE and moved["flow_0"] == "10\n新报到"
+    assert moved["moves"].startswith("上周名单已联系 62%\n")
     assert "升：街道1 +2.0" in moved["moves"]
     for slide, item in zip(slides[2:-1], deck.slides[2:-1], strict=True):
         texts = slide_texts(slide)

@@ -90,7 +90,8 @@ SLIDE_CSS = Template("""
 .review-flow-count { font-size: clamp(44px, 7.5vh, 96px); font-weight: 800; line-height: 1.1;
   font-variant-numeric: tabular-nums; }
 .review-flow-label { font-size: 32px; color: #3E4C59; white-space: nowrap; }
-.review-moves { margin-top: 2.5vh; display: flex; flex-direction: column; gap: 1.2vh; }
+.review-follow-up { font-size: 32px; font-weight: 700; margin-top: 1.5vh; }
+.review-moves { margin-top: 2vh; display: flex; flex-direction: column; gap: 1.2vh; }
 .review-move-head { font-size: clamp(36px, 4.6vh, 52px); font-weight: 700; line-height: 1.3; }
 .review-move-areas { font-size: 32px; line-height: 1.3; }
 /* 720 lines: the figures and the areas first; the note (how contributions add up) is in the .pptx */
@@ -207,6 +208,7 @@ def slide_html(slide: Slide, number: int, total: int) -> str:
             '<div class="review-slide review-moved">'
             f'<div class="review-top"><div class="review-label">{_e(slide.title)}</div>{counter}</div>'
             f'<div class="review-flows">{flows}</div>'
+            + (f'<div class="review-follow-up">{_e(slide.follow_up)}</div>' if slide.follow_up else "")
             + (f'<div class="review-moves">{moves}</div>' if moves else "")
             + f'<div class="review-note">{_e(slide.note)}</div></div>'
         )

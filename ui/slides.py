@@ -107,6 +107,7 @@ class MovedLine:
 class MovedSlide:
     title: str  # 本周变化
     flows: tuple[tuple[str, str], ...]  # (新增超期未联系, 133)
+    follow_up: str  # 上周名单已联系 62% (ui.follow_up.closure_headline), or ""
     lines: tuple[MovedLine, ...]  # empty at community level
     note: str
 
@@ -263,11 +264,16 @@ def closing_slide(
     )
 
 
-def moved_slide(moved: WhatMoved, report: dict[str, dict[str, Figure]], *, child_level: str | None) -> MovedSlide:
-    """The week's member flows, and for the headline indicators the child areas that moved them most."""
+def moved_slide(
+    moved: WhatMoved, report: dict[str, dict[str, Figure]], *, child_level: str | None, follow_up: str = ""
+) -> MovedSlide:
+    """The week's member flows, whether last week's lists were worked, and for the headline indicators the child
+    areas that moved them most."""
     flows = tuple((labels.FLOW_LABELS[flow], f"{count:,}") for flow, count in moved.flows.items())
     if not child_level:
-        return MovedSlide(title=labels.REVIEW_MOVED_TITLE, flows=flows, lines=(), note=labels.REVIEW_MOVED_NOTE)
+        return MovedSlide(
+            title=labels.REVIEW_MOVED_TITLE, flows=flows, follow_up=follow_up, lines=(), note=labels.REVIEW_MOVED_NOTE
+        )
     lines = []
     for key in MOVED_KEYS:
         value, previous = report[key]["value"], report[key]["previous"]
@@ -286,6 +292,7 @@ def moved_slide(moved: WhatMoved, report: dict[str, dict[str, Figure]], *, child
     return MovedSlide(
         title=labels.REVIEW_MOVED_TITLE,
         flows=flows,
+        follow_up=follow_up,
         lines=tuple(lines),
         note=labels.REVIEW_MOVED_NOTE + labels.REVIEW_MOVED_LEVEL.format(level=level),
     )
@@ -306,6 +313,7 @@ def compose_slides(
     synthetic: bool,
     thresholds: Thresholds | None = None,
     below: pd.DataFrame | None = None,
+    follow_up: str = "",
 ) -> Deck:
     """Title, what moved this week, one slide per indicator in `keys`, and the closing slide naming the lagging
     child areas and, for the level under them (`below`: every area one level under the children, shaped as
@@ -320,7 +328,7 @@ def compose_slides(
     indicators = [indicator_slide(key, report[key], trend, thresholds=thresholds) for key in keys]
     closing = closing_slide(children, child_level=child_level, area_name=area_name, below=below)
     footer = labels.REVIEW_FOOTER.format(area=breadcrumb, week=week)
-    what_moved = moved_slide(moved, report, child_level=child_level)
+    what_moved = moved_slide(moved, report, child_level=child_level, follow_up=follow_up)
     return Deck(slides=(title, what_moved, *indicators, closing), footer=footer, synthetic=synthetic)
 
 
@@ -342,8 +350,10 @@ def review_deck(
     as_of: date | None,
     synthetic: bool,
     thresholds: Thresholds,
+    follow_up: str = "",
 ) -> Deck:
-    """The 周例会 deck of `area` for `week` (compose_slides): one composition for the page and the digest."""
+    """The 周例会 deck of `area` for `week` (compose_slides; `follow_up` the closure headline of last week's lists,
+    ui.formatting.closure_headline): one composition for the page and the digest."""
     return compose_slides(
         inputs.report,
         inputs.trend,
@@ -358,6 +368,7 @@ def review_deck(
         synthetic=synthetic,
         thresholds=thresholds,
         below=inputs.below,
+        follow_up=follow_up,
     )
 
 
@@ -563,7 +574,7 @@ def _add_moved(slide, item: MovedSlide) -> None:
     for index, (label, count) in enumerate(item.flows):
         lines = [(count, 44, INK, True), (label, 18, MUTED, False)]
         _text_box(slide, f"flow_{index}", MARGIN + tile * index, Emu(1_350_000), tile, Emu(1_100_000), lines)
-    lines = []
+    lines = [(item.follow_up, 24, INK, True)] if item.follow_up else []
     for line in item.lines:
         lines.append((line.heading, 26, TONE_COLOURS[line.tone], True))
         lines += [(line.areas, 20, INK, False)] if line.areas else []
