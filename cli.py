@@ -4,12 +4,14 @@
     python cli.py report [--week 2026-W46] [--area 江汉区/北湖街道] [--json] [--db URL]
     python cli.py import FILE... [--json] [--replace-sample --admin NAME [--yes]] [--db URL]
     python cli.py export DIR [--db URL]
+    python cli.py digest --out DIR [--week 2026-W46] [--area 江汉区/北湖街道] [--webhook URL] [--png] [--db URL]
     python cli.py user add NAME --role city|district|street|community|clerk [--area 江汉区/北湖街道] [--db URL]
     python cli.py user list | disable NAME | passwd NAME | sessions NAME [--end] [--db URL]
 
 Passwords are read from standard input (asked twice on a terminal), never from the command line.
 
-Exit codes: 0 done, 1 database problem, 2 bad arguments (week, area, date) or a file that cannot be read.
+Exit codes: 0 done, 1 database problem, 2 bad arguments (week, area, date) or a file that cannot be read,
+3 the digest's message could not be posted (or, with --png, its picture not rendered).
 Heavy modules are imported inside the commands so that `report` starts fast.
 """
 
@@ -24,7 +26,7 @@ from pathlib import Path
 
 from ui import labels
 
-EXIT_OK, EXIT_DATABASE, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DATABASE, EXIT_USAGE, EXIT_DELIVERY = 0, 1, 2, 3
 CLI_MOVERS_SHOWN = 3  # areas per indicator in the text of report --explain
 
 
@@ -65,12 +67,10 @@ def command_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def command_report(args: argparse.Namespace) -> int:
-    from data_access.areas import CITY_SCOPE, AreaPath
-    from data_access.lookups import fetch_meta
+def _week_and_area(args: argparse.Namespace):
+    """--week (default: the last complete week) and --area (default: the city), or a UsageError saying the form."""
+    from data_access.areas import AreaPath
     from metrics.periods import Week, last_complete_week, today_in_china
-    from services.report import UnknownAreaError, weekly_report
-    from ui.formatting import format_change, format_figure
 
     try:
         week = Week.parse(args.week) if args.week else last_complete_week(today_in_china())
@@ -80,17 +80,31 @@ def command_report(args: argparse.Namespace) -> int:
         area = AreaPath.parse(args.area)
     except ValueError as exc:
         raise UsageError(labels.CLI_BAD_AREA.format(value=args.area)) from exc
+    return week, area
+
+
+def _unknown_area(args: argparse.Namespace, exc) -> UsageError:
+    hint = (
+        labels.CLI_AREA_SUGGESTIONS.format(names="、".join(exc.suggestions))
+        if exc.suggestions
+        else labels.CLI_BAD_AREA.format(value=args.area)
+    )
+    return UsageError(labels.CLI_UNKNOWN_AREA.format(value=args.area) + "\n" + hint)
+
+
+def command_report(args: argparse.Namespace) -> int:
+    from data_access.areas import CITY_SCOPE
+    from data_access.lookups import fetch_meta
+    from services.report import UnknownAreaError, weekly_report
+    from ui.formatting import format_change, format_figure
+
+    week, area = _week_and_area(args)
     engine, settings = _engine(args)
     try:
         # The command line runs on the server, for the people who run it: it reports for the whole city.
         report = weekly_report(engine, scope=CITY_SCOPE, week=week, area=area, thresholds=settings.thresholds)
     except UnknownAreaError as exc:
-        hint = (
-            labels.CLI_AREA_SUGGESTIONS.format(names="、".join(exc.suggestions))
-            if exc.suggestions
-            else labels.CLI_BAD_AREA.format(value=args.area)
-        )
-        raise UsageError(labels.CLI_UNKNOWN_AREA.format(value=args.area) + "\n" + hint) from exc
+        raise _unknown_area(args, exc) from exc
     with engine.connect() as conn:
         meta = fetch_meta(conn)
     moved = None
@@ -123,6 +137,68 @@ def command_report(args: argparse.Namespace) -> int:
     if "data_kind" not in meta:
         print(labels.CLI_EMPTY_DATABASE, file=sys.stderr)
     return EXIT_OK
+
+
+def command_digest(args: argparse.Namespace) -> int:
+    """The Monday digest into --out: the review's .pptx, the one-page summary as HTML and PNG; with --webhook, the
+    summary posted to a group robot. Prints the paths written."""
+    from data_access.areas import CITY_SCOPE
+    from data_access.lookups import fetch_meta
+    from services.delivery import DeliveryError, post_webhook, render_png
+    from services.follow_up import follow_up_closure
+    from services.report import UnknownAreaError
+    from services.review import review_inputs
+    from ui.digest import PAGE_WIDTH, WEBHOOK_KINDS, build_digest_html, compose_digest, webhook_payload
+    from ui.formatting import closure_headline
+    from ui.slides import area_name_of, build_pptx, data_as_of, parse_slide_keys, review_deck
+
+    week, area = _week_and_area(args)
+    engine, settings = _engine(args)
+    kind = settings.digest_webhook_kind.strip().lower()
+    if args.webhook is not None and kind not in WEBHOOK_KINDS:
+        raise UsageError(labels.DIGEST_BAD_KIND.format(value=settings.digest_webhook_kind))
+    thresholds = settings.thresholds
+    try:
+        # As `report`: the command line runs on the server, for the city; the digest holds figures only.
+        inputs = review_inputs(engine, scope=CITY_SCOPE, week=week, area=area, thresholds=thresholds)
+    except UnknownAreaError as exc:
+        raise _unknown_area(args, exc) from exc
+    with engine.connect() as conn:
+        meta = fetch_meta(conn)
+    synthetic, as_of = meta.get("data_kind") == "synthetic", data_as_of(meta)
+    closure = follow_up_closure(engine, scope=CITY_SCOPE, area=area, as_of=week.end)
+    deck = review_deck(inputs, week=week, area=area, keys=parse_slide_keys(settings.review_slides), as_of=as_of,
+                       synthetic=synthetic, thresholds=thresholds, follow_up=closure_headline(closure))  # fmt: skip
+    digest = compose_digest(inputs, week=week, area=area, as_of=as_of, synthetic=synthetic, closure=closure)
+    page = build_digest_html(digest)
+
+    folder = Path(args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = {"area": area_name_of(area), "week": week}
+    written = [folder / labels.REVIEW_FILE_NAME.format(**names), folder / labels.DIGEST_HTML_FILE.format(**names)]
+    written[0].write_bytes(build_pptx(deck))
+    written[1].write_text(page, encoding="utf-8")
+    failed = False
+    try:
+        png = render_png(page, chromium=settings.chromium_path, width=PAGE_WIDTH)
+    except DeliveryError as exc:
+        reason = labels.DIGEST_PNG_REASONS[exc.code].format(path=exc.detail, detail=exc.detail)
+        message = labels.DIGEST_PNG_FAILED if args.png or exc.code == "failed" else labels.DIGEST_PNG_SKIPPED
+        print(message.format(reason=reason), file=sys.stderr)
+        failed = args.png
+    else:
+        written.append(folder / labels.DIGEST_PNG_FILE.format(**names))
+        written[-1].write_bytes(png)
+    for path in written:
+        print(labels.DIGEST_WROTE.format(path=path))
+    if args.webhook is not None:
+        try:
+            post_webhook(args.webhook, webhook_payload(digest, kind))
+        except DeliveryError as exc:
+            print(labels.DIGEST_WEBHOOK_ERRORS[exc.code].format(detail=exc.detail), file=sys.stderr)
+            return EXIT_DELIVERY
+        print(labels.DIGEST_POSTED.format(kind=labels.DIGEST_KINDS[kind]))
+    return EXIT_DELIVERY if failed else EXIT_OK
 
 
 def _print_what_moved(moved, report: dict) -> None:
@@ -378,6 +454,18 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common], help="write every record out as ledgers (CSV)")
     export.add_argument("folder", metavar="DIR")
     export.set_defaults(handler=command_export)
+
+    digest = commands.add_parser("digest", parents=[common], help="the Monday digest: .pptx, summary HTML and PNG")
+    digest.add_argument("--week", help="ISO week such as 2026-W46 (default: the last complete week)")
+    digest.add_argument("--area", help="区[/街道[/社区]] (default: the whole city)")
+    digest.add_argument("--out", required=True, metavar="DIR", help="folder the files are written into")
+    digest.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="post the summary to a group robot (DASHBOARD_DIGEST_WEBHOOK_KIND: wecom or dingtalk)",
+    )
+    digest.add_argument("--png", action="store_true", help="fail (exit 3) when the PNG cannot be rendered")
+    digest.set_defaults(handler=command_digest)
 
     user = commands.add_parser("user", parents=[common], help="sign-in accounts (password from standard input)")
     user.add_argument("action", choices=("add", "list", "disable", "passwd", "sessions"))

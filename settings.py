@@ -85,6 +85,14 @@ class Settings:
         "DASHBOARD_REVIEW_SLIDES",
         "Indicator keys shown as weekly review slides (/review), comma-separated, in order; unknown keys are ignored.",
     )
+    digest_webhook_kind: str = _setting(
+        "wecom",
+        "DASHBOARD_DIGEST_WEBHOOK_KIND",
+        "Which group robot cli.py digest --webhook posts to: wecom (企业微信) or dingtalk (钉钉).",
+    )
+    chromium_path: str = _setting(
+        "/usr/bin/chromium", "DASHBOARD_CHROMIUM_PATH", "The Chromium that renders the digest's PNG (headless)."
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

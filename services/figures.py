@@ -10,6 +10,7 @@ from data_access.figures import fetch_areas, fetch_totals_by_area
 from data_access.lookups import fetch_meta, fetch_weekly_totals
 from metrics import columns as c
 from metrics.periods import Week
+from metrics.tables import compute_child_table, compute_display_names, compute_indicator_table
 from metrics.thresholds import Thresholds
 from services.refresh import compute_area_totals, compute_community_summary
 from services.report import summary_covers
@@ -53,3 +54,24 @@ def totals_by_area(
         .groupby([c.WEEK_START, c.PATH], as_index=False)[list(c.SUMMARY_COUNTS)]
         .sum()
     )
+
+
+def trend_table(
+    engine: Engine, *, scope: Scope, area: AreaPath, week: Week, weeks: int, thresholds: Thresholds
+) -> pd.DataFrame:
+    """Every indicator for each of the `weeks` weeks ending with `week`, indexed by the week's name (2026-W46)."""
+    run = [week.shifted(-i) for i in range(weeks - 1, -1, -1)]
+    totals = week_totals(engine, scope=scope, area=area, weeks=run, thresholds=thresholds)
+    return compute_indicator_table(totals).set_axis([str(w) for w in run]).rename_axis(c.WEEK_START)
+
+
+def area_table(
+    engine: Engine, *, scope: Scope, area: AreaPath, week: Week, level: str, thresholds: Thresholds
+) -> pd.DataFrame:
+    """One row per area of `level` under `area`: path, name (metrics.tables.compute_display_names), every indicator
+    for the week and, prefixed `previous_`, for the week before."""
+    totals = totals_by_area(
+        engine, scope=scope, area=area, weeks=[week, week.previous], level=level, thresholds=thresholds
+    )
+    table = compute_child_table(totals, week_start=week.start, previous_start=week.previous.start)
+    return table.assign(**{c.NAME: compute_display_names(table[c.PATH])})

@@ -36,16 +36,15 @@ from metrics.periods import Week
 from metrics.privacy import mask_member_frame
 from metrics.report import Figure
 from metrics.stations import VisitPatterns, compute_visit_patterns
-from metrics.tables import compute_child_table, compute_display_names, compute_indicator_table
-from services.figures import totals_by_area, week_totals
+from services.figures import area_table, trend_table
 from services.follow_up import fetch_follow_up
 from services.movers import WhatMoved, member_flows, what_moved
 from services.report import weekly_report
+from services.review import TREND_WEEKS
 from settings import Settings
 from ui import labels
 
 SETTINGS = Settings.from_env()
-TREND_WEEKS = 12
 YEAR_WEEKS = 52
 _cached = st.cache_data(ttl=SETTINGS.cache_ttl_seconds, max_entries=256, show_spinner=False)
 
@@ -103,12 +102,10 @@ def load_report(week: str, area: str, data_version: str, scope: str) -> dict[str
 @_cached
 def load_trend(week: str, area: str, data_version: str, scope: str, weeks: int = TREND_WEEKS) -> pd.DataFrame:
     """Every indicator for each of the `weeks` weeks ending with `week`, indexed by the week's name (2026-W46)."""
-    last = Week.parse(week)
-    run = [last.shifted(-i) for i in range(weeks - 1, -1, -1)]
-    totals = week_totals(
-        engine(), scope=Scope.parse(scope), area=AreaPath.parse(area), weeks=run, thresholds=SETTINGS.thresholds
-    )
-    return compute_indicator_table(totals).set_axis([str(w) for w in run]).rename_axis(c.WEEK_START)
+    return trend_table(
+        engine(), scope=Scope.parse(scope), area=AreaPath.parse(area), week=Week.parse(week), weeks=weeks,
+        thresholds=SETTINGS.thresholds,
+    )  # fmt: skip
 
 
 def year_weeks(week: Week, first_precomputed: str | None, *, wanted: int = YEAR_WEEKS) -> int:
@@ -148,17 +145,10 @@ def load_area_table(week: str, area: str, data_version: str, scope: str, level: 
 
 def _area_table(week: str, area: AreaPath, scope: str, level: str) -> pd.DataFrame:
     """The areas of `level` under `area`, each with the week's indicators and last week's."""
-    current = Week.parse(week)
-    totals = totals_by_area(
-        engine(),
-        scope=Scope.parse(scope),
-        area=area,
-        weeks=[current, current.previous],
-        level=level,
+    return area_table(
+        engine(), scope=Scope.parse(scope), area=area, week=Week.parse(week), level=level,
         thresholds=SETTINGS.thresholds,
-    )
-    table = compute_child_table(totals, week_start=current.start, previous_start=current.previous.start)
-    return table.assign(**{c.NAME: compute_display_names(table[c.PATH])})
+    )  # fmt: skip
 
 
 @_cached

@@ -28,7 +28,7 @@ from services.follow_up import (
 from ui import downloads, labels
 from ui.auth import audit_as, now_local
 from ui.data import SETTINGS, engine
-from ui.formatting import format_rate
+from ui.formatting import closure_headline, format_rate
 from ui.text import escape_markdown
 from ui.widgets import View
 
@@ -126,13 +126,6 @@ def render_full_export(view: View, kind: str) -> None:
         mime=downloads.XLSX,
         key=f"export_full_{kind}",
     )
-
-
-def closure_headline(closure: fu.Closure, window_days: int = fu.WINDOWS[0]) -> str:
-    """ "上周名单已联系 62%" (or the fortnight's), "上周没有导出名单" when none; for 联系情况 and the review."""
-    if closure.lists == 0:
-        return labels.FOLLOW_UP_NO_LISTS[window_days]
-    return labels.FOLLOW_UP_HEADLINE[window_days].format(share=format_rate(closure.share))
 
 
 def headline_for(view: View, window_days: int = fu.WINDOWS[0]) -> str:

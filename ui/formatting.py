@@ -12,6 +12,8 @@ from ui import labels
 
 if TYPE_CHECKING:  # the report command imports this module: pandas stays out of its start-up
     import pandas as pd
+
+    from metrics.follow_up import Closure
 _RATE_DECIMALS = {key: DECIMALS[key] for key in RATE_INDICATORS} | DERIVED_RATES
 
 
@@ -75,6 +77,18 @@ def format_moves(
     up = moves[moves["contribution"] > 0].head(count)
     down = moves[moves["contribution"] < 0].iloc[::-1].head(count)
     return named(up), named(down)
+
+
+def closure_headline(closure: Closure, window_days: int | None = None) -> str:
+    """ "上周名单已联系 62%" (or the fortnight's), "上周没有导出名单" when none: 联系情况, the review, the digest.
+    `window_days` is one of metrics.follow_up.WINDOWS, the first (last week's lists) by default."""
+    if window_days is None:
+        from metrics.follow_up import WINDOWS
+
+        window_days = WINDOWS[0]
+    if closure.lists == 0:
+        return labels.FOLLOW_UP_NO_LISTS[window_days]
+    return labels.FOLLOW_UP_HEADLINE[window_days].format(share=format_rate(closure.share))
 
 
 def file_error_message(code: str, name: str, detail: str, *, separator: str = "\n") -> str:

@@ -740,3 +740,43 @@ REVIEW_DOWNLOAD = "下载 PPT"
 REVIEW_EXIT = "退出放映"
 REVIEW_AUTO = "每 {seconds} 秒自动翻页"
 REVIEW_FILE_NAME = "周例会_{area}_{week}.pptx"
+
+# 周一简报 (cli.py digest): the week's deck, a one-page summary (HTML and PNG) and a group robot's message
+DIGEST_TITLE = "流动党员管理服务 · 周报"
+DIGEST_FIGURES = "主要指标"
+DIGEST_FIGURES_NOTE = "本周（上周，变化）"
+DIGEST_FLOWS = "本周变化（人）"
+DIGEST_MOVERS = "变化来自哪里（贡献最大的{level}）"
+DIGEST_LAGGING = "需要关注的{level}"
+DIGEST_LAGGING_NOTE = "排名靠后的四分之一（本周数据）；超期率 = 超期未联系 ÷ 在册人数。"
+DIGEST_NO_CHILDREN = "{area}没有下级区域可比较。"
+DIGEST_CLOSURE = "名单跟进"
+DIGEST_FIGURE_LINE = "{label}：{value}（上周 {previous}，{change}）"
+DIGEST_MOVE_LINE = "{heading}：{areas}"
+DIGEST_LAGGING_LINE = "{heading}：{items}"
+DIGEST_LAGGING_ITEM = "{name} {value}"
+DIGEST_NAMES_JOIN = "、"
+DIGEST_FLOWS_JOIN = "，"
+DIGEST_FLOW_ITEM = "{label} {count}"
+DIGEST_PRIVACY = "仅含统计数字，不含党员个人信息。"
+DIGEST_MORE = "完整内容见周例会 PPT。"  # the robot's message when cut to the robot's length limit
+DIGEST_HTML_FILE = "周报_{area}_{week}.html"
+DIGEST_PNG_FILE = "周报_{area}_{week}.png"
+DIGEST_WROTE = "已写入：{path}"
+DIGEST_POSTED = "已发送到群机器人（{kind}）。"
+DIGEST_KINDS = {"wecom": "企业微信", "dingtalk": "钉钉"}
+DIGEST_PNG_SKIPPED = "未生成图片：{reason}。HTML 和 PPT 已写好；加 --png 时缺少图片视为失败。"
+DIGEST_PNG_FAILED = "生成图片失败：{reason}。"
+DIGEST_PNG_REASONS = {
+    "no_playwright": "未安装 playwright（pip install playwright）",
+    "no_chromium": "找不到 Chromium（{path}；apt-get install chromium fonts-noto-cjk，或设置 DASHBOARD_CHROMIUM_PATH）",
+    "failed": "Chromium 渲染出错（{detail}）",
+}
+DIGEST_BAD_KIND = "DASHBOARD_DIGEST_WEBHOOK_KIND 只能是 wecom（企业微信）或 dingtalk（钉钉），现在是：{value}。"
+DIGEST_WEBHOOK_ERRORS = {
+    "bad_url": "群机器人地址不正确：{detail}。只接受 http:// 或 https:// 开头的地址。",
+    "unreachable": "无法连接群机器人地址（{detail}），消息未发送。请检查网络和地址。",
+    "timeout": "连接群机器人超时（{detail} 秒），消息未发送。",
+    "http_status": "群机器人返回 HTTP {detail}，消息未发送。",
+    "rejected": "群机器人拒收消息：{detail}。请检查地址中的 key/access_token 和机器人的安全设置。",
+}

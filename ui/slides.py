@@ -22,6 +22,7 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Pt
 
+from data_access.areas import AreaPath
 from metrics.columns import LOWER_IS_BETTER, NAME, REPORT_KEYS
 from metrics.movers import compute_largest_moves
 from metrics.periods import Week
@@ -30,6 +31,7 @@ from metrics.report import Figure
 from metrics.tables import DERIVED_RATES, RANKING_KEYS, compute_lagging, compute_ranking_table, compute_worst_first
 from metrics.thresholds import Thresholds
 from services.movers import WhatMoved
+from services.review import ReviewInputs
 from ui import labels
 from ui.charts import BAD, GOOD, PRIMARY
 from ui.formatting import change_of, format_change, format_figure, format_moves, negligible_change
@@ -148,7 +150,7 @@ def tone_of(key: str, value: Figure, previous: Figure) -> str:
     return GOOD_TONE if (change > 0) != (key in LOWER_IS_BETTER) else BAD_TONE
 
 
-def _change_text(key: str, value: Figure, previous: Figure) -> str:
+def change_text(key: str, value: Figure, previous: Figure) -> str:
     change = change_of(key, value, previous)
     if change is None:
         return labels.REVIEW_CHANGE_UNKNOWN
@@ -202,7 +204,7 @@ def indicator_slide(
         label=labels.INDICATOR_LABELS[key],
         value=format_figure(key, value),
         previous=labels.REVIEW_PREVIOUS.format(value=format_figure(key, previous)),
-        change=_change_text(key, value, previous),
+        change=change_text(key, value, previous),
         tone=tone_of(key, value, previous),
         weeks=tuple(_week_tick(str(name)) for name in trend.index),
         values=tuple(_number(v) for v in trend[key]) if key in trend else (),
@@ -281,7 +283,7 @@ def moved_slide(
         areas += [labels.REVIEW_MOVED_DOWN.format(areas=down)] if down else []
         lines.append(
             MovedLine(
-                heading=f"{labels.INDICATOR_LABELS[key]} {_change_text(key, value, previous)}",
+                heading=f"{labels.INDICATOR_LABELS[key]} {change_text(key, value, previous)}",
                 tone=tone_of(key, value, previous),
                 areas=labels.REVIEW_MOVED_SEPARATOR.join(areas),
             )
@@ -328,6 +330,46 @@ def compose_slides(
     footer = labels.REVIEW_FOOTER.format(area=breadcrumb, week=week)
     what_moved = moved_slide(moved, report, child_level=child_level, follow_up=follow_up)
     return Deck(slides=(title, what_moved, *indicators, closing), footer=footer, synthetic=synthetic)
+
+
+def breadcrumb_of(area: AreaPath) -> str:
+    """武汉市 › 江汉区 › 北湖街道, as the pages write where they are."""
+    return labels.BREADCRUMB_SEPARATOR.join((labels.CITY, *area.parts))
+
+
+def area_name_of(area: AreaPath) -> str:
+    return area.parts[-1] if area.parts else labels.CITY
+
+
+def review_deck(
+    inputs: ReviewInputs,
+    *,
+    week: Week,
+    area: AreaPath,
+    keys: tuple[str, ...],
+    as_of: date | None,
+    synthetic: bool,
+    thresholds: Thresholds,
+    follow_up: str = "",
+) -> Deck:
+    """The 周例会 deck of `area` for `week` (compose_slides; `follow_up` the closure headline of last week's lists,
+    ui.formatting.closure_headline): one composition for the page and the digest."""
+    return compose_slides(
+        inputs.report,
+        inputs.trend,
+        inputs.children,
+        inputs.moved,
+        keys=keys,
+        week=week,
+        breadcrumb=breadcrumb_of(area),
+        area_name=area_name_of(area),
+        child_level=area.child_level,
+        as_of=as_of,
+        synthetic=synthetic,
+        thresholds=thresholds,
+        below=inputs.below,
+        follow_up=follow_up,
+    )
 
 
 # ---- .pptx -------------------------------------------------------------------------------------

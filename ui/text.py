@@ -35,3 +35,14 @@ def escape_plotly(text: object) -> object:
 def escape_plotly_labels(values: Iterable[object]) -> list[object]:
     """escape_plotly of each value: a chart's categories, texts or custom data."""
     return [escape_plotly(value) for value in values]
+
+
+# What a group robot's Markdown (企业微信, 钉钉) reads as markup: emphasis, code, links, headings, quotes, lists,
+# tables and the <font> tags of 企业微信
+_CHAT_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]()<>#+\-!|~>])")
+
+
+def escape_chat_markdown(text: str) -> str:
+    """A name shown literally in a group robot's Markdown message: its specials backslash-escaped, and a line break
+    (which could start a heading or a quote) a space."""
+    return _CHAT_MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(text).splitlines()))
