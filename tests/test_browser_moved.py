@@ -59,6 +59,8 @@ def test_a_street_secretary_opens_a_flow_s_list_as_cards_on_a_phone(demo_server)
         open_signed_in(page, f"{base}/", "变化街道书记", PASSWORD)
         wait_until_settled(page)
         page.get_by_role("radio", name=labels.FLOW_LABELS["newly_overdue"]).click()
+        # The click's rerun may not have begun when a settled check looks: wait for what it draws
+        page.wait_for_selector('[class*="st-key-member_cards_flow"] .member-card', state="visible", timeout=60_000)
         wait_until_settled(page)
         cards = page.locator('[class*="st-key-member_cards_flow"] .member-card')
         assert cards.count() > 0 and cards.first.is_visible()
