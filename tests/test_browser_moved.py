@@ -44,6 +44,7 @@ def test_a_leader_reads_what_moved_and_it_survives_a_reload(demo_server):
         page.screenshot(path=str(ARTIFACTS / "moved_leader_1920.png"))  # the first screen: what a leader sees first
         page.reload()
         wait_until_settled(page)
+        chart.first.wait_for(state="visible", timeout=60_000)  # drawn after the script has settled
         assert _moved_section(page).is_visible() and chart.count() == 1
 
 
