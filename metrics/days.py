@@ -26,6 +26,12 @@ def to_day_numbers(values: object) -> np.ndarray:
     return series.to_numpy(dtype="datetime64[D]").astype(np.int64)
 
 
+def as_dates(values: pd.Series) -> pd.Series:
+    """Dates (or ISO text, as a driver may give them) as datetime.date objects; missing stays None."""
+    parsed = pd.to_datetime(values, errors="coerce")
+    return pd.Series([d.date() if not pd.isna(d) else None for d in parsed], index=values.index, dtype=object)
+
+
 def day_number(day: date) -> int:
     return (day - date(1970, 1, 1)).days
 

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from metrics import columns as c
-from metrics.indicators import require_columns
+from metrics.days import as_dates, require_columns
 
 # Columns of data_access.follow_up.fetch_follow_up_members, then of compute_follow_up_members
 LIST_ID = "list_id"
@@ -60,15 +60,10 @@ def window_start(as_of: date, window_days: int) -> date:
     return as_of - timedelta(days=window_days - 1)
 
 
-def _as_dates(values: pd.Series) -> pd.Series:
-    parsed = pd.to_datetime(values, errors="coerce")
-    return pd.Series([d.date() if not pd.isna(d) else None for d in parsed], index=values.index, dtype=object)
-
-
 def _in_window(frame: pd.DataFrame, as_of: date, window_days: int) -> pd.DataFrame:
     require_columns(frame, FETCHED_COLUMNS, "follow-up members")
-    exported = _as_dates(frame[EXPORTED_ON])
-    contacted = _as_dates(frame[CONTACTED_ON])
+    exported = as_dates(frame[EXPORTED_ON])
+    contacted = as_dates(frame[CONTACTED_ON])
     start = window_start(as_of, window_days)
     inside = exported.map(lambda d: d is not None and start <= d <= as_of).astype(bool)
     # a contact after the as-of day is not known on it (the fetch's end may be later than a window's)

@@ -263,8 +263,9 @@ def compute_member_states(city: CityArrays, *, end: date, thresholds: Thresholds
 def compute_member_flows(
     city: CityArrays, states: pd.DataFrame, *, end: date, thresholds: Thresholds, days: int = 7
 ) -> dict[str, np.ndarray]:
-    """Per member (as `states`, compute_member_states at `end`): the period's flows, each a bool array of members
-    active at `end` who, comparing the period's end B = end - days with `end`,
+    """Per member (as `states`, compute_member_states at `end`): the period's flows (metrics.registry.FLOWS), each
+    a bool array: newly_registered, members of any status registered in the period; and of the members active at
+    `end`, those who, comparing the period's end B = end - days with `end`,
     - newly_overdue: are overdue at `end` and were not at B;
     - recontacted: were overdue at B and have a contact dated B+1..end;
     - newly_lost_contact: are at risk of lost contact at `end` and were not at B;
@@ -287,6 +288,7 @@ def compute_member_flows(
     contacted_since = states["last_contact_day"].to_numpy() > before_day
     active = states["active"].to_numpy()
     return {
+        "newly_registered": (city.member_registered > before_day) & (city.member_registered <= end_day),
         "newly_overdue": active & states["overdue"].to_numpy() & ~overdue_before,
         "recontacted": active & overdue_before & contacted_since,
         "newly_lost_contact": active & states["lost_contact"].to_numpy() & ~lost_before,
@@ -308,7 +310,7 @@ def compute_community_week(city: CityArrays, *, end: date, thresholds: Threshold
         values = flags[in_area] if weights is None else np.where(flags, weights, 0)[in_area]
         return np.bincount(group, weights=values.astype(float), minlength=n)
 
-    registered_in_period = (city.member_registered >= start_day) & (city.member_registered <= end_day)
+    flows = compute_member_flows(city, states, end=end, thresholds=thresholds, days=days)
 
     visit_lo = np.searchsorted(city.visit_day, start_day, side="left")
     visit_hi = np.searchsorted(city.visit_day, end_day, side="right")
@@ -330,7 +332,7 @@ def compute_community_week(city: CityArrays, *, end: date, thresholds: Threshold
         {
             c.COMMUNITY_ID: city.community_ids,
             "active_members": per_community(active),
-            "new_registrations": per_community(registered_in_period),
+            "new_registrations": per_community(flows["newly_registered"]),
             "contacted_in_window": per_community(active & states["contacted_in_window"].to_numpy()),
             "overdue": per_community(active & states["overdue"].to_numpy()),
             "lost_contact": per_community(active & states["lost_contact"].to_numpy()),
@@ -345,7 +347,6 @@ def compute_community_week(city: CityArrays, *, end: date, thresholds: Threshold
             "volunteer_participants": per_community(active & (hours_per_member > 0)),
         }
     )
-    flows = compute_member_flows(city, states, end=end, thresholds=thresholds, days=days)
     frame = frame.assign(**{name: per_community(flows[name]) for name in FLOW_PARTS})
     demand_parts = compute_demand_period(
         city.demands, start=end - timedelta(days=days - 1), end=end, thresholds=thresholds

@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 
 from metrics import columns as c
-from metrics.indicators import require_columns
+from metrics.days import as_dates, require_columns
 
 # Columns of a member list (data_access.members.fetch_member_list, then compute_member_list)
 PHONE = "phone"
@@ -40,12 +40,6 @@ LIST_COLUMNS = (
 LIST_KINDS = ("overdue", "lost_contact", "all")
 
 
-def _as_dates(values: pd.Series) -> pd.Series:
-    """Dates (or ISO text, as a driver may give them) as datetime.date objects; missing stays None."""
-    parsed = pd.to_datetime(values, errors="coerce")
-    return pd.Series([d.date() if not pd.isna(d) else None for d in parsed], index=values.index, dtype=object)
-
-
 def compute_member_list(frame: pd.DataFrame, *, end: date, overdue_days: int, lost_contact_days: int) -> pd.DataFrame:
     """The fetched list with last contact filled in, days since contact and the two flags.
 
@@ -54,8 +48,8 @@ def compute_member_list(frame: pd.DataFrame, *, end: date, overdue_days: int, lo
     member_id); an empty frame gets the same columns.
     """
     require_columns(frame, LIST_COLUMNS, "member list")
-    registered = _as_dates(frame[c.REGISTERED_ON])
-    contacted = _as_dates(frame[LAST_CONTACT_ON])
+    registered = as_dates(frame[c.REGISTERED_ON])
+    contacted = as_dates(frame[LAST_CONTACT_ON])
     last = contacted.where(contacted.notna(), registered)
     days = pd.Series([(end - d).days for d in last], index=frame.index, dtype="int64")
     result = frame.assign(

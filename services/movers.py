@@ -9,7 +9,6 @@ import pandas as pd
 from data_access.areas import AreaPath, Scope
 from data_access.engine import Engine
 from metrics import columns as c
-from metrics.days import day_number
 from metrics.indicators import compute_member_flows, compute_member_states
 from metrics.movers import CONTRIBUTION, compute_flows, compute_movers
 from metrics.periods import Week
@@ -57,9 +56,5 @@ def member_flows(engine: Engine, *, scope: Scope, area: AreaPath, week: Week, th
     city = load_area_city(engine, scope=scope, area=area, weeks=[week], thresholds=thresholds)
     states = compute_member_states(city, end=week.end, thresholds=thresholds)
     flows = compute_member_flows(city, states, end=week.end, thresholds=thresholds)
-    registered = pd.Series(city.member_registered)
-    start, end = (day_number(d) for d in (week.start, week.end))
-    frame = pd.DataFrame(
-        {c.MEMBER_ID: city.member_ids, "newly_registered": registered.between(start, end).to_numpy()} | flows
-    )
+    frame = pd.DataFrame({c.MEMBER_ID: city.member_ids} | flows)
     return frame[frame[list(FLOWS)].any(axis=1)].reset_index(drop=True)[[c.MEMBER_ID, *FLOWS]]

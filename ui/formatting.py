@@ -46,7 +46,9 @@ def change_of(key: str, value: Figure, previous: Figure) -> float | None:
 
 def negligible_change(key: str) -> float:
     """The largest change that shows as 0 (half the last digit shown; rates in fractions)."""
-    return 0.5 * 10 ** -DECIMALS.get(key, 0) * (0.01 if key in RATE_INDICATORS else 1)
+    if key in _RATE_DECIMALS:
+        return 0.5 * 10 ** -_RATE_DECIMALS[key] / 100
+    return 0.5 * 10 ** -DECIMALS.get(key, 0)
 
 
 def format_change(key: str, value: Figure, previous: Figure) -> str:
@@ -67,7 +69,8 @@ def format_moves(
     points are bare numbers (+0.1), for a line whose heading says the unit."""
 
     def moved_by(value: float) -> str:
-        return format_change(key, value, 0.0) if unit else f"{change_of(key, value, 0.0):+,.{DECIMALS.get(key, 0)}f}"
+        digits = _RATE_DECIMALS.get(key, DECIMALS.get(key, 0))
+        return format_change(key, value, 0.0) if unit else f"{change_of(key, value, 0.0):+,.{digits}f}"
 
     def named(rows: pd.DataFrame) -> str:
         return "、".join(
