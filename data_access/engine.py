@@ -23,6 +23,8 @@ from data_access.schema import (
     demands_table,
     follow_up_lists_table,
     follow_up_members_table,
+    imports_table,
+    member_changes_table,
     members_table,
     meta_table,
     metadata,
@@ -126,6 +128,15 @@ def _add_follow_up_lists(conn: Connection) -> None:
     follow_up_members_table.create(conn, checkfirst=True)
 
 
+def _add_import_history(conn: Connection) -> None:
+    """Version 9 to 10: the import history and member changes (new tables), and each member's 核实日期 (a new
+    column, NULL: never verified)."""
+    imports_table.create(conn, checkfirst=True)
+    member_changes_table.create(conn, checkfirst=True)
+    if "verified_on" not in {column["name"] for column in inspect(conn).get_columns(members_table.name)}:
+        conn.execute(text("ALTER TABLE members ADD COLUMN verified_on DATE"))
+
+
 def add_weekly_parts(*names: str) -> Callable[[Connection], None]:
     """The upgrade for new indicators' parts (metrics/registry.py): each named weekly_stats column is added where
     absent (0 in the rows already there), and the weekly figures are marked stale, so that reads compute from the
@@ -153,6 +164,7 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     6: add_weekly_parts(*DEMAND_PARTS),
     7: add_weekly_parts(*FLOW_PARTS),
     8: _add_follow_up_lists,
+    9: _add_import_history,
 }
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Dialect
 
 from data_access.accounts import delete_demo_accounts, insert_account
 from data_access.engine import timed
-from data_access.schema import DATA_TABLES, FOLLOW_UP_TABLES, meta_table, weekly_stats_table
+from data_access.schema import DATA_TABLES, TABLES_ABOUT_RECORDS, meta_table, weekly_stats_table
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def replace_all_data(
         _sqlite_foreign_keys(conn, enforce=False)
         try:
             with conn.begin(), timed("replace_all_data"):
-                for table in (weekly_stats_table, *reversed(FOLLOW_UP_TABLES), *reversed(DATA_TABLES)):
+                for table in (weekly_stats_table, *reversed(TABLES_ABOUT_RECORDS), *reversed(DATA_TABLES)):
                     conn.execute(delete(table))
                 for table in DATA_TABLES:
                     if table.name not in frames:  # a table the frames leave out stays empty
@@ -146,7 +146,7 @@ def clear_data(engine: Engine, *, admin: Mapping[str, object] | None = None) -> 
     are deleted, so that a database cleared of the sample is never left without an account.
     """
     with engine.begin() as conn, timed("clear_data"):
-        for table in (weekly_stats_table, *reversed(FOLLOW_UP_TABLES), *reversed(DATA_TABLES)):
+        for table in (weekly_stats_table, *reversed(TABLES_ABOUT_RECORDS), *reversed(DATA_TABLES)):
             conn.execute(delete(table))
         conn.execute(
             delete(meta_table).where(meta_table.c.key != "schema_version").where(meta_table.c.key != "data_version")

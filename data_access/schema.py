@@ -29,10 +29,10 @@ from sqlalchemy.sql.dml import Delete
 
 from metrics.registry import FRACTIONAL_PARTS, SUMMARY_COUNTS
 
-SCHEMA_VERSION = 9  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column;
+SCHEMA_VERSION = 10  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column;
 # 5: sessions, and sign-in failures per name and source; 6: demands and wishes; 7: the demand indicators' weekly parts;
 # 8: the week's member flows (what moved); 9: follow-up lists (the members of each exported overdue or lost-contact
-# list)
+# list); 10: the import history, member changes, when a record was verified, and outside lists to reconcile with
 
 # PostgreSQL's own names for foreign keys, named so that a bulk load can lift and restore them.
 metadata = MetaData(naming_convention={"fk": "%(table_name)s_%(column_0_name)s_fkey"})
@@ -80,6 +80,7 @@ members_table = Table(
     Column("status", String(16), nullable=False),
     Column("lon", Float),
     Column("lat", Float),
+    Column("verified_on", Date),  # 核实日期: when the record was last checked with the member (NULL: never)
     Index("ix_members_community", "community_id"),
 )
 
@@ -277,6 +278,46 @@ follow_up_members_table = Table(
     Index("ix_follow_up_members_member", "member_id"),
 )
 FOLLOW_UP_TABLES = (follow_up_lists_table, follow_up_members_table)  # parents first
+
+# Every file (or sheet) an import read, and what became of its rows. `account` is the signed-in account, or NULL for
+# the command line; `complete` marks a members ledger imported as the complete roster of its areas.
+imports_table = Table(
+    "imports",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("at", DateTime, nullable=False),  # local time, Asia/Shanghai, stored naive
+    Column("account", String(64)),
+    Column("file", String(300), nullable=False),  # as reported: a workbook's sheet is file › sheet
+    Column("ledger", String(32)),  # the ledger's kind; NULL when the file could not be read
+    Column("rows", Integer, nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("new", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("repeated", Integer, nullable=False),
+    Column("complete", Boolean, nullable=False, default=False),
+    Column("error", String(32)),  # why the file could not be read (ledgers.errors' code), else NULL
+    Index("ix_imports_at", "at"),
+)
+
+# Each change an import made to a member's 状态, 所在社区, 联系人 or 流动类型 (or a complete roster's marking of a
+# member it did not list): the field, its old and new value as stored (codes, community ids as text), and when.
+member_changes_table = Table(
+    "member_changes",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False),
+    Column("field", String(16), nullable=False),
+    Column("old", String(200)),
+    Column("new", String(200)),
+    Column("import_id", BigInteger().with_variant(Integer, "sqlite"), ForeignKey("imports.id")),
+    Column("changed_on", Date, nullable=False),
+    Index("ix_member_changes_member", "member_id"),
+    Index("ix_member_changes_changed_on", "changed_on"),
+)
+
+# The tables about the records, which go when the records go (a new sample, a cleared database), parents first
+TABLES_ABOUT_RECORDS = (*FOLLOW_UP_TABLES, imports_table, member_changes_table)
 
 # Tables in the order they are filled (parents first), as loaded by data_access.loading.
 DATA_TABLES = (
