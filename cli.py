@@ -407,11 +407,9 @@ def _user_sessions(engine, name: str, *, end: bool) -> int:
 
 
 def _now():
-    from datetime import datetime
+    from metrics.periods import now_in_china
 
-    from metrics.periods import TIMEZONE
-
-    return datetime.now(TIMEZONE).replace(tzinfo=None)
+    return now_in_china()
 
 
 def _display_width(text: str) -> int:

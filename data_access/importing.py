@@ -10,7 +10,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -52,6 +52,7 @@ from data_access.schema import (
     members_table,
     stations_table,
 )
+from metrics.changes import CHANGE_COLUMNS, CREATED, TRACKED_FIELDS
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +79,17 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 @dataclass
 class Written:
-    """Of the rows written: how many were new, and how many changed a known record (the rest were as stored)."""
+    """Of the rows written: how many were new, and how many changed a known record (the rest were as stored); for
+    members, the changes to keep (data_access.history.CHANGE_COLUMNS), new members as "created"."""
 
     new: int = 0
     updated: int = 0
+    changes: list[pd.DataFrame] = field(default_factory=list)
 
     def __iadd__(self, other: Written) -> Written:
         self.new += other.new
         self.updated += other.updated
+        self.changes += other.changes
         return self
 
 
@@ -137,9 +141,12 @@ def _comparable(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index).fillna("\0")
 
 
-def _upsert(conn: Connection, table: Table, frame: pd.DataFrame, key: str, columns: list[str]) -> Written:
+def _upsert(
+    conn: Connection, table: Table, frame: pd.DataFrame, key: str, columns: list[str], tracked: tuple[str, ...] = ()
+) -> Written:
     """Update the rows whose `key` is known and differs in the file's `columns`, insert the others (in bulk: a first
-    ledger of members is all new). Only the columns the file has are updated: a ledger without 性别 keeps it."""
+    ledger of members is all new). Only the columns the file has are updated: a ledger without 性别 keeps it.
+    Each change of a `tracked` column, and each new row, is listed in `changes`."""
     columns = [name for name in columns if name in table.c and name not in ("id", key)]
     stored = frame_from_rows(
         ["id", key, *columns], conn.execute(select(table.c.id, table.c[key], *(table.c[c] for c in columns))).all()
@@ -153,7 +160,31 @@ def _upsert(conn: Connection, table: Table, frame: pd.DataFrame, key: str, colum
         conn.execute(statement, _records(changed, [*columns, "row_id"]))
     inserted = frame.loc[~is_known, [name for name in frame.columns if name in table.c and name != "id"]]
     bulk_insert(conn, table, inserted)
-    return Written(new=len(inserted), updated=len(changed))
+    written = Written(new=len(inserted), updated=len(changed))
+    if tracked:
+        old = stored.loc[changed.index]
+        written.changes = [_changes(table, changed, old, name) for name in tracked if name in columns]
+        last_id = int(stored["id"].max()) if len(stored) else 0  # ids grow: the rows just inserted are above it
+        created = conn.execute(select(table.c.id, table.c.community_id).where(table.c.id > last_id)).all()
+        written.changes.append(
+            frame_from_rows(list(CHANGE_COLUMNS), [(row.id, CREATED, None, str(row.community_id)) for row in created])
+        )
+    return written
+
+
+def _changes(table: Table, new: pd.DataFrame, old: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The rows whose `name` changed: member id, the field, its old and new value as text (None for empty)."""
+    before, after = (_comparable(part[[name]], table)[name] for part in (old, new))
+    before, after = (values.where(values != "\0", None) for values in (before, after))  # "\0": empty
+    differs = (before != after).to_numpy()
+    return pd.DataFrame(
+        {
+            "member_id": new["row_id"].to_numpy()[differs],
+            "field": name,
+            "old": before[differs].to_numpy(),
+            "new": after[differs].to_numpy(),
+        }  # fmt: skip
+    )
 
 
 def write_stations(conn: Connection, frame: pd.DataFrame, columns: list[str]) -> Written:
@@ -162,8 +193,9 @@ def write_stations(conn: Connection, frame: pd.DataFrame, columns: list[str]) ->
 
 
 def write_members(conn: Connection, frame: pd.DataFrame, columns: list[str]) -> Written:
-    """Members matched by phone: a known phone updates that member."""
-    return _upsert(conn, members_table, frame, "phone", columns)
+    """Members matched by phone: a known phone updates that member; new members and changes of the tracked fields
+    are listed to keep."""
+    return _upsert(conn, members_table, frame, "phone", columns, TRACKED_FIELDS)
 
 
 def arrow_rows(frame: pd.DataFrame, table: Table, dialect: str) -> pa.Table:

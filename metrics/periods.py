@@ -47,6 +47,11 @@ class Week:
             raise ValueError(text) from exc
 
 
+def now_in_china() -> datetime:
+    """Asia/Shanghai wall-clock time, naive, as the database stores it."""
+    return datetime.now(TIMEZONE).replace(tzinfo=None)
+
+
 def today_in_china(now: datetime | None = None) -> date:
     return (now or datetime.now(TIMEZONE)).astimezone(TIMEZONE).date()
 

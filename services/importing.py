@@ -5,13 +5,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
 
 from data_access.engine import Engine
+from data_access.history import (
+    fetch_import_changes,
+    fetch_roster_missing,
+    insert_member_changes,
+    mark_members,
+    record_import,
+)
 from data_access.importing import (
     Written,
     activity_writer,
@@ -23,10 +30,12 @@ from data_access.importing import (
 from data_access.loading import bump_data_version, clear_data, write_meta
 from data_access.lookups import fetch_meta, has_areas
 from data_access.schema import ACTIVITY_TABLES
-from ledgers.formats import LEDGERS
+from ledgers.formats import LEDGERS, MEMBERS
 from ledgers.reading import LedgerFile, LedgerFileError, open_ledgers
-from ledgers.validation import Checked, References, Rejection, Repeat, SeenKeys, check_chunk
-from metrics.periods import today_in_china
+from ledgers.validation import Checked, References, Rejection, Repeat, SeenKeys, check_chunk, normalise_phone
+from metrics import columns as c
+from metrics.changes import split_changes, status_flows
+from metrics.periods import now_in_china
 from metrics.thresholds import Thresholds
 from services.accounts import NewAccount
 from services.refresh import refresh_from_database
@@ -36,6 +45,8 @@ log = logging.getLogger(__name__)
 
 Source = tuple[str, str | Path | BinaryIO | bytes]  # (file name, path or content)
 Progress = Callable[[str, int, int], None]
+NOT_LISTED_STATUSES = tuple(status for status in c.STATUSES if status != c.STATUS_ACTIVE)  # for 不在本次台账
+PHONE_HEADER = next(column.header for column in MEMBERS.columns if column.field == "phone")
 
 
 class SyntheticDataError(Exception):
@@ -77,6 +88,10 @@ class FileReport:
     error: LedgerFileError | None = None
     skipped: bool = False  # a sheet that holds no ledger (a workbook's 说明)
     rejected_rows: pd.DataFrame | None = None
+    import_id: int | None = None  # its row in the import history
+    complete: bool = False  # a members ledger read as the complete roster of the communities it names
+    # For a complete roster: the active members of its communities it does not list (不在本次台账), unmasked
+    missing: pd.DataFrame | None = None
 
     @property
     def unchanged(self) -> int:
@@ -102,15 +117,54 @@ class FileReport:
             "columns_ignored": self.ignored,
             "skipped": self.skipped,
             "error": error,
+            "import_id": self.import_id,
+            "complete": self.complete,
+            "missing": None if self.missing is None else len(self.missing),
         }
 
+    def history_row(self, *, account: str | None, at: datetime) -> dict:
+        """Its row in the import history (data_access.history.record_import)."""
+        counts = {name: getattr(self, name) for name in ("rows", "accepted", "new", "updated", "rejected", "repeated")}
+        error = None if self.error is None else self.error.code
+        return dict(at=at, account=account, file=self.file, ledger=self.ledger, complete=self.complete, error=error,
+                    **counts)  # fmt: skip
 
-def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None, today: date) -> FileReport:
-    """One file, one transaction: if anything fails midway, the database is as before the file."""
+
+@dataclass(frozen=True)
+class Importer:
+    """Who imports, and when: the history records them, and no date of a file may be after `today`."""
+
+    account: str | None  # the signed-in account; None for the command line
+    at: datetime  # local time, Asia/Shanghai
+
+    @property
+    def today(self) -> date:
+        return self.at.date()
+
+
+def _present_phones(frame: pd.DataFrame, rejected: pd.DataFrame) -> set[str]:
+    """The phones a members file names: its accepted rows' and its rejected rows' (a row rejected for a bad date
+    still says the member is on the roster)."""
+    phones = set(frame["phone"].dropna())
+    if PHONE_HEADER in rejected.columns:
+        phones |= set(normalise_phone(rejected[PHONE_HEADER])[0].dropna())
+    return phones
+
+
+def _import_one(
+    engine: Engine, opened: LedgerFile, progress: Progress | None, importer: Importer, complete: bool
+) -> FileReport:
+    """One file, one transaction with its history row: if anything fails midway, the database is as before the
+    file. With `complete`, a members file is the complete roster of the communities it names: the active members
+    of those it does not list are reported (and nobody is changed)."""
     kind = opened.ledger.kind
-    report = FileReport(file=opened.name, ledger=kind, renamed=opened.renamed, ignored=list(opened.ignored))
+    today = importer.today
+    report = FileReport(file=opened.name, ledger=kind, renamed=opened.renamed, ignored=list(opened.ignored),
+                        complete=complete and kind == "members")  # fmt: skip
     rejected_parts = []
     present: list[str] = []  # the fields the file has columns for: only those update a known record
+    roster_phones: set[str] = set()
+    roster_communities: set[int] = set()
 
     def checked_chunks(refs: References) -> Iterator[pd.DataFrame]:
         seen = SeenKeys()
@@ -127,6 +181,9 @@ def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None, t
             report.warnings += checked.warnings
             report.repeats += checked.repeats
             rejected_parts.append(checked.rejected_rows)
+            if report.complete:
+                roster_phones.update(_present_phones(checked.frame, checked.rejected_rows))
+                roster_communities.update(int(i) for i in checked.frame["community_id"].dropna().unique())
             yield checked.frame.drop(columns="row")
             if progress:
                 progress(opened.name, int(chunk.index[-1]) if len(chunk) else 0, 0)
@@ -138,15 +195,24 @@ def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None, t
         with activity_writer(engine, kind, written) as write:
             for frame in checked_chunks(refs):
                 write(frame)
+        report.new, report.updated = written.new, written.updated
+        with engine.begin() as conn:
+            report.import_id = record_import(conn, report.history_row(account=importer.account, at=importer.at))
     else:
         with engine.begin() as conn:
             write = {"areas": write_areas, "stations": write_stations, "members": write_members}[kind]
             for frame in checked_chunks(References(*fetch_references(conn), today=today)):
                 written += write(conn, frame, present)
+            report.new, report.updated = written.new, written.updated
+            report.import_id = record_import(conn, report.history_row(account=importer.account, at=importer.at))
+            if written.changes:
+                changes = pd.concat(written.changes, ignore_index=True)
+                insert_member_changes(conn, changes, import_id=report.import_id, changed_on=today)
+            if report.complete:
+                report.missing = fetch_roster_missing(conn, community_ids=roster_communities, phones=roster_phones)
             if written.new or written.updated:
                 bump_data_version(conn)  # with the rows: figures computed before them are known to be stale
                 write_meta(conn, {"data_kind": "real"})  # with the rows: the demo city is never built over them
-    report.new, report.updated = written.new, written.updated
     report.rejected_rows = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else None
     return report
 
@@ -159,12 +225,16 @@ def import_files(
     replace_sample: bool = False,
     admin: NewAccount | None = None,
     progress: Progress | None = None,
-    today: date | None = None,
+    account: str | None = None,
+    at: datetime | None = None,
+    complete: bool = False,
 ) -> list[FileReport]:
     """Import ledgers in dependency order (区划, 服务站点, 台账, 联系记录, 驿站服务记录, 志愿服务记录).
 
     Files that cannot be read, or whose kind cannot be told, are reported and skipped; so are a workbook's
-    sheets that hold no ledger. No date may be after `today` (default: today in Asia/Shanghai). Raises
+    sheets that hold no ledger. Each file (or sheet) read is recorded in the import history, as imported by
+    `account` (None: the command line) at `at` (default: now in Asia/Shanghai); no date may be after that day.
+    With `complete`, each members ledger is the complete roster of its communities (see _import_one). Raises
     SyntheticDataError on a database holding the sample, unless `replace_sample` drops it first, which
     needs `admin` (the first real account, written as the demo accounts are deleted). Raises
     ImportRefusedError, before anything changes, for a batch without 区划 when the database would have no areas.
@@ -192,12 +262,17 @@ def import_files(
     if synthetic:
         clear_data(engine, admin=admin.values)
     order = [ledger.kind for ledger in LEDGERS]
-    today = today or today_in_china()
+    importer = Importer(account, at or now_in_china())
     for ledger_file in sorted(opened, key=lambda o: order.index(o.ledger.kind)):  # a stable sort: sheets in order
         try:
-            reports.append(_import_one(engine, ledger_file, progress, today))
+            reports.append(_import_one(engine, ledger_file, progress, importer, complete))
         except LedgerFileError as exc:
             reports.append(FileReport(file=ledger_file.name, ledger=ledger_file.ledger.kind, error=exc))
+    failed = [r for r in reports if r.error is not None]
+    if failed:  # read or not, each is in the history; what was imported recorded itself with its rows
+        with engine.begin() as conn:
+            for report in failed:
+                report.import_id = record_import(conn, report.history_row(account=account, at=importer.at))
     if any(r.ledger is not None and r.error is None for r in reports):
         with engine.begin() as conn:
             write_meta(conn, {"data_kind": "real"})
@@ -205,3 +280,45 @@ def import_files(
         if not figures_fresh(meta):  # each file that changed anything bumped data_version with its rows
             refresh_from_database(engine, thresholds=thresholds, progress=progress)
     return reports
+
+
+def mark_not_listed(
+    engine: Engine, report: FileReport, member_ids: list[int], status: str, *, thresholds: Thresholds, at: datetime
+) -> int:
+    """After the clerk confirmed it: the members of a complete roster's 不在本次台账 list (`member_ids`, a part of
+    `report.missing`) take `status` (returned, transferred, lost), each change kept under that import; members no
+    longer active are left as they are. Figures are refreshed. How many were marked."""
+    if not report.complete or report.missing is None or status not in NOT_LISTED_STATUSES:
+        raise ValueError("not a complete roster's list, or not a status for members it leaves out")
+    listed = set(report.missing["member_id"])
+    with engine.begin() as conn:
+        changes = mark_members(conn, [i for i in member_ids if i in listed], status)
+        insert_member_changes(conn, changes, import_id=report.import_id, changed_on=at.date())
+        if len(changes):
+            bump_data_version(conn)
+    if len(changes):
+        refresh_from_database(engine, thresholds=thresholds)
+    log.info("complete roster %s: %d members marked %s", report.import_id, len(changes), status)
+    return len(changes)
+
+
+@dataclass
+class ImportChanges:
+    """What one members import changed, for its summary: new members, status changes (and their counts by
+    old → new), moves between communities; unmasked (callers mask)."""
+
+    new: pd.DataFrame
+    status_changed: pd.DataFrame
+    moved: pd.DataFrame
+    status_flows: pd.DataFrame
+
+    @property
+    def any(self) -> bool:
+        return not (self.new.empty and self.status_changed.empty and self.moved.empty)
+
+
+def import_changes(engine: Engine, import_id: int) -> ImportChanges:
+    """The changes an import made (members only: other ledgers change no member)."""
+    with engine.connect() as conn:
+        parts = split_changes(fetch_import_changes(conn, import_id=import_id))
+    return ImportChanges(**parts, status_flows=status_flows(parts["status_changed"]))

@@ -6,7 +6,7 @@ rejected with the one reason that says so, apart from mistakes. A city or distri
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from openpyxl import load_workbook
@@ -32,6 +32,7 @@ from ui.widgets import View
 STREET = AreaPath(("江汉区", "北湖街道"))
 W47 = Week.parse("2026-W47")  # ends 2026-11-22; the clock is frozen on 2026-11-25 (tests/clock.py)
 TODAY = date(2026, 11, 25)
+LOADED_AT = datetime.combine(TODAY, time(9))  # the files are loaded that morning
 ACCOUNT = Account("街道书记", "street", STREET)
 HEADERS = ("手机号", "联系日期", "联系方", "联系方式", "联系人", "姓名", "所在社区", "专属联系人", "未联系天数")
 
@@ -89,7 +90,7 @@ def test_export_fill_two_rows_import_and_the_closure_rises_by_two(engine):
     filled = io.BytesIO()
     sheet.parent.save(filled)
     reports = import_files(engine, [("北湖街道_超期未联系_网格员填写.xlsx", filled.getvalue())],
-                           thresholds=Thresholds(), today=TODAY)  # fmt: skip
+                           thresholds=Thresholds(), at=LOADED_AT)  # fmt: skip
     (report,) = reports
     assert report.error is None and report.ledger == "contacts"
     assert (report.rows, report.accepted, report.new, report.rejected, report.unfilled) == (4, 2, 2, 2, 2)
@@ -103,7 +104,7 @@ def test_export_fill_two_rows_import_and_the_closure_rises_by_two(engine):
     assert (after.members, after.contacted, after.pending) == (4, 2, 2)
     assert after.contacted - before.contacted == 2 and after.share == 0.5
 
-    again = import_files(engine, [("again.xlsx", filled.getvalue())], thresholds=Thresholds(), today=TODAY)
+    again = import_files(engine, [("again.xlsx", filled.getvalue())], thresholds=Thresholds(), at=LOADED_AT)
     assert (again[0].accepted, again[0].new, again[0].unfilled) == (2, 0, 2)  # the same file twice changes nothing
     assert closure(engine) == after
 
@@ -118,7 +119,7 @@ def test_a_filled_row_with_a_mistake_is_a_mistake_not_unfilled(engine):
     sheet.cell(row=first, column=2, value="2026-11-24")  # 联系方 left blank: a real omission
     buffer = io.BytesIO()
     sheet.parent.save(buffer)
-    (report,) = import_files(engine, [("x.xlsx", buffer.getvalue())], thresholds=Thresholds(), today=TODAY)
+    (report,) = import_files(engine, [("x.xlsx", buffer.getvalue())], thresholds=Thresholds(), at=LOADED_AT)
     assert (report.rejected, report.unfilled) == (4, 3)
     assert [(r.row, r.column, r.reason) for r in report.rejections if r.reason != formats.UNFILLED] == [
         (first, "联系方", formats.MISSING)

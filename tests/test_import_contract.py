@@ -5,7 +5,7 @@ the contract keeps apart; an optional column never costs a row; the rejected row
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime, time
 
 import ledger_files as lf
 import pandas as pd
@@ -27,11 +27,12 @@ from metrics.thresholds import Thresholds
 from services.importing import FileReport, import_files
 
 TODAY = date(2026, 11, 25)
+LOADED_AT = datetime.combine(TODAY, time(9))  # the files are loaded that morning
 PARENTS = ["区划.csv", "服务站点.csv", "台账.csv"]
 
 
 def run(engine, files: dict[str, bytes]) -> dict[str, FileReport]:
-    reports = import_files(engine, list(files.items()), thresholds=Thresholds(), today=TODAY)
+    reports = import_files(engine, list(files.items()), thresholds=Thresholds(), at=LOADED_AT)
     for report in reports:
         if report.ledger is not None and report.error is None:
             assert report.rows == report.accepted + report.rejected + report.repeated, report.file

@@ -19,7 +19,7 @@ import streamlit as st
 
 from data_access.areas import AreaPath, Scope
 from data_access.engine import DataAccessError
-from metrics.periods import TIMEZONE
+from metrics.periods import now_in_china
 from services.accounts import Account, record_audit
 from services.sessions import end_session, resolve_session, start_session
 from ui import labels
@@ -37,7 +37,7 @@ _SAFE_NEXT = re.compile(r"/(?![/\\])[^\s\\]*")
 
 def now_local() -> datetime:
     """Asia/Shanghai wall-clock time, naive, as the database stores it."""
-    return datetime.now(TIMEZONE).replace(tzinfo=None)
+    return now_in_china()
 
 
 def safe_next(value: str | None) -> str:
