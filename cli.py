@@ -246,6 +246,7 @@ def command_import(args: argparse.Namespace) -> int:
 
     if args.admin is not None and not args.replace_sample:
         raise UsageError(labels.IMPORT_ADMIN_WITHOUT_REPLACE)
+    mark_status = _not_listed_status(args)
     engine, settings = _engine(args)
     admin = None
     if args.replace_sample:
@@ -272,6 +273,7 @@ def command_import(args: argparse.Namespace) -> int:
             replace_sample=args.replace_sample,
             admin=admin,
             progress=progress,
+            complete=args.complete,
         )
     except SyntheticDataError as exc:
         raise UsageError(labels.IMPORT_SYNTHETIC) from exc
@@ -306,10 +308,75 @@ def command_import(args: argparse.Namespace) -> int:
                 print(labels.IMPORT_REPEAT.format(row=repeat.row, same_as=repeat.same_as))
             for warning in report.warnings[:5]:
                 print(labels.IMPORT_WARNING.format(row=warning.row, column=warning.column, reason=warning.reason))
+    for report in reports:
+        if report.missing is not None:
+            _not_listed(engine, settings, report, mark_status, args)
     failed = [r for r in reports if r.error is not None]
     for report in failed:
         print(_file_error(report), file=sys.stderr)
     return EXIT_USAGE if failed else EXIT_OK
+
+
+def _not_listed_status(args: argparse.Namespace) -> str | None:
+    """--mark-missing's status code (its word as the ledger writes it), checked before anything is read."""
+    from ledgers.formats import STATUSES
+    from services.importing import NOT_LISTED_STATUSES
+
+    if args.mark_missing is None:
+        return None
+    if not args.complete:
+        raise UsageError(labels.IMPORT_MARK_WITHOUT_COMPLETE)
+    if STATUSES.get(args.mark_missing) not in NOT_LISTED_STATUSES:
+        raise UsageError(labels.IMPORT_MARK_BAD_STATUS)
+    return STATUSES[args.mark_missing]
+
+
+def _not_listed(engine, settings, report, status: str | None, args: argparse.Namespace) -> None:
+    """A complete roster's 不在本次台账, masked, on standard error; with --mark-missing (confirmed), marked."""
+    from metrics.privacy import mask_member_frame
+    from services.importing import mark_not_listed
+
+    missing = report.missing
+    out = sys.stderr if args.json else sys.stdout
+    print(labels.IMPORT_NOT_LISTED_CLI.format(file=report.file, count=len(missing)), file=out)
+    for row in mask_member_frame(missing).to_dict("records"):
+        print(labels.IMPORT_NOT_LISTED_ROW.format(**row), file=out)
+    if missing.empty:
+        return
+    if status is None:
+        print(labels.IMPORT_NOT_LISTED_HOW, file=out)
+        return
+    if not (args.yes or (sys.stdin.isatty() and input(labels.IMPORT_MARK_CONFIRM.format(
+            count=len(missing), status=args.mark_missing)).strip().lower() == "yes")):  # fmt: skip
+        raise UsageError(labels.IMPORT_NOT_CONFIRMED)
+    ids = [int(i) for i in missing["member_id"]]
+    marked = mark_not_listed(engine, report, ids, status, thresholds=settings.thresholds, at=_now())
+    print(labels.IMPORT_MARKED.format(file=report.file, count=marked, status=args.mark_missing), file=out)
+
+
+def command_imports(args: argparse.Namespace) -> int:
+    from data_access.history import fetch_imports
+    from ui.formatting import error_words
+
+    engine, _ = _engine(args)
+    with engine.connect() as conn:
+        history = fetch_imports(conn, limit=args.limit)
+    if args.json:
+        rows = history.astype(object).where(history.notna(), None).to_dict("records")
+        print(json.dumps({"imports": rows}, ensure_ascii=False, default=str))
+        return EXIT_OK
+    if history.empty:
+        print(labels.IMPORTS_EMPTY)
+    for row in history.astype(object).where(history.notna(), None).to_dict("records"):
+        shown = row | {
+            "at": f"{row['at']:%Y-%m-%d %H:%M}",
+            "account": row["account"] or labels.IMPORT_HISTORY_CLI,
+            "ledger": labels.LEDGER_TITLES.get(row["ledger"], ""),
+            "complete": labels.IMPORTS_COMPLETE if row["complete"] else "",
+            "error": labels.IMPORTS_ERROR.format(reason=error_words(row["error"])) if row["error"] else "",
+        }
+        print(labels.IMPORTS_ROW.format(**shown))
+    return EXIT_OK
 
 
 def _file_error(report) -> str:
@@ -443,11 +510,21 @@ def build_parser() -> argparse.ArgumentParser:
     ledgers.add_argument("files", nargs="+", metavar="FILE")
     ledgers.add_argument("--json", action="store_true", help="print the per-file report as JSON")
     ledgers.add_argument("--replace-sample", action="store_true", help="drop the synthetic city first (asks)")
-    ledgers.add_argument("--yes", action="store_true", help="confirm --replace-sample without asking")
+    ledgers.add_argument("--yes", action="store_true", help="confirm --replace-sample or --mark-missing without asking")
     ledgers.add_argument("--admin", metavar="NAME",
                          help="with --replace-sample: the first real (city) account, created as the demo accounts "
                          "go; its password is read from standard input")  # fmt: skip
+    ledgers.add_argument("--complete", action="store_true",
+                         help="each members ledger is the complete roster of its communities: list the active "
+                         "members it leaves out (不在本次台账)")  # fmt: skip
+    ledgers.add_argument("--mark-missing", metavar="STATUS",
+                         help="with --complete: mark those members 已返回, 已转出 or 失联 (asks)")  # fmt: skip
     ledgers.set_defaults(handler=command_import)
+
+    imports = commands.add_parser("imports", parents=[common], help="print the import history, newest first")
+    imports.add_argument("--limit", type=int, default=50, help="how many imports (default 50)")
+    imports.add_argument("--json", action="store_true", help="print them as JSON")
+    imports.set_defaults(handler=command_imports)
 
     export = commands.add_parser("export", parents=[common], help="write every record out as ledgers (CSV)")
     export.add_argument("folder", metavar="DIR")

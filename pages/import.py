@@ -7,9 +7,13 @@ from ui.auth import current_account
 from ui.data import SETTINGS, load_meta
 from ui.importing import (
     import_requested,
+    keep_reports,
+    kept_reports,
     may_replace_sample,
     render_first_admin,
+    render_history,
     render_limits,
+    render_member_changes,
     render_preview,
     render_report,
     render_templates,
@@ -29,6 +33,8 @@ st.write(labels.IMPORT_INTRO)
 render_limits()
 st.write(labels.IMPORT_TEMPLATES)
 render_templates()
+with friendly_errors():
+    render_history()
 if synthetic and not may_replace_sample(current_account()):
     st.warning(labels.IMPORT_SYNTHETIC_WARNING)
     st.info(labels.IMPORT_REPLACE_CITY_ONLY)
@@ -56,9 +62,13 @@ if synthetic:
     if st.checkbox(labels.IMPORT_REPLACE_CONFIRM):
         first_admin = render_first_admin()
 
+complete = st.checkbox(labels.IMPORT_COMPLETE, help=labels.IMPORT_COMPLETE_HELP, disabled=synthetic)
 if first_admin is None:  # (the first administrator's form has its own start button)
     st.button(labels.IMPORT_START, type="primary", disabled=synthetic, on_click=request_import)
 if files and import_requested():
     with friendly_errors():
-        reports = run_import(files, first_admin=first_admin)
+        keep_reports(run_import(files, first_admin=first_admin, complete=complete and not synthetic))
+if reports := kept_reports():
     render_report(reports)
+    with friendly_errors():
+        render_member_changes(reports)

@@ -286,8 +286,8 @@ def mark_not_listed(
     engine: Engine, report: FileReport, member_ids: list[int], status: str, *, thresholds: Thresholds, at: datetime
 ) -> int:
     """After the clerk confirmed it: the members of a complete roster's 不在本次台账 list (`member_ids`, a part of
-    `report.missing`) take `status` (returned, transferred, lost), each change kept under that import; members no
-    longer active are left as they are. Figures are refreshed. How many were marked."""
+    `report.missing`) take `status` (returned, transferred, lost), each change kept under that import, and leave
+    `report.missing`; members no longer active are left as they are. Figures are refreshed. How many were marked."""
     if not report.complete or report.missing is None or status not in NOT_LISTED_STATUSES:
         raise ValueError("not a complete roster's list, or not a status for members it leaves out")
     listed = set(report.missing["member_id"])
@@ -296,6 +296,7 @@ def mark_not_listed(
         insert_member_changes(conn, changes, import_id=report.import_id, changed_on=at.date())
         if len(changes):
             bump_data_version(conn)
+    report.missing = report.missing[~report.missing["member_id"].isin(changes["member_id"])].reset_index(drop=True)
     if len(changes):
         refresh_from_database(engine, thresholds=thresholds)
     log.info("complete roster %s: %d members marked %s", report.import_id, len(changes), status)

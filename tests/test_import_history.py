@@ -145,3 +145,38 @@ def test_a_version_9_database_gets_the_history_tables(db_url):
         assert fetch_imports(conn).empty
     (report,) = load(upgraded, {"台账.csv": [HEADER, ZHANG, LI]}, at=TUESDAY)
     assert report.new == 1 and report.import_id is not None
+
+
+def write_csv(tmp_path, name: str, rows: list[list[object]]) -> str:
+    path = tmp_path / name
+    path.write_bytes(lf.csv_bytes(rows))
+    return str(path)
+
+
+def test_the_command_line_lists_marks_on_confirmation_and_prints_the_history(engine, tmp_path, capsys):
+    import cli
+
+    url = engine.url.render_as_string(hide_password=False)
+    roster = write_csv(tmp_path, "完整名单.csv", [HEADER, ZHANG])
+    assert cli.main(["import", "--db", url, "--complete", roster]) == 0
+    out = capsys.readouterr().out
+    assert "不在本次台账 1 人" in out and "赵*  138****0004  江汉区/北湖街道/环保社区" in out
+    assert "13800000004" not in out and statuses(engine)["13800000004"] == "active"  # listed, masked, not marked
+
+    assert cli.main(["import", "--db", url, "--mark-missing", "失联", roster]) == 2  # needs --complete
+    assert "--complete" in capsys.readouterr().err
+    assert cli.main(["import", "--db", url, "--complete", "--mark-missing", "在册", roster]) == 2
+    assert cli.main(["import", "--db", url, "--complete", "--mark-missing", "失联", roster]) == 2  # not confirmed
+    assert statuses(engine)["13800000004"] == "active"
+    capsys.readouterr()
+    assert cli.main(["import", "--db", url, "--complete", "--mark-missing", "失联", "--yes", roster]) == 0
+    assert "已将 1 人标记为“失联”" in capsys.readouterr().out
+    assert statuses(engine)["13800000004"] == "lost"
+
+    assert cli.main(["imports", "--db", url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("；完整名单") and "命令行  流动党员台账  完整名单.csv" in lines[0]
+    assert len(lines) == 2 + 3  # the fixture's two files, and the roster read three times (twice refused unread)
+    assert cli.main(["imports", "--db", url, "--json", "--limit", "1"]) == 0
+    [latest] = __import__("json").loads(capsys.readouterr().out)["imports"]
+    assert latest["complete"] and latest["file"] == "完整名单.csv" and latest["account"] is None

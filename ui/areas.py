@@ -23,8 +23,9 @@ from metrics.tables import PREVIOUS, compute_lagging
 from services.accounts import Account
 from ui import downloads, labels
 from ui.auth import audit, audit_as
-from ui.data import read_member_record
+from ui.data import read_community_paths, read_member_history, read_member_record
 from ui.follow_up import keep_exported_list, render_full_export
+from ui.history import build_member_history
 from ui.text import escape_markdown
 from ui.widgets import View, friendly_errors, set_area
 
@@ -282,6 +283,13 @@ def render_reveal(view: View, members: pd.DataFrame) -> None:
     shown = build_reveal_table(record)
     # st.dataframe, not st.table: st.table renders Markdown in its cells, and these are a ledger's own words.
     st.dataframe(shown, height=(len(shown) + 1) * 35 + 3)  # every field in view, no scrolling
+    st.markdown(f"**{labels.MEMBER_HISTORY}**")
+    with friendly_errors():
+        changes = read_member_history(int(member_id), str(view.scope))
+        if changes.empty:
+            st.caption(labels.MEMBER_HISTORY_EMPTY)
+        else:
+            st.dataframe(build_member_history(changes, read_community_paths()), hide_index=True, width="stretch")
 
 
 def _member_column_config() -> dict[str, object]:

@@ -9,6 +9,7 @@ import pandas as pd
 from ui import labels
 
 _REVEALED_MEMBER = re.compile(r"member (\d+)")  # ui/areas.py writes a reveal's detail so
+_IMPORT_LIST = re.compile(r"import (\d+):(\w+)")  # and ui/history.py an import's list
 
 
 def describe_detail(action: str, detail: str) -> str:
@@ -16,6 +17,9 @@ def describe_detail(action: str, detail: str) -> str:
     for none."""
     if action == "reveal" and (found := _REVEALED_MEMBER.fullmatch(detail or "")):
         return labels.AUDIT_REVEALED_MEMBER.format(member=found.group(1))
+    if action == "export" and (found := _IMPORT_LIST.fullmatch(detail or "")):
+        title = labels.IMPORT_CHANGE_LISTS.get(found.group(2), "")
+        return labels.AUDIT_IMPORT_LIST.format(import_id=found.group(1), title=title)
     if action == "export" and detail in labels.AREAS_LIST_TITLES:
         return labels.AREAS_EXPORT_TITLE.format(title=labels.AREAS_LIST_TITLES[detail])
     kind, _, purpose = (detail or "").partition(":")  # ui/follow_up.py writes a full export's detail so

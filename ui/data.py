@@ -20,6 +20,7 @@ from data_access.areas import CITY_SCOPE, AreaPath, Scope
 from data_access.demands import fetch_demand_records, fetch_overdue_demands
 from data_access.engine import Engine, get_engine
 from data_access.figures import fetch_areas, fetch_boundaries, fetch_registrations_by_channel
+from data_access.history import fetch_community_paths, fetch_imports, fetch_member_history
 from data_access.lookups import fetch_meta
 from data_access.maps import fetch_member_locations
 from data_access.members import fetch_member_list, fetch_member_record
@@ -351,3 +352,21 @@ def read_audit() -> pd.DataFrame:
     """The latest audit rows, newest first (never cached: the trail must be current)."""
     with engine().connect() as conn:
         return fetch_audit(conn)
+
+
+def read_community_paths() -> dict[str, str]:
+    """Community id (as member changes store it) -> its path; never cached: an import may have just added one."""
+    with engine().connect() as conn:
+        return fetch_community_paths(conn)
+
+
+def read_imports() -> pd.DataFrame:
+    """The latest imports, newest first (never cached: the page shows the import it just ran)."""
+    with engine().connect() as conn:
+        return fetch_imports(conn)
+
+
+def read_member_history(member_id: int, scope: str) -> pd.DataFrame:
+    """One member's changes, oldest first, for the revealed record; empty outside the viewer's scope."""
+    with engine().connect() as conn:
+        return fetch_member_history(conn, scope=Scope.parse(scope), member_id=member_id)

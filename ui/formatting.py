@@ -121,6 +121,13 @@ def file_error_message(code: str, name: str, detail: str, *, separator: str = "\
     return messages.get(code, labels.IMPORT_UNREADABLE).format(file=name, detail=detail, **limit_figures())
 
 
+def error_words(code: object) -> str:
+    """Why a file could not be read, in a few words ('' when it was read)."""
+    if not isinstance(code, str) or not code:
+        return ""
+    return labels.IMPORT_ERROR_SHORT.get(code, labels.IMPORT_ERROR_OTHER)
+
+
 def limit_figures() -> dict[str, str]:
     """The limits of ledgers/limits.py as people read them, for the messages and the caption that state them."""
     from ledgers import limits

@@ -14,9 +14,9 @@ from ledgers.reading import SHEET_MARK, LedgerFileError
 from ledgers.writing import template_xlsx, to_xlsx_bytes
 from services.accounts import Account, AccountError, NewAccount, prepare_account
 from services.importing import FileReport, ImportRefusedError, import_files
-from ui import downloads, formatting, labels
-from ui.auth import continue_as, now_local
-from ui.data import SETTINGS, engine, load_vetted_upload
+from ui import downloads, formatting, history, labels
+from ui.auth import continue_as, current_account, now_local
+from ui.data import SETTINGS, engine, load_vetted_upload, read_imports
 from ui.text import escape_markdown
 
 XLSX = downloads.XLSX
@@ -109,8 +109,11 @@ def _checked_admin(first: FirstAdmin) -> NewAccount:
         st.stop()
 
 
-def run_import(files: list[tuple[str, bytes]], *, first_admin: FirstAdmin | None = None) -> list[FileReport]:
-    """Import the files; with `first_admin`, replace the sample and continue this session as that account."""
+def run_import(
+    files: list[tuple[str, bytes]], *, first_admin: FirstAdmin | None = None, complete: bool = False
+) -> list[FileReport]:
+    """Import the files as the signed-in account (with `complete`, each members ledger as the complete roster of
+    its communities); with `first_admin`, replace the sample and continue this session as that account."""
     admin = _checked_admin(first_admin) if first_admin else None
     bar = st.progress(0.0, text=labels.IMPORT_RUNNING)
 
@@ -120,7 +123,8 @@ def run_import(files: list[tuple[str, bytes]], *, first_admin: FirstAdmin | None
 
     try:
         reports = import_files(engine(), files, thresholds=SETTINGS.thresholds, replace_sample=admin is not None,
-                               admin=admin, progress=progress)  # fmt: skip
+                               admin=admin, progress=progress, account=current_account().name, at=now_local(),
+                               complete=complete)  # fmt: skip
     except ImportRefusedError as exc:
         bar.empty()
         for report in exc.files:
@@ -198,3 +202,39 @@ def render_report(reports: list[FileReport]) -> None:
         if report.warnings:
             with st.expander(escape_markdown(labels.IMPORT_WARNINGS_OF.format(file=report.file))):
                 st.dataframe(rejections_table(report.warnings), hide_index=True, width="stretch")
+
+
+_LAST_IMPORT, _MARKED = "last_import", "not_listed_marked"
+
+
+def keep_reports(reports: list[FileReport]) -> None:
+    """The last import's reports outlive the reruns its own widgets cause (the complete roster's confirmation)."""
+    st.session_state[_LAST_IMPORT] = reports
+
+
+def kept_reports() -> list[FileReport]:
+    return st.session_state.get(_LAST_IMPORT, [])
+
+
+def _remember_marked(count: int, status: str) -> None:
+    st.session_state[_MARKED] = history.marked_message(count, status)
+
+
+def render_member_changes(reports: list[FileReport]) -> None:
+    """For each members ledger: what it changed since the last import, and a complete roster's 不在本次台账."""
+    if (message := st.session_state.pop(_MARKED, None)) is not None:
+        st.success(message)
+    for report in reports:
+        if report.ledger == "members" and report.error is None and report.import_id is not None:
+            history.render_changes(report)
+            history.render_not_listed(report, _remember_marked)
+
+
+def render_history() -> None:
+    """The latest imports, newest first."""
+    with st.expander(labels.IMPORT_HISTORY):
+        imports = read_imports()
+        if imports.empty:
+            st.info(labels.IMPORT_HISTORY_EMPTY)
+        else:
+            st.dataframe(history.build_history_table(imports), hide_index=True, width="stretch")

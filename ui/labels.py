@@ -298,6 +298,96 @@ IMPORT_DOWNLOAD_REJECTED = "下载 {file} 的被拒绝行（含原因，修改�
 IMPORT_WARNINGS_OF = "{file} 的提示"
 REJECTION_COLUMNS = {"row": "行号", "column": "列", "reason": "原因"}
 
+# The import history, and what a members ledger changed (issue 17 §1)
+IMPORT_HISTORY = "导入记录（最近 200 次，新的在前）"
+IMPORT_HISTORY_EMPTY = "还没有导入记录。"
+IMPORT_HISTORY_COLUMNS = {
+    "at": "导入时间",
+    "account": "账号",
+    "file": "文件",
+    "ledger": "台账",
+    "rows": "读取行数",
+    "accepted": "接受",
+    "new": "新增",
+    "updated": "更新",
+    "rejected": "拒绝",
+    "repeated": "重复",
+    "complete": "完整名单",
+    "error": "未能读取",
+}
+IMPORT_HISTORY_CLI = "命令行"
+YES = "是"
+IMPORT_COMPLETE = "流动党员台账是所列社区的完整名单"
+IMPORT_COMPLETE_HELP = (
+    "勾选后，台账所列社区中在册、但不在这份台账里的党员会列为“不在本次台账”，核实并确认后才改为所选状态。"
+    "不勾选时不改动台账以外的任何人。"
+)
+IMPORT_CHANGES_OF = "{file} 与上次导入相比"
+IMPORT_CHANGES_SUMMARY = "新增 {new:,} 人，状态变化 {status:,} 人，迁移社区 {moved:,} 人。"
+IMPORT_STATUS_FLOW = "{old} → {new}：{members:,} 人"
+IMPORT_CHANGE_LISTS = {
+    "new": "新增党员名单",
+    "status_changed": "状态变化名单",
+    "moved": "迁移社区名单",
+    "not_listed": "不在本次台账名单",
+}
+IMPORT_CHANGE_DOWNLOAD = "下载{title}（{count:,} 人，已脱敏）"
+IMPORT_CHANGE_COLUMNS = {
+    "name": "姓名",
+    "phone": "手机号",
+    "community_path": "所在社区",
+    "old": "原值",
+    "new": "新值",
+}
+IMPORT_NOT_LISTED = "不在本次台账：{count:,} 人（所列社区中在册，但这份完整名单里没有）。"
+IMPORT_NOT_LISTED_NONE = "所列社区的在册党员都在这份完整名单里。"
+IMPORT_NOT_LISTED_STATUS = "核实后，把他们标记为"
+IMPORT_NOT_LISTED_CONFIRM = "我已逐一核实，以上 {count:,} 人确实应改为所选状态"
+IMPORT_NOT_LISTED_BUTTON = "确认标记"
+IMPORT_NOT_LISTED_DONE = "已将 {count:,} 人标记为“{status}”，指标已重新计算。"
+IMPORT_NOT_LISTED_CLI = "{file}：不在本次台账 {count:,} 人（所列社区中在册，但这份完整名单里没有）："
+IMPORT_NOT_LISTED_ROW = "  {name}  {phone}  {community_path}"
+IMPORT_NOT_LISTED_HOW = "  核实后，加 --mark-missing 已返回|已转出|失联 再导入同一文件，即把他们标记为该状态。"
+IMPORT_MARK_CONFIRM = "将把以上 {count:,} 人标记为“{status}”，输入 yes 确认："
+IMPORT_MARKED = "{file}：已将 {count:,} 人标记为“{status}”。"
+IMPORT_MARK_WITHOUT_COMPLETE = "--mark-missing 只能与 --complete 一起使用。"
+IMPORT_MARK_BAD_STATUS = "--mark-missing 只能是 已返回、已转出 或 失联。"
+IMPORTS_EMPTY = "还没有导入记录。"
+IMPORTS_ROW = (
+    "{at}  {account}  {ledger}  {file}：读取 {rows:,} 行，接受 {accepted:,}（新增 {new:,}，更新 {updated:,}），"
+    "拒绝 {rejected:,}，重复 {repeated:,}{complete}{error}"
+)
+IMPORTS_COMPLETE = "；完整名单"
+IMPORTS_ERROR = "；未能读取：{reason}"
+IMPORT_ERROR_SHORT = {
+    "empty": "文件为空",
+    "duplicate_header": "表头重复",
+    "blank_header": "表头为空",
+    "formula_header": "表头是公式",
+    "too_large": "解压后过大",
+    "zip_bomb": "压缩比异常",
+    "too_many_rows": "行数超过上限",
+    "too_many_columns": "列数超过上限",
+    "too_many_cells": "单元格数超过上限",
+    "line_too_long": "单行过长",
+    "out_of_memory": "读取时内存超限",
+    "timeout": "读取超时",
+    "unknown_kind": "无法识别台账类型",
+}
+IMPORT_ERROR_OTHER = "无法读取"
+# A member's history, under the revealed record
+CHANGE_FIELDS = {
+    "created": "首次导入",
+    "status": "状态",
+    "community_id": "所在社区",
+    "liaison": "联系人",
+    "flow_type": "流动类型",
+}
+MEMBER_HISTORY = "变更记录"
+MEMBER_HISTORY_EMPTY = "没有变更记录（这条记录在建立变更记录之前导入，此后未变）。"
+MEMBER_HISTORY_COLUMNS = {"changed_on": "日期", "field": "项目", "old": "原值", "new": "新值", "file": "来源文件"}
+AUDIT_IMPORT_LIST = "导入记录 {import_id} 的{title}"
+
 # Navigation (every page's title and place)
 PAGE_MAP = "覆盖地图"
 PAGE_CONTACTS = "联系情况"
