@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,11 +22,12 @@ from data_access.importing import (
 )
 from data_access.loading import bump_data_version, clear_data, write_meta
 from data_access.lookups import fetch_meta, has_areas
+from data_access.reconcile import write_external_list
 from data_access.schema import ACTIVITY_TABLES
 from ledgers.formats import LEDGERS
 from ledgers.reading import LedgerFile, LedgerFileError, open_ledgers
 from ledgers.validation import Checked, References, Rejection, Repeat, SeenKeys, check_chunk
-from metrics.periods import today_in_china
+from metrics.periods import TIMEZONE, today_in_china
 from metrics.thresholds import Thresholds
 from services.accounts import NewAccount
 from services.refresh import refresh_from_database
@@ -105,7 +106,9 @@ class FileReport:
         }
 
 
-def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None, today: date) -> FileReport:
+def _import_one(
+    engine: Engine, opened: LedgerFile, progress: Progress | None, today: date, account: str | None = None
+) -> FileReport:
     """One file, one transaction: if anything fails midway, the database is as before the file."""
     kind = opened.ledger.kind
     report = FileReport(file=opened.name, ledger=kind, renamed=opened.renamed, ignored=list(opened.ignored))
@@ -132,7 +135,14 @@ def _import_one(engine: Engine, opened: LedgerFile, progress: Progress | None, t
                 progress(opened.name, int(chunk.index[-1]) if len(chunk) else 0, 0)
 
     written = Written()
-    if kind in ACTIVITY_TABLES:  # rows that only refer to what the database holds: written in bulk
+    if kind == "external_items":  # matched as a whole (the communities it covers), never touching members
+        with engine.begin() as conn:
+            frames = list(checked_chunks(References(*fetch_references(conn), today=today)))
+            rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            if len(rows):
+                at = datetime.now(TIMEZONE).replace(tzinfo=None)
+                written += write_external_list(conn, rows, file=opened.name, account=account, at=at)
+    elif kind in ACTIVITY_TABLES:  # rows that only refer to what the database holds: written in bulk
         with engine.connect() as conn:
             refs = References(*fetch_references(conn), today=today)
         with activity_writer(engine, kind, written) as write:
@@ -160,6 +170,7 @@ def import_files(
     admin: NewAccount | None = None,
     progress: Progress | None = None,
     today: date | None = None,
+    account: str | None = None,
 ) -> list[FileReport]:
     """Import ledgers in dependency order (区划, 服务站点, 台账, 联系记录, 驿站服务记录, 志愿服务记录).
 
@@ -168,6 +179,8 @@ def import_files(
     SyntheticDataError on a database holding the sample, unless `replace_sample` drops it first, which
     needs `admin` (the first real account, written as the demo accounts are deleted). Raises
     ImportRefusedError, before anything changes, for a batch without 区划 when the database would have no areas.
+    An outside list (外部名单) is matched against the roster and kept with `account` (the signed-in account's name,
+    None for the command line); it never changes members.
     """
     with engine.connect() as conn:
         synthetic = fetch_meta(conn).get("data_kind") == "synthetic"
@@ -195,7 +208,7 @@ def import_files(
     today = today or today_in_china()
     for ledger_file in sorted(opened, key=lambda o: order.index(o.ledger.kind)):  # a stable sort: sheets in order
         try:
-            reports.append(_import_one(engine, ledger_file, progress, today))
+            reports.append(_import_one(engine, ledger_file, progress, today, account))
         except LedgerFileError as exc:
             reports.append(FileReport(file=ledger_file.name, ledger=ledger_file.ledger.kind, error=exc))
     if any(r.ledger is not None and r.error is None for r in reports):

@@ -15,7 +15,7 @@ from ledgers.writing import template_xlsx, to_xlsx_bytes
 from services.accounts import Account, AccountError, NewAccount, prepare_account
 from services.importing import FileReport, ImportRefusedError, import_files
 from ui import downloads, formatting, labels
-from ui.auth import continue_as, now_local
+from ui.auth import continue_as, current_account, now_local
 from ui.data import SETTINGS, engine, load_vetted_upload
 from ui.text import escape_markdown
 
@@ -118,9 +118,11 @@ def run_import(files: list[tuple[str, bytes]], *, first_admin: FirstAdmin | None
         text = labels.LOAD_STAGES.get(stage) or escape_markdown(labels.IMPORT_PROGRESS.format(file=stage, row=done))
         bar.progress(min(done / total, 1.0) if total else 0.5, text=text)
 
+    signed_in = current_account()
     try:
         reports = import_files(engine(), files, thresholds=SETTINGS.thresholds, replace_sample=admin is not None,
-                               admin=admin, progress=progress)  # fmt: skip
+                               admin=admin, progress=progress,
+                               account=signed_in.name if signed_in else None)  # fmt: skip
     except ImportRefusedError as exc:
         bar.empty()
         for report in exc.files:
