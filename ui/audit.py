@@ -9,6 +9,7 @@ import pandas as pd
 from ui import labels
 
 _REVEALED_MEMBER = re.compile(r"member (\d+)")  # ui/areas.py writes a reveal's detail so
+_RESOLVED_ITEM = re.compile(r"item (\d+):(\w+)")  # services/reconcile.py writes a resolution's detail so
 
 
 def describe_detail(action: str, detail: str) -> str:
@@ -16,6 +17,10 @@ def describe_detail(action: str, detail: str) -> str:
     for none."""
     if action == "reveal" and (found := _REVEALED_MEMBER.fullmatch(detail or "")):
         return labels.AUDIT_REVEALED_MEMBER.format(member=found.group(1))
+    if action == "reconcile_resolve" and (found := _RESOLVED_ITEM.fullmatch(detail or "")):
+        item, resolution = found.groups()
+        if resolution in labels.RECONCILE_RESOLUTIONS:
+            return labels.AUDIT_RESOLVED_ITEM.format(item=item, resolution=labels.RECONCILE_RESOLUTIONS[resolution])
     if action == "export" and detail in labels.AREAS_LIST_TITLES:
         return labels.AREAS_EXPORT_TITLE.format(title=labels.AREAS_LIST_TITLES[detail])
     kind, _, purpose = (detail or "").partition(":")  # ui/follow_up.py writes a full export's detail so
