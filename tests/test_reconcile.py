@@ -212,3 +212,45 @@ def test_compute_reconcile_summary_counts_states_and_the_oldest_open_item():
     assert summary.loc["甲", [*rc.STATES, rc.OPEN, rc.OLDEST_OPEN_DAYS]].tolist() == [1, 1, 1, 0, 2, 22]
     assert summary.loc["乙", rc.OPEN] == 0 and summary.loc["乙", rc.OLDEST_OPEN_DAYS] is None
     assert rc.compute_reconcile_summary(items.iloc[:0], by="community", as_of=date(2026, 11, 25)).empty
+
+
+def test_a_version_9_database_gets_the_outside_list_tables(db_url):
+    from sqlalchemy import inspect, text
+
+    from data_access.engine import dispose_engine
+    from data_access.schema import SCHEMA_VERSION
+
+    engine = get_engine(db_url)
+    replace_all_data(engine, tiny_city.tables(), meta={"data_kind": "real"})
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE external_items"))
+        conn.execute(text("DROP TABLE external_lists"))
+        conn.execute(text("UPDATE meta SET value = '9' WHERE key = 'schema_version'"))
+    dispose_engine(db_url)
+    upgraded = get_engine(db_url)
+    with upgraded.connect() as conn:
+        assert {"external_lists", "external_items"} <= set(inspect(conn).get_table_names())
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == str(SCHEMA_VERSION)
+    load(upgraded, POLICE)
+    assert len(by_phone(upgraded)) == 9
+
+
+def test_a_data_replacement_takes_the_outside_lists_with_it(engine):
+    load(engine, POLICE)
+    replace_all_data(engine, tiny_city.tables(), meta={"data_kind": "real"})
+    with engine.connect() as conn:
+        assert fetch_external_lists(conn).empty
+    assert fetch_queue(engine, scope=Scope("street", STREET), area=STREET).empty
+
+
+def test_cli_import_loads_an_outside_list_with_its_summary_line(engine, tmp_path, capsys):
+    import cli
+
+    path = tmp_path / "公安名单.csv"
+    path.write_bytes(lf.csv_bytes(POLICE))
+    before = members(engine)
+    assert cli.main(["import", str(path), "--db", str(engine.url)]) == 0
+    out = capsys.readouterr().out
+    assert "外部名单" in out and "读取 7 行" in out and "拒绝 2 行" in out
+    assert members(engine) == before
+    assert len(by_phone(engine)) == 9

@@ -246,6 +246,7 @@ LEDGER_TITLES = {
     "station_visits": "驿站服务记录",
     "volunteer_records": "志愿服务记录",
     "demands": "诉求台账",
+    "external_items": "外部名单",
 }
 EXPORT_DONE = "已导出 {count} 个台账到 {folder}"
 EXPORT_FILE = "  {file}：{rows:,} 行"
