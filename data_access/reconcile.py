@@ -75,7 +75,8 @@ def write_external_list(
     source already has, current (not superseded), for the same phone and with the same state and difference stays
     as it is (open with its note, or resolved); the source's other open items in the covered communities are
     superseded by this list. So importing the same list again changes nothing, and a resolution is never lost.
-    Returns new = the list's rows that made a new item, updated = the earlier items it superseded."""
+    Returns, of the list's rows (parts of the import's accepted rows, as its contract wants): new = a phone the source
+    had no current item for, updated = a phone whose finding changed; the rest were found as before."""
     written = Written()
     i = external_items_table.c
     for source, rows in frame.groupby("source", sort=True):
@@ -123,8 +124,9 @@ def write_external_list(
             ]
             if records:
                 conn.execute(external_items_table.insert(), records)
-        written.new += int((fresh[rc.STATE] != rc.OURS_ONLY).sum())
-        written.updated += len(stale_ids)
+        from_rows = fresh[fresh[rc.STATE] != rc.OURS_ONLY]
+        had = from_rows[rc.PHONE].isin(set(current[rc.PHONE]))
+        written += Written(new=int((~had).sum()), updated=int(had.sum()))
         log.info("outside list %s: %d items new, %d superseded", list_id, len(fresh), len(stale_ids))
     return written
 
