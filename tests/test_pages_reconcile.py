@@ -130,3 +130,30 @@ def test_the_audit_page_words_a_resolution():
     assert describe_detail("reconcile_resolve", "item 12:not_ours") == "核查条目 #12：非本辖区"
     assert describe_detail("reconcile_resolve", "item 12:nonsense") == "item 12:nonsense"  # never hidden
     assert labels.AUDIT_ACTIONS["export_registration"] == "导出待登记名单"
+
+
+def test_the_import_page_loads_an_outside_list_for_the_signed_in_clerk(monkeypatch, tmp_path):
+    from sqlalchemy import select
+
+    from data_access.reconcile import fetch_external_lists
+    from data_access.schema import members_table
+
+    url = f"sqlite:///{tmp_path / 'clerk.sqlite'}"
+    engine = get_engine(url)
+    tables = tiny_city.tables()
+    replace_all_data(engine, tables, meta={"data_kind": "real"})
+    refresh_from_tables(engine, tables, thresholds=Thresholds(), until=date(2026, 11, 22))
+    with engine.connect() as conn:
+        before = conn.execute(select(members_table)).all()
+    monkeypatch.setenv("DATABASE_URL", url)
+    app = app_test("clerk")
+    app.switch_page("pages/import.py")
+    app.run()
+    app.file_uploader[0].set_value([("公安.csv", lf.csv_bytes(LIST), "text/csv")]).run()
+    next(b for b in app.button if b.label == labels.IMPORT_START).click().run()
+    assert not app.exception
+    with engine.connect() as conn:
+        lists = fetch_external_lists(conn)
+        assert conn.execute(select(members_table)).all() == before
+    shown = lists[["file", "source", "rows", "account"]].values.tolist()
+    assert shown == [["公安.csv", "公安流动人口", 3, "test-clerk"]]
