@@ -23,7 +23,7 @@ with friendly_errors():
     account = signed_in_account()
 if account is None:
     # Every URL says why and goes to the sign-in page, which comes back to its path and parameters.
-    paths = ("map", "contacts", "stations", "demands", "volunteer", "areas", "review", "import", "audit")
+    paths = ("map", "contacts", "stations", "demands", "volunteer", "areas", "reconcile", "review", "import", "audit")
     gate = [st.Page(render_sign_in, title=labels.SIGN_IN_TITLE, default=True)]
     gate += [st.Page(render_sign_in, title=labels.SIGN_IN_TITLE, url_path=path) for path in paths]
     with friendly_errors():
@@ -38,6 +38,7 @@ analysis = [
     st.Page("pages/demands.py", title=labels.PAGE_DEMANDS, url_path="demands"),
     st.Page("pages/volunteer.py", title=labels.PAGE_VOLUNTEER, url_path="volunteer"),
     st.Page("pages/areas.py", title=labels.PAGE_AREAS, url_path="areas"),
+    st.Page("pages/reconcile.py", title=labels.PAGE_RECONCILE, url_path="reconcile"),
 ]
 review = st.Page("pages/review.py", title=labels.PAGE_REVIEW, url_path="review")
 imports = st.Page("pages/import.py", title=labels.PAGE_IMPORT, url_path="import")

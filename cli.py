@@ -387,14 +387,14 @@ def _file_error(report) -> str:
 
 def command_export(args: argparse.Namespace) -> int:
     from data_access.exporting import iter_ledger_rows
-    from ledgers.formats import LEDGERS, QUOTED_START
+    from ledgers.formats import QUOTED_START, RECORD_LEDGERS
     from ledgers.writing import neutralise_formulas, to_ledger_frame
 
     engine, _ = _engine(args)
     folder = Path(args.folder)
     folder.mkdir(parents=True, exist_ok=True)
     with engine.connect() as conn:
-        for ledger in LEDGERS:
+        for ledger in RECORD_LEDGERS:
             path, rows = folder / f"{ledger.title}.csv", 0
             with path.open("w", encoding="utf-8-sig", newline="") as handle:  # with BOM, as Excel expects
                 for number, chunk in enumerate(iter_ledger_rows(conn, ledger.kind)):
@@ -403,7 +403,7 @@ def command_export(args: argparse.Namespace) -> int:
                     frame.to_csv(handle, index=False, header=number == 0, lineterminator="\r\n")
                     rows += len(chunk)
             print(labels.EXPORT_FILE.format(file=path.name, rows=rows))
-    print(labels.EXPORT_DONE.format(count=len(LEDGERS), folder=folder))
+    print(labels.EXPORT_DONE.format(count=len(RECORD_LEDGERS), folder=folder))
     return EXIT_OK
 
 

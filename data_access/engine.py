@@ -21,6 +21,8 @@ from data_access.schema import (
     audit_log_table,
     delete_repeats,
     demands_table,
+    external_items_table,
+    external_lists_table,
     follow_up_lists_table,
     follow_up_members_table,
     imports_table,
@@ -128,11 +130,13 @@ def _add_follow_up_lists(conn: Connection) -> None:
     follow_up_members_table.create(conn, checkfirst=True)
 
 
-def _add_import_history(conn: Connection) -> None:
-    """Version 9 to 10: the import history and member changes (new tables), and each member's 核实日期 (a new
-    column, NULL: never verified)."""
+def _add_import_history_and_reconciling(conn: Connection) -> None:
+    """Version 9 to 10: the import history and member changes, the outside lists and their items to reconcile the
+    roster with (new tables), and each member's 核实日期 (a new column, NULL: never verified)."""
     imports_table.create(conn, checkfirst=True)
     member_changes_table.create(conn, checkfirst=True)
+    external_lists_table.create(conn, checkfirst=True)
+    external_items_table.create(conn, checkfirst=True)
     if "verified_on" not in {column["name"] for column in inspect(conn).get_columns(members_table.name)}:
         conn.execute(text("ALTER TABLE members ADD COLUMN verified_on DATE"))
 
@@ -164,7 +168,7 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     6: add_weekly_parts(*DEMAND_PARTS),
     7: add_weekly_parts(*FLOW_PARTS),
     8: _add_follow_up_lists,
-    9: _add_import_history,
+    9: _add_import_history_and_reconciling,
 }
 
 

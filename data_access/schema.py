@@ -316,8 +316,52 @@ member_changes_table = Table(
     Index("ix_member_changes_changed_on", "changed_on"),
 )
 
+# An outside list (外部名单) loaded to reconcile the roster with (底数清): one row per file (or sheet) and 来源, written
+# by the import itself (the `imports` row of the file comes after it). `communities` is how many communities it
+# covers: those its rows name, or, for a row without 所在社区, the community of our member with that phone.
+external_lists_table = Table(
+    "external_lists",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("at", DateTime, nullable=False),  # local time, Asia/Shanghai, stored naive
+    Column("account", String(64)),  # the signed-in account, NULL for the command line
+    Column("file", String(300), nullable=False),  # as reported: a workbook's sheet is file › sheet
+    Column("source", String(50), nullable=False),  # 来源 as written (free text, formats.EXTERNAL's width)
+    Column("rows", Integer, nullable=False),
+    Column("communities", Integer, nullable=False),
+)
+
+# What matching an outside list by 手机号 found: one item per phone of the list (agreed, differs, theirs_only) and
+# per active member of a covered community the list lacks (ours_only). `community_id` is the queue it belongs to (our
+# member's community when we have the phone, else the list's); `listed_community_id` what the list wrote. The three
+# states other than agreed are the 待核实 queue: open while `resolution` is NULL or pending; `superseded_by` is the
+# later list of the same 来源 for the same community that replaced an item still open.
+external_items_table = Table(
+    "external_items",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("list_id", BigInteger().with_variant(Integer, "sqlite"), ForeignKey("external_lists.id"), nullable=False),
+    Column("source", String(50), nullable=False),
+    Column("state", String(16), nullable=False),  # agreed, differs, ours_only, theirs_only
+    Column("difference", String(32)),  # differs: which of name, community, status (joined by ",")
+    Column("name", String(50)),  # as the list wrote it (NULL for ours_only)
+    Column("phone", String(11), nullable=False),
+    Column("community_id", Integer, ForeignKey("areas.id"), nullable=False),
+    Column("listed_community_id", Integer, ForeignKey("areas.id")),
+    Column("member_id", Integer, ForeignKey("members.id")),
+    Column("created_on", Date, nullable=False),  # the day the list was loaded: an open item's age counts from it
+    Column("resolution", String(16)),  # confirmed, corrected, not_ours, not_mobile, pending; NULL while untouched
+    Column("note", String(200)),
+    Column("resolved_by", String(64)),
+    Column("resolved_at", DateTime),  # local time, Asia/Shanghai, stored naive
+    Column("superseded_by", BigInteger().with_variant(Integer, "sqlite"), ForeignKey("external_lists.id")),
+    Index("ix_external_items_community", "community_id"),
+    Index("ix_external_items_phone", "phone"),
+)
+EXTERNAL_TABLES = (external_lists_table, external_items_table)  # parents first
+
 # The tables about the records, which go when the records go (a new sample, a cleared database), parents first
-TABLES_ABOUT_RECORDS = (*FOLLOW_UP_TABLES, imports_table, member_changes_table)
+TABLES_ABOUT_RECORDS = (*FOLLOW_UP_TABLES, imports_table, member_changes_table, *EXTERNAL_TABLES)
 
 # Tables in the order they are filled (parents first), as loaded by data_access.loading.
 DATA_TABLES = (

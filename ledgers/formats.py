@@ -319,8 +319,51 @@ DEMANDS = Ledger(
     key=("community_id", "number"),
 )
 
-# The order import takes files in, parents first
-LEDGERS = (AREAS, STATIONS, MEMBERS, CONTACTS, STATION_VISITS, VOLUNTEER, DEMANDS)
+# An outside list (外部名单) to check the roster against (底数清): importing one never changes members; it is matched
+# by 手机号 and what differs goes to each community's 待核实 queue. 来源 is free text (systems and surveys are named
+# differently in every city), the same words making the same source: a later list of a source for a community
+# replaces the earlier one's open items there. A repeated 手机号 is rejected on its later rows (one phone, one person).
+EXTERNAL_SOURCE_EXAMPLES = ("全国党员管理信息系统", "公安流动人口", "民政", "网格排查")
+EXTERNAL = Ledger(
+    "external_items",
+    "外部名单",
+    (
+        Column("姓名", "name", "text", required=True, aliases=("党员姓名",), max_length=50),
+        Column(
+            "手机号",
+            "phone",
+            "phone",
+            required=True,
+            rule=PHONE_RULE + "；按手机号与台账比对，同一文件中不可重复",
+            aliases=PHONE_ALIASES,
+        ),
+        Column(
+            "所在社区",
+            "community_id",
+            "community",
+            rule=COMMUNITY_RULE + "；不填时按台账中该手机号党员的社区",
+            aliases=COMMUNITY_ALIASES,
+        ),
+        Column(
+            "来源",
+            "source",
+            "text",
+            required=True,
+            rule="名单出自哪个系统或排查，自由填写，如 " + "、".join(EXTERNAL_SOURCE_EXAMPLES),
+            aliases=("名单来源", "数据来源"),
+            max_length=50,
+        ),
+    ),
+    ("张三", "13800138000", "环保社区", "公安流动人口"),
+    key=("phone",),
+    repeat_rejected=True,
+)
+
+# The order import takes files in, parents first (an outside list last: it is matched against the roster as loaded)
+LEDGERS = (AREAS, STATIONS, MEMBERS, CONTACTS, STATION_VISITS, VOLUNTEER, DEMANDS, EXTERNAL)
+# The ledgers of our own records, which `cli.py export` writes out; an outside list is another system's, kept only to
+# reconcile with
+RECORD_LEDGERS = tuple(ledger for ledger in LEDGERS if ledger is not EXTERNAL)
 BY_KIND = {ledger.kind: ledger for ledger in LEDGERS}
 
 # Rejection reasons and warnings, in Chinese, for the report and the 原因 column
@@ -356,6 +399,9 @@ DATE_WITHOUT_RESOLVED = "状态不是 已办结，不应填写办结日期"
 RESOLVED_BEFORE_RAISED = "办结日期早于提出日期"
 UNKNOWN_STATION_KEPT = "找不到站点：{value}，已保存，未关联站点"
 UNKNOWN_MEMBER_KEPT = "找不到该手机号的党员，已保存，未关联党员"
+
+# An outside list's row that no community's queue can take: no 所在社区, and the phone is no member of ours
+EXTERNAL_NO_COMMUNITY = "未填所在社区，且台账中没有该手机号的党员，无法分到社区核实；请填写所在社区"
 
 NON_MEMBER_VISIT = "手机号未匹配到党员，已按非党员服务记录保存"
 REASON_HEADER = "原因"

@@ -384,6 +384,13 @@ def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: SeenK
         own = next(reasons for reasons, name in problems if name == header)  # a date that does not parse, say
         problems.append((_resolution_reasons(values).where(own.isna()), header))
 
+    if ledger.kind == "external_items":  # a row must land in some community's queue: its own, or our member's
+        header = _header(ledger, "community_id")
+        own = next(reasons for reasons, name in problems if name == header)
+        nowhere = values["community_id"].isna() & own.isna() & values["phone"].map(refs.member_series).isna()
+        problems.append((pd.Series(f.EXTERNAL_NO_COMMUNITY, index=raw.index).where(nowhere & values["phone"].notna()),
+                         header))  # fmt: skip
+
     rejections = [
         Rejection(int(row), header, reason) for reasons, header in problems for row, reason in reasons.dropna().items()
     ]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
+from sqlalchemy import Connection
 
 from data_access.engine import Engine
 from data_access.history import (
@@ -29,6 +30,7 @@ from data_access.importing import (
 )
 from data_access.loading import bump_data_version, clear_data, write_meta
 from data_access.lookups import fetch_meta, has_areas
+from data_access.reconcile import write_external_list
 from data_access.schema import ACTIVITY_TABLES
 from ledgers.formats import LEDGERS, MEMBERS
 from ledgers.reading import LedgerFile, LedgerFileError, open_ledgers
@@ -189,22 +191,33 @@ def _import_one(
                 progress(opened.name, int(chunk.index[-1]) if len(chunk) else 0, 0)
 
     written = Written()
-    if kind in ACTIVITY_TABLES:  # rows that only refer to what the database holds: written in bulk
+
+    def record(conn: Connection) -> None:
+        """The file's counts, and its row in the history (in the file's own transaction where there is one)."""
+        report.new, report.updated = written.new, written.updated
+        report.import_id = record_import(conn, report.history_row(account=importer.account, at=importer.at))
+
+    if kind == "external_items":  # matched as a whole (the communities it covers), never touching members
+        with engine.begin() as conn:
+            frames = list(checked_chunks(References(*fetch_references(conn), today=today)))
+            rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            if len(rows):
+                written += write_external_list(conn, rows, file=opened.name, account=importer.account, at=importer.at)
+            record(conn)
+    elif kind in ACTIVITY_TABLES:  # rows that only refer to what the database holds: written in bulk
         with engine.connect() as conn:
             refs = References(*fetch_references(conn), today=today)
         with activity_writer(engine, kind, written) as write:
             for frame in checked_chunks(refs):
                 write(frame)
-        report.new, report.updated = written.new, written.updated
         with engine.begin() as conn:
-            report.import_id = record_import(conn, report.history_row(account=importer.account, at=importer.at))
+            record(conn)
     else:
         with engine.begin() as conn:
             write = {"areas": write_areas, "stations": write_stations, "members": write_members}[kind]
             for frame in checked_chunks(References(*fetch_references(conn), today=today)):
                 written += write(conn, frame, present)
-            report.new, report.updated = written.new, written.updated
-            report.import_id = record_import(conn, report.history_row(account=importer.account, at=importer.at))
+            record(conn)
             if written.changes:
                 changes = pd.concat(written.changes, ignore_index=True)
                 insert_member_changes(conn, changes, import_id=report.import_id, changed_on=today)
@@ -238,6 +251,8 @@ def import_files(
     SyntheticDataError on a database holding the sample, unless `replace_sample` drops it first, which
     needs `admin` (the first real account, written as the demo accounts are deleted). Raises
     ImportRefusedError, before anything changes, for a batch without 区划 when the database would have no areas.
+    An outside list (外部名单) is matched against the roster and kept with `account` (the signed-in account's name,
+    None for the command line); it never changes members.
     """
     with engine.connect() as conn:
         synthetic = fetch_meta(conn).get("data_kind") == "synthetic"

@@ -10,6 +10,7 @@ from ui import labels
 
 _REVEALED_MEMBER = re.compile(r"member (\d+)")  # ui/areas.py writes a reveal's detail so
 _IMPORT_LIST = re.compile(r"import (\d+):(\w+)")  # and ui/history.py an import's list
+_RESOLVED_ITEM = re.compile(r"item (\d+):(\w+)")  # services/reconcile.py writes a resolution's detail so
 
 
 def describe_detail(action: str, detail: str) -> str:
@@ -20,6 +21,10 @@ def describe_detail(action: str, detail: str) -> str:
     if action == "export" and (found := _IMPORT_LIST.fullmatch(detail or "")):
         title = labels.IMPORT_CHANGE_LISTS.get(found.group(2), "")
         return labels.AUDIT_IMPORT_LIST.format(import_id=found.group(1), title=title)
+    if action == "reconcile_resolve" and (found := _RESOLVED_ITEM.fullmatch(detail or "")):
+        item, resolution = found.groups()
+        if resolution in labels.RECONCILE_RESOLUTIONS:
+            return labels.AUDIT_RESOLVED_ITEM.format(item=item, resolution=labels.RECONCILE_RESOLUTIONS[resolution])
     if action == "export" and detail in labels.AREAS_LIST_TITLES:
         return labels.AREAS_EXPORT_TITLE.format(title=labels.AREAS_LIST_TITLES[detail])
     kind, _, purpose = (detail or "").partition(":")  # ui/follow_up.py writes a full export's detail so

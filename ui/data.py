@@ -34,12 +34,14 @@ from metrics.follow_up import WINDOWS, Closure, compute_closure, compute_follow_
 from metrics.member_lists import compute_member_list
 from metrics.ordering import sort_by_pinyin
 from metrics.periods import Week
-from metrics.privacy import mask_member_frame
+from metrics.privacy import mask_member_frame, mask_name
+from metrics.reconcile import MEMBER_NAME
 from metrics.report import Figure
 from metrics.stations import VisitPatterns, compute_visit_patterns
 from services.figures import area_table, trend_table
 from services.follow_up import fetch_follow_up
 from services.movers import WhatMoved, member_flows, what_moved
+from services.reconcile import fetch_queue
 from services.report import weekly_report
 from services.review import TREND_WEEKS
 from settings import Settings
@@ -370,3 +372,14 @@ def read_member_history(member_id: int, scope: str) -> pd.DataFrame:
     """One member's changes, oldest first, for the revealed record; empty outside the viewer's scope."""
     with engine().connect() as conn:
         return fetch_member_history(conn, scope=Scope.parse(scope), member_id=member_id)
+
+
+def read_reconcile(area: str, scope: str) -> pd.DataFrame:
+    """The current items of the outside lists under `area` (services.reconcile.fetch_queue), names and phones masked
+    for street and community accounts (the others get none). Never cached: a resolution changes it without changing
+    the data version."""
+    items = fetch_queue(engine(), scope=Scope.parse(scope), area=AreaPath.parse(area))
+    if c.NAME not in items.columns:
+        return items
+    masked = mask_member_frame(items)
+    return masked.assign(**{MEMBER_NAME: [mask_name(name) for name in items[MEMBER_NAME]]})

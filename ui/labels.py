@@ -246,6 +246,7 @@ LEDGER_TITLES = {
     "station_visits": "驿站服务记录",
     "volunteer_records": "志愿服务记录",
     "demands": "诉求台账",
+    "external_items": "外部名单",
 }
 EXPORT_DONE = "已导出 {count} 个台账到 {folder}"
 EXPORT_FILE = "  {file}：{rows:,} 行"
@@ -399,10 +400,18 @@ PAGE_REVIEW = "周例会"
 NAV_SECTION_ANALYSIS = "分析"
 NAV_SECTION_MEETING = "会议与数据"
 PAGE_AUDIT = "审计日志"
+PAGE_RECONCILE = "底数核查"
 AUDIT_INTRO = "导出名单和查看党员完整信息的记录：谁、何时、哪个区域、多少条（不记录个人信息本身）。"
 AUDIT_EMPTY = "还没有导出或查看个人信息的记录。"
-AUDIT_ACTIONS = {"export": "导出名单", "export_full": "导出完整名单", "reveal": "查看完整信息"}
+AUDIT_ACTIONS = {
+    "export": "导出名单",
+    "export_full": "导出完整名单",
+    "reveal": "查看完整信息",
+    "reconcile_resolve": "核查外部名单",
+    "export_registration": "导出待登记名单",
+}
 AUDIT_REVEALED_MEMBER = "党员编号 {member}"
+AUDIT_RESOLVED_ITEM = "核查条目 #{item}：{resolution}"
 AUDIT_COLUMNS = {"at": "时间", "account": "账号", "action": "操作", "area": "区域", "rows": "条数", "detail": "说明"}
 
 # Sidebar pickers (every page)
@@ -870,3 +879,62 @@ DIGEST_WEBHOOK_ERRORS = {
     "http_status": "群机器人返回 HTTP {detail}，消息未发送。",
     "rejected": "群机器人拒收消息：{detail}。请检查地址中的 key/access_token 和机器人的安全设置。",
 }
+
+# 底数核查 (reconciling with outside lists)
+RECONCILE_INTRO = (
+    "将外部名单（如全国党员管理信息系统、公安流动人口、民政、网格排查）与台账按手机号比对：一致的不需处理；"
+    "姓名、社区或状态不一致、仅台账有、仅外部名单有的，进入各社区的待核实清单。外部名单在“数据导入”页导入，"
+    "导入不会改动台账。"
+)
+RECONCILE_NONE = "{area}尚无外部名单的比对结果。请先在“数据导入”页导入外部名单。"
+RECONCILE_SUMMARY = "各{level}核查情况"
+RECONCILE_STATES = {"agreed": "一致", "differs": "信息不一致", "ours_only": "仅台账有", "theirs_only": "仅外部名单有"}
+RECONCILE_DIFFERENCES = {"name": "姓名", "community": "社区", "status": "状态（不在册）"}
+RECONCILE_RESOLUTIONS = {
+    "confirmed": "核实无误",
+    "corrected": "已更正",
+    "not_ours": "非本辖区",
+    "not_mobile": "非流动党员",
+    "pending": "待查",
+}
+RECONCILE_OPEN = "待核实"
+RECONCILE_OLDEST = "最久未处理（天）"
+RECONCILE_LEVELS = {"district": "区", "street": "街道", "community": "社区"}
+RECONCILE_QUEUE = "待核实清单"
+RECONCILE_QUEUE_NOTE = (
+    "姓名、手机号已脱敏显示。核实无误或已更正（更正后的台账已导入）的，台账中的该党员记为今天已核实；"
+    "待查的仍留在清单中。每次处理都记入审计日志。"
+)
+RECONCILE_QUEUE_EMPTY = "没有待核实的条目。"
+RECONCILE_COLUMNS = {
+    "item_id": "编号",
+    "community": "社区",
+    "source": "来源",
+    "state": "比对结果",
+    "difference": "不一致项",
+    "name": "外部名单姓名",
+    "member_name": "台账姓名",
+    "phone": "手机号",
+    "days": "已等待（天）",
+    "resolution": "处理结果",
+    "note": "备注",
+}
+RECONCILE_RESOLVE = "处理一个条目"
+RECONCILE_PICK_ITEM = "选择条目"
+RECONCILE_ITEM_OPTION = "#{item} {community} {state} {name} {phone}"
+RECONCILE_PICK_RESOLUTION = "核实结果"
+RECONCILE_NOTE = "备注（如核实方式、更正内容）"
+RECONCILE_SUBMIT = "保存处理结果（将记入审计日志）"
+RECONCILE_SAVED = "已保存：#{item} {resolution}。"
+RECONCILE_GONE = "该条目不在本账号范围内，或已被新名单取代。"
+RECONCILE_LEADER_NOTE = "本账号只看各区域的核查汇总；待核实清单由街道、社区账号查看和处理。"
+RECONCILE_REGISTRATION = "导出待登记名单（流动党员台账，完整手机号，将记入审计日志）"
+RECONCILE_REGISTRATION_NOTE = (
+    "仅外部名单有、已核实无误且尚未登记的人员，按流动党员台账格式导出（姓名、手机号、所在社区已填），"
+    "请补填流动类型、报到日期等后在“数据导入”页导入。"
+)
+RECONCILE_REGISTRATION_FILE = "{area}_待登记流动党员台账.xlsx"
+RECONCILE_REGISTRATION_SHEET = "流动党员台账"
+RECONCILE_REGISTRATION_TITLE = "待登记流动党员（外部名单核实无误）"
+RECONCILE_REGISTRATION_HOW = "补填 流动类型、报到日期 等列后，在“数据导入”页导入本文件即可登记。"
+RECONCILE_REGISTRATION_WHEN = "导出时间：{time:%Y-%m-%d %H:%M}，共 {count} 人"
