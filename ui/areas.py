@@ -31,7 +31,7 @@ from ui.widgets import View, friendly_errors, set_area
 LAGGING_STYLE = "background-color: #FBE3E1; color: #8B1A1A; font-weight: 600"
 PREVIOUS_STYLE = "color: #7B8794"  # last week's figures, quieter than this week's
 TABLE_MAX_HEIGHT = 640  # px: more rows than fit scroll inside the table
-# The child table's column groups: the registry's (metrics.registry.GROUPS) and every indicator at once; 21
+# The child table's column groups: the registry's (metrics.registry.GROUPS) and every indicator at once; 22
 # columns scroll sideways even at 1920 px, so one group is shown first, the headline contact figures.
 ALL_GROUPS = "all"
 DEFAULT_GROUP = "contact"

@@ -28,6 +28,7 @@ INDICATOR_LABELS = {
     "demands_overdue_open": "超期未办结诉求",
     "wishes_fulfilled": "圆梦微心愿",
     "demand_satisfaction_rate": "诉求满意率",
+    "record_freshness_rate": "一人一档更新率",
 }
 
 # Command line
@@ -141,6 +142,7 @@ INDICATOR_GROUP_LABELS = {
     "service": "服务",
     "volunteer": "志愿",
     "demand": "诉求与微心愿",
+    "record": "一人一档",
 }
 
 # What moved this week (metrics/movers.py): the member flows, by their key in metrics.registry.FLOWS
@@ -546,6 +548,7 @@ AREAS_SHORT_HEADERS = INDICATOR_LABELS | {
     "volunteer_participants": "志愿参与人数",
     "volunteer_participation_rate": "志愿参与率",
     "demands_overdue_open": "超期诉求",
+    "record_freshness_rate": "档案更新率",
 }
 AREAS_MEMBERS = "流动党员名单"
 AREAS_MEMBERS_NOTE = "姓名、手机号和联系人已脱敏显示。最近联系日期：{end} 及以前的最近一次联系，从未联系的为报到日期。"
@@ -688,6 +691,10 @@ INDICATOR_DEFINITIONS = {
     "wishes_fulfilled": "办结日期在本周内的微心愿个数。",
     "demand_satisfaction_rate": (
         "截至本周末 {demand_window_days} 天内办结且有评价的诉求中，评价为满意或基本满意的比例。"
+    ),
+    "record_freshness_rate": (
+        "在册流动党员中，一人一档截至本周末 {record_fresh_days} 天内核实过（核实日期或名单核对办结）的比例；"
+        "从未核实的按报到日期计。"
     ),
 }
 REVIEW_NOTES_DEFINITION = "口径：{definition}"
