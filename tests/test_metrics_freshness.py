@@ -165,3 +165,19 @@ def test_a_verification_date_only_moves_forward(db_url):
     assert _import(engine, newer)[-1].updated == 2
     assert _verified(engine)["13800000001"] == date(2026, 11, 24)
     assert _verified(engine)["13800000003"] == date(2026, 10, 1)
+
+
+def test_the_street_s_stale_list_counts_what_the_rate_leaves_out(db_url):
+    from data_access.areas import Scope
+    from data_access.members import fetch_member_list
+    from metrics.member_lists import compute_member_list, select_member_list
+
+    engine = get_engine(db_url)
+    _import(engine, MEMBERS)
+    street = AreaPath.parse("江汉区/北湖街道")
+    with engine.connect() as conn:
+        fetched = fetch_member_list(conn, scope=Scope("street", street), area=street, end=E)
+    members = compute_member_list(fetched, end=E, overdue_days=30, lost_contact_days=90, record_fresh_days=N)
+    stale = select_member_list(members, "stale_record")
+    assert stale["phone"].tolist() == ["13800000004", "13800000002"]  # from 01-05 (verified after E), then 08-17
+    assert stale["days_since_verified"].tolist() == [(E - date(2026, 1, 5)).days, N]

@@ -296,7 +296,11 @@ def load_member_list(week: str, area: str, data_version: str, scope: str) -> pd.
     masked = mask_member_frame(fetched, liaison_roles=labels.LIAISON_ROLES)
     thresholds = SETTINGS.thresholds
     return compute_member_list(
-        masked, end=end, overdue_days=thresholds.overdue_days, lost_contact_days=thresholds.lost_contact_days
+        masked,
+        end=end,
+        overdue_days=thresholds.overdue_days,
+        lost_contact_days=thresholds.lost_contact_days,
+        record_fresh_days=thresholds.record_fresh_days,
     )
 
 

@@ -552,17 +552,27 @@ AREAS_SHORT_HEADERS = INDICATOR_LABELS | {
 }
 AREAS_MEMBERS = "流动党员名单"
 AREAS_MEMBERS_NOTE = "姓名、手机号和联系人已脱敏显示。最近联系日期：{end} 及以前的最近一次联系，从未联系的为报到日期。"
-AREAS_LIST_TITLES = {"overdue": "超期未联系", "lost_contact": "失联风险", "all": "全部在册"}
+AREAS_LIST_TITLES = {
+    "overdue": "超期未联系",
+    "lost_contact": "失联风险",
+    "all": "全部在册",
+    "stale_record": "一人一档待更新",
+}
 AREAS_LIST_TAB = "{title}（{count:,}）"
 AREAS_LIST_RULES = {
     "overdue": "最近联系距 {end} 超过 {days} 天的在册党员，未联系最久的在前。",
     "lost_contact": "最近联系距 {end} 超过 {days} 天的在册党员，未联系最久的在前。",
     "all": "{end} 在册的全部流动党员，未联系最久的在前。",
+    "stale_record": (
+        "最近核实日期（{end} 及以前的核实日期，从未核实的为报到日期）距 {end} 已满 {days} 天的在册党员，"
+        "未核实最久的在前。"
+    ),
 }
 AREAS_LIST_EMPTY = {
     "overdue": "{area}没有超期未联系的党员。",
     "lost_contact": "{area}没有失联风险的党员。",
     "all": "{area}暂无在册流动党员。",
+    "stale_record": "{area}的一人一档都在期限内核实过。",
 }
 AREAS_NO_MEMBERS = "{area}在 {end} 暂无在册流动党员。"
 AREAS_DOWNLOAD = "导出名单（Excel，导出将记入审计日志）"
@@ -602,10 +612,23 @@ MEMBER_LIST_COLUMNS = {
     "last_contact_on": "最近联系日期",
     "days_since_contact": "未联系天数",
 }
+# The 待更新 list's columns (metrics.member_lists): the same people, their record's last check instead of contact
+STALE_LIST_COLUMNS = {
+    "name": "姓名",
+    "phone": "手机号",
+    "community": "所在社区",
+    "flow_type": "流动类型",
+    "liaison": "联系人",
+    "registered_on": "报到日期",
+    "last_verified_on": "最近核实日期",
+    "days_since_verified": "未核实天数",
+}
 AREAS_NO_LIAISON = "未指定"
 AREAS_CARD_DAYS = "{days} 天未联系"
 AREAS_CARD_DETAIL = "联系人 {liaison} · 最近联系 {last}"
 AREAS_CARD_NEVER = "从未联系"
+AREAS_CARD_DAYS_VERIFIED = "{days} 天未核实"
+AREAS_CARD_DETAIL_VERIFIED = "联系人 {liaison} · 最近核实 {last}"
 AREAS_CARDS_MORE = "仅显示未联系最久的 {shown} 名（共 {total} 名），完整名单请导出。"
 # The grid worker's list: full phone numbers, for a purpose, as a 联系记录 ledger to fill in and import back
 FOLLOW_UP_PURPOSES = {"home_visit": "入户走访", "phone_call": "电话联系"}  # services.follow_up.PURPOSES
