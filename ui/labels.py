@@ -363,6 +363,26 @@ OVERVIEW_BEHIND_FLAGS = "排名靠后"
 OVERVIEW_BEHIND_FLAG_SEPARATOR = "、"
 OVERVIEW_CHANNELS = "本周新增报到从哪些渠道来"
 OVERVIEW_NO_REGISTRATIONS = "本周没有新增报到。"
+# The registration funnel (metrics.funnel): a month's new members, contacted in time, then 三联齐全 in time
+OVERVIEW_FUNNEL = "新报到的党员是否及时联系上"
+FUNNEL_MONTH_PICK = "报到月份"
+FUNNEL_MONTH_OPTION = "{year}年{month}月"
+FUNNEL_TITLE = "{month}报到的党员：{first} 天内首次联系、{three_way} 天内三联齐全"
+FUNNEL_STEPS = {
+    "found": "名单核实发现",
+    "found_registered": "其中已报到",
+    "registered": "当月报到",
+    "contacted": "{first} 天内首次联系",
+    "three_way": "{three_way} 天内三联齐全",
+}
+FUNNEL_TEXT = "{count:,} 人"
+FUNNEL_TEXT_SHARE = "{count:,} 人（上一步的 {share}）"
+FUNNEL_NOTE = (
+    "按 {as_of} 及以前的联系记录计；后一步包含在前一步中（{first} 天内联系上、且三方都在 {three_way} 天内联系过）。"
+    "报到前的联系不计。"
+)
+FUNNEL_FILLING = "{month}报到的党员到 {as_of} 尚未都满 {three_way} 天，后面的步骤还会增加。"
+FUNNEL_EMPTY = "{area}{month}没有新报到的党员。"
 TREND_TITLE = "{indicator}：近 12 周"
 LEVEL_NAMES = {"district": "区", "street": "街道", "community": "社区"}
 CHANNEL_LABELS = {
