@@ -40,7 +40,9 @@ LIST_COLUMNS = (
     c.LIAISON,
     c.REGISTERED_ON,
     LAST_CONTACT_ON,
+    c.VERIFIED_ON,
 )
+OPTIONAL_LIST_COLUMNS = (c.VERIFIED_ON,)  # absent: no record verified
 # The lists a page offers: the overdue, those at risk of lost contact, every active member, the records 待更新
 LIST_KINDS = ("overdue", "lost_contact", "all", STALE_RECORD)
 
@@ -55,7 +57,7 @@ def compute_member_list(
     missing: never contacted by `end`; its verified_on missing or absent: never verified). Returns a new
     frame, longest-uncontacted first (then by member_id); an empty frame gets the same columns.
     """
-    require_columns(frame, LIST_COLUMNS, "member list")
+    require_columns(frame, [name for name in LIST_COLUMNS if name not in OPTIONAL_LIST_COLUMNS], "member list")
     registered = as_dates(frame[c.REGISTERED_ON])
     contacted = as_dates(frame[LAST_CONTACT_ON])
     last = contacted.where(contacted.notna(), registered)
