@@ -181,3 +181,14 @@ def test_the_street_s_stale_list_counts_what_the_rate_leaves_out(db_url):
     stale = select_member_list(members, "stale_record")
     assert stale["phone"].tolist() == ["13800000004", "13800000002"]  # from 01-05 (verified after E), then 08-17
     assert stale["days_since_verified"].tolist() == [(E - date(2026, 1, 5)).days, N]
+
+
+def test_the_members_export_carries_the_verification_date(db_url, tmp_path):
+    import cli
+
+    engine = get_engine(db_url)
+    _import(engine, MEMBERS)
+    assert cli.main(["export", str(tmp_path / "out"), "--db", db_url]) == 0
+    exported = pd.read_csv(tmp_path / "out" / "流动党员台账.csv", encoding="utf-8-sig", dtype=str)
+    verified = dict(zip(exported["手机号"], exported["核实日期"], strict=True))
+    assert verified["13800000001"] == "2026-08-18" and pd.isna(verified["13800000003"])
