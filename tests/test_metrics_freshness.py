@@ -192,3 +192,29 @@ def test_the_members_export_carries_the_verification_date(db_url, tmp_path):
     exported = pd.read_csv(tmp_path / "out" / "流动党员台账.csv", encoding="utf-8-sig", dtype=str)
     verified = dict(zip(exported["手机号"], exported["核实日期"], strict=True))
     assert verified["13800000001"] == "2026-08-18" and pd.isna(verified["13800000003"])
+
+
+def test_a_version_10_database_gains_the_part_and_reads_raw_records_until_a_refresh(db_url):
+    from sqlalchemy import inspect, text
+
+    from data_access.engine import dispose_engine
+    from data_access.lookups import fetch_meta
+    from services.refresh import refresh_from_database
+    from services.report import figures_fresh
+
+    engine = get_engine(db_url)
+    _import(engine, MEMBERS)
+    week = Week.parse("2026-W46")
+    expected = weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds())
+    with engine.begin() as conn:  # as schema 10 left it
+        conn.execute(text("ALTER TABLE weekly_stats DROP COLUMN verified_in_window"))
+        conn.execute(text("UPDATE meta SET value = '10' WHERE key = 'schema_version'"))
+    dispose_engine(db_url)
+    engine = get_engine(db_url)
+    with engine.connect() as conn:
+        meta = fetch_meta(conn)
+        assert meta["schema_version"] == "11" and not figures_fresh(meta)
+        assert "verified_in_window" in {column["name"] for column in inspect(conn).get_columns("weekly_stats")}
+    assert weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds()) == expected
+    refresh_from_database(engine, thresholds=Thresholds())
+    assert weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds()) == expected
