@@ -83,6 +83,16 @@ def _week_and_area(args: argparse.Namespace):
     return week, area
 
 
+def _cohort_month(args: argparse.Namespace, week):
+    """--month (default: the latest month complete by the week's end), or a UsageError saying the form."""
+    from metrics.funnel import Month, latest_complete_month
+
+    try:
+        return Month.parse(args.month) if args.month else latest_complete_month(week.end)
+    except ValueError as exc:
+        raise UsageError(labels.CLI_BAD_MONTH.format(value=args.month)) from exc
+
+
 def _unknown_area(args: argparse.Namespace, exc) -> UsageError:
     hint = (
         labels.CLI_AREA_SUGGESTIONS.format(names="、".join(exc.suggestions))
@@ -99,6 +109,7 @@ def command_report(args: argparse.Namespace) -> int:
     from ui.formatting import format_change, format_figure
 
     week, area = _week_and_area(args)
+    month = _cohort_month(args, week)
     engine, settings = _engine(args)
     try:
         # The command line runs on the server, for the people who run it: it reports for the whole city.
@@ -113,7 +124,14 @@ def command_report(args: argparse.Namespace) -> int:
 
         moved = what_moved(engine, scope=CITY_SCOPE, week=week, area=area, thresholds=settings.thresholds)
     if args.json:
-        print(json.dumps(report | (moved.as_json() if moved else {}), ensure_ascii=False))
+        from services.funnel import funnel_as_json, registration_funnel
+
+        thresholds = settings.thresholds
+        funnel = registration_funnel(
+            engine, scope=CITY_SCOPE, area=area, month=month, as_of=week.end, thresholds=thresholds
+        )
+        extra = {"funnel": funnel_as_json(funnel, month=month, as_of=week.end, thresholds=thresholds)}
+        print(json.dumps(report | extra | (moved.as_json() if moved else {}), ensure_ascii=False))
     else:
         print(labels.CLI_REPORT_TITLE.format(area=str(area) or labels.CITY, week=week, start=week.start, end=week.end))
         rows = [labels.CLI_REPORT_HEADER] + [
@@ -500,7 +518,14 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", parents=[common], help="print the weekly indicators")
     report.add_argument("--week", help="ISO week such as 2026-W46 (default: the last complete week)")
     report.add_argument("--area", help="区[/街道[/社区]] (default: the whole city)")
-    report.add_argument("--json", action="store_true", help="print the JSON object of PRODUCT.md")
+    report.add_argument(
+        "--json",
+        action="store_true",
+        help='print the JSON object of PRODUCT.md, with the registration funnel of --month under "funnel"',
+    )
+    report.add_argument(
+        "--month", help="registration cohort month such as 2026-10 (default: the latest complete by the week's end)"
+    )
     report.add_argument(
         "--explain", action="store_true", help="add what moved: each change split over the child areas, member flows"
     )

@@ -56,6 +56,11 @@ class Settings:
         "DASHBOARD_DEMAND_OVERDUE_DAYS",
         "A demand not resolved is open too long when raised more days ago than this.",
     )
+    record_fresh_days: int = _setting(
+        90,
+        "DASHBOARD_RECORD_FRESH_DAYS",
+        "A member's record (一人一档) is up to date when verified in this many days ending at the period's end.",
+    )
     cache_ttl_seconds: int = _setting(
         600, "DASHBOARD_CACHE_TTL_SECONDS", "How long the dashboard keeps a computed figure."
     )
@@ -123,6 +128,7 @@ class Settings:
             station_radius_m=self.station_radius_m,
             demand_window_days=self.demand_window_days,
             demand_overdue_days=self.demand_overdue_days,
+            record_fresh_days=self.record_fresh_days,
         )
 
 

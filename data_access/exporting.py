@@ -51,6 +51,7 @@ def _statement(kind: str) -> Select:
                 m.status,
                 m.lon,
                 m.lat,
+                m.verified_on,
             )
             .join_from(members_table, community, community.c.id == m.community_id)
             .order_by(m.id)

@@ -194,7 +194,17 @@ def write_stations(conn: Connection, frame: pd.DataFrame, columns: list[str]) ->
 
 def write_members(conn: Connection, frame: pd.DataFrame, columns: list[str]) -> Written:
     """Members matched by phone: a known phone updates that member; new members and changes of the tracked fields
-    are listed to keep."""
+    are listed to keep.
+
+    A 核实日期 only moves forward: a blank cell, or a date before the stored one (set by a later import or by a
+    resolved reconciliation item), keeps the stored date."""
+    if "verified_on" in columns and len(frame):
+        m = members_table.c
+        stored = dict(conn.execute(select(m.phone, m.verified_on).where(m.verified_on.is_not(None))).all())
+        held = pd.to_datetime(frame["phone"].map(stored), errors="coerce")
+        given = pd.to_datetime(frame["verified_on"], errors="coerce")
+        latest = given.where(held.isna() | (given >= held), held)  # NaT >= x is False: the stored date
+        frame = frame.assign(verified_on=latest.where(latest.notna(), None).astype(object))
     return _upsert(conn, members_table, frame, "phone", columns, TRACKED_FIELDS)
 
 

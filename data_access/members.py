@@ -28,7 +28,8 @@ def fetch_member_list(conn: Connection, *, scope: Scope, area: AreaPath, end: da
     Only for scopes that see personal data (street and community accounts); OutOfScopeError otherwise.
 
     Columns: member_id, name, phone, flow_type, community_path, community, liaison, registered_on,
-    last_contact_on (the latest contact dated on or before `end`; None when there is none).
+    last_contact_on (the latest contact dated on or before `end`; None when there is none), verified_on (核实日期,
+    None when never verified; it may be after `end`: metrics.member_lists takes it only when by then).
     Sorted by member_id. One statement: the last contacts are a grouped subquery over the
     area's active members, joined LEFT so that members never contacted stay in the list.
     """
@@ -59,6 +60,7 @@ def fetch_member_list(conn: Connection, *, scope: Scope, area: AreaPath, end: da
             m.liaison,
             m.registered_on,
             last.c[ml.LAST_CONTACT_ON],
+            m.verified_on,
         )
         .select_from(members_table.join(areas_table, a.id == m.community_id).outerjoin(last, last.c.member_id == m.id))
         .where(*active),

@@ -48,18 +48,26 @@ def fetch_community_ids(conn: Connection, *, scope: Scope, area: AreaPath) -> li
         return list(conn.execute(statement.order_by(areas_table.c.id)).scalars())
 
 
+def _member_columns() -> list:
+    m = members_table.c
+    return [
+        *(m.id.label(c.MEMBER_ID), m.community_id, m.status, m.registered_on, m.channel, m.liaison, m.lon, m.lat),
+        m.verified_on,
+    ]
+
+
 def _members(scope: Scope, area: AreaPath) -> Select:
     m = members_table.c
-    statement = select(
-        m.id.label(c.MEMBER_ID), m.community_id, m.status, m.registered_on, m.channel, m.liaison, m.lon, m.lat
-    ).select_from(members_table.join(areas_table, areas_table.c.id == m.community_id))
+    statement = select(*_member_columns()).select_from(
+        members_table.join(areas_table, areas_table.c.id == m.community_id)
+    )
     return filter_by_area(statement, area, scope).order_by(m.id)
 
 
 def fetch_members(conn: Connection, *, scope: Scope, area: AreaPath) -> pd.DataFrame:
     """Members of the area's communities, any status.
 
-    Columns: member_id, community_id, status, registered_on, channel, liaison, lon, lat.
+    Columns: member_id, community_id, status, registered_on, channel, liaison, lon, lat, verified_on.
     """
     return query_frame(conn, _members(scope, area), "fetch_members")
 
@@ -175,9 +183,7 @@ def fetch_city_records(engine: Engine) -> dict[str, pd.DataFrame]:
         for table in (members_table, contacts_table, stations_table, station_visits_table, volunteer_records_table)
     )
     statements = {
-        "members": select(
-            m.id.label(c.MEMBER_ID), m.community_id, m.status, m.registered_on, m.channel, m.liaison, m.lon, m.lat
-        ),
+        "members": select(*_member_columns()),
         "contacts": select(t.member_id, t.contacted_on, t.side, t.method),
         "stations": select(s.id.label(c.STATION_ID), s.name, s.community_id, s.lon, s.lat, s.kind, s.opened_on),
         "visits": select(v.station_id, v.visited_at, v.service, v.member_id),

@@ -29,10 +29,11 @@ from sqlalchemy.sql.dml import Delete
 
 from metrics.registry import FRACTIONAL_PARTS, SUMMARY_COUNTS
 
-SCHEMA_VERSION = 10  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column;
+SCHEMA_VERSION = 11  # 2: accounts and audit_log; 3: unique natural keys of activity records; 4: keys of every column;
 # 5: sessions, and sign-in failures per name and source; 6: demands and wishes; 7: the demand indicators' weekly parts;
 # 8: the week's member flows (what moved); 9: follow-up lists (the members of each exported overdue or lost-contact
-# list); 10: the import history, member changes, when a record was verified, and outside lists to reconcile with
+# list); 10: the import history, member changes, when a record was verified, and outside lists to reconcile with;
+# 11: the weekly part of record_freshness_rate (verified_in_window)
 
 # PostgreSQL's own names for foreign keys, named so that a bulk load can lift and restore them.
 metadata = MetaData(naming_convention={"fk": "%(table_name)s_%(column_0_name)s_fkey"})

@@ -171,6 +171,14 @@ MEMBERS = Ledger(
         Column("状态", "status", "choice", choices=STATUSES, rule="不填视为 在册"),
         Column("经度", "lon", "number", rule="居住地经度（WGS-84）"),
         Column("纬度", "lat", "number", rule="居住地纬度（WGS-84）"),
+        Column(
+            "核实日期",
+            "verified_on",
+            "date",
+            rule=DATE_RULE
+            + "；最近一次与本人核实信息的日期，不晚于今天、不早于报到日期；不填或早于已有的核实日期时保留已有的",
+            aliases=("核实时间", "最近核实日期"),
+        ),
     ),
     (
         "张三",
@@ -188,6 +196,7 @@ MEMBERS = Ledger(
         "在册",
         "114.2671",
         "30.6032",
+        "2026-11-20",
     ),
     key=("phone",),
     repeat_rejected=True,
@@ -397,6 +406,7 @@ UNFILLED_HEADERS = ("联系日期", "联系方")
 RESOLVED_WITHOUT_DATE = "状态为 已办结 时必须填写办结日期"
 DATE_WITHOUT_RESOLVED = "状态不是 已办结，不应填写办结日期"
 RESOLVED_BEFORE_RAISED = "办结日期早于提出日期"
+VERIFIED_BEFORE_REGISTERED = "核实日期早于报到日期"
 UNKNOWN_STATION_KEPT = "找不到站点：{value}，已保存，未关联站点"
 UNKNOWN_MEMBER_KEPT = "找不到该手机号的党员，已保存，未关联党员"
 

@@ -379,6 +379,12 @@ def check_chunk(ledger: Ledger, raw: pd.DataFrame, refs: References, seen: SeenK
     if unfilled.any():  # one reason, saying the row is still to fill, instead of a 必填项为空 per blank column
         problems = [(reasons.where(~unfilled), header) for reasons, header in problems]
         problems.append((pd.Series(f.UNFILLED, index=raw.index).where(unfilled), f.UNFILLED_HEADERS[0]))
+    if ledger.kind == "members":  # a record is checked once it exists: a 核实日期 before 报到日期 is a typing mistake
+        header = _header(ledger, "verified_on")
+        own = next(reasons for reasons, name in problems if name == header)
+        early = values["verified_on"].notna() & values["registered_on"].notna()
+        early &= values["verified_on"] < values["registered_on"]
+        problems.append((pd.Series(f.VERIFIED_BEFORE_REGISTERED, index=raw.index).where(early & own.isna()), header))
     if ledger.kind == "demands":
         header = _header(ledger, "resolved_on")
         own = next(reasons for reasons, name in problems if name == header)  # a date that does not parse, say

@@ -18,6 +18,7 @@ CHANNEL = "channel"
 LIAISON = "liaison"
 LON = "lon"
 LAT = "lat"
+VERIFIED_ON = "verified_on"  # 核实日期, empty when never verified
 CONTACTED_ON = "contacted_on"
 SIDE = "side"
 METHOD = "method"

@@ -8,7 +8,11 @@ weeks for the whole city. Definitions, to the day:
 - last contact: the latest contact on or before E, else the registration day;
 - overdue: E - last contact > overdue_days; lost contact: > lost_contact_days;
 - records "in the period" are dated S..E inclusive;
-- the demand indicators' parts are metrics.demands' (the 诉求台账 is prepared with the rest).
+- the demand indicators' parts are metrics.demands' (the 诉求台账 is prepared with the rest);
+- a record's last verification by E: its 核实日期 when on or before E, else (never verified, or verified only after
+  E) its 报到日期; the later of the two when both are by E. Only the latest 核实日期 is stored, so for a week before
+  it the record counts from registration. It is fresh when that day is in the record_fresh_days ending at E, and
+  待更新 (stale) otherwise: the stale are exactly the active members record_freshness_rate does not count.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ _DAY_BASE = -25_567  # 1900-01-01 in days since 1970: keeps (position, day) keys
 _DAY_SPAN = 1 << 20
 
 MEMBER_COLUMNS = (c.MEMBER_ID, c.COMMUNITY_ID, c.STATUS, c.REGISTERED_ON, c.LIAISON, c.LON, c.LAT)
+# and optionally c.VERIFIED_ON (absent: no record verified)
 CONTACT_COLUMNS = (c.MEMBER_ID, c.CONTACTED_ON, c.SIDE)
 STATION_COLUMNS = (c.STATION_ID, c.COMMUNITY_ID, c.OPENED_ON, c.LON, c.LAT)
 VISIT_COLUMNS = (c.STATION_ID, c.VISITED_AT)
@@ -105,6 +110,7 @@ class CityArrays:
     member_community: np.ndarray  # position in community_ids
     member_active_status: np.ndarray  # bool: status is active
     member_registered: np.ndarray  # day numbers
+    member_verified: np.ndarray  # day numbers of 核实日期, NO_DAY when never verified
     member_has_liaison: np.ndarray
     member_located: np.ndarray
     member_station_day: np.ndarray  # earliest open day of a station in reach
@@ -173,6 +179,11 @@ def prepare_city(
         member_community=communities.get_indexer(members[c.COMMUNITY_ID].to_numpy(dtype=np.int64)),
         member_active_status=(members[c.STATUS] == c.STATUS_ACTIVE).to_numpy(dtype=bool),
         member_registered=to_day_numbers(members[c.REGISTERED_ON]),
+        member_verified=(
+            to_day_numbers(members[c.VERIFIED_ON])
+            if c.VERIFIED_ON in members.columns
+            else np.full(len(members), NO_DAY, dtype=np.int64)
+        ),
         member_has_liaison=(liaison.fillna("") != "").to_numpy(dtype=bool),
         member_located=~(np.isnan(member_lon) | np.isnan(member_lat)),
         member_station_day=compute_station_open_day_nearby(
@@ -230,6 +241,12 @@ def _last_day(keys: np.ndarray, positions: np.ndarray, upto_day: int) -> np.ndar
     return np.where(mine, found % _DAY_SPAN + _DAY_BASE, NO_DAY)
 
 
+def compute_last_verified(city: CityArrays, *, end_day: int) -> np.ndarray:
+    """Each member's last verification day by `end_day` (module docstring): 核实日期 when by then, else 报到日期."""
+    verified_by_end = (city.member_verified != NO_DAY) & (city.member_verified <= end_day)
+    return np.where(verified_by_end, np.maximum(city.member_verified, city.member_registered), city.member_registered)
+
+
 def compute_member_states(city: CityArrays, *, end: date, thresholds: Thresholds) -> pd.DataFrame:
     """One row per member: whether active at `end`, last contact, and each per-member flag."""
     end_day = day_number(end)
@@ -242,6 +259,7 @@ def compute_member_states(city: CityArrays, *, end: date, thresholds: Thresholds
     three_way = np.ones(len(positions), dtype=bool)
     for side_keys in city.contact_side_keys:  # a contact of each side in the window: its last one by E is in it
         three_way &= _last_day(side_keys, positions, end_day) > end_day - thresholds.three_way_window_days
+    last_verified = compute_last_verified(city, end_day=end_day)
     return pd.DataFrame(
         {
             c.MEMBER_ID: city.member_ids,
@@ -256,6 +274,9 @@ def compute_member_states(city: CityArrays, *, end: date, thresholds: Thresholds
             "has_liaison": city.member_has_liaison,
             "located": city.member_located,
             "station_covered": city.member_located & (city.member_station_day <= end_day),
+            "last_verified_day": last_verified,
+            "days_since_verified": end_day - last_verified,
+            "verified_in_window": last_verified > end_day - thresholds.record_fresh_days,
         }
     )
 
@@ -345,6 +366,7 @@ def compute_community_week(city: CityArrays, *, end: date, thresholds: Threshold
             "idle_stations": np.bincount(station_group, weights=idle[station_in_area].astype(float), minlength=n),
             "volunteer_hours": per_community(np.ones(len(active), dtype=bool), hours_per_member),
             "volunteer_participants": per_community(active & (hours_per_member > 0)),
+            "verified_in_window": per_community(active & states["verified_in_window"].to_numpy()),
         }
     )
     frame = frame.assign(**{name: per_community(flows[name]) for name in FLOW_PARTS})

@@ -93,6 +93,10 @@ INDICATORS: tuple[Indicator, ...] = (
         1,
         "demand",
     ),
+    # From the members ledger's verified_on (or a resolved reconciliation item)
+    Indicator(
+        "record_freshness_rate", "rate", ("verified_in_window", "active_members"), False, 1, "record", on_map=True
+    ),
 )
 
 BY_KEY = {indicator.key: indicator for indicator in INDICATORS}

@@ -14,6 +14,7 @@ class Thresholds:
     station_radius_m: float = 1000.0
     demand_window_days: int = 90
     demand_overdue_days: int = 30
+    record_fresh_days: int = 90
 
     def as_text(self) -> str:
         """A stable text form, stored beside precomputed figures to know what they were computed with."""

@@ -1,6 +1,6 @@
 """区域下钻: from the city down to one community; each level's child areas with their indicators, a group at a
-time, and at street and community level the masked lists of members overdue for contact or at risk of lost
-contact, exportable."""
+time, and at street and community level the masked lists of members overdue for contact, at risk of lost
+contact or with a record 待更新, exportable."""
 
 import streamlit as st
 
@@ -39,7 +39,11 @@ if view.area.child_level and not children.empty:
 if members is not None:
     thresholds = SETTINGS.thresholds
     render_member_lists(
-        view, members, overdue_days=thresholds.overdue_days, lost_contact_days=thresholds.lost_contact_days
+        view,
+        members,
+        overdue_days=thresholds.overdue_days,
+        lost_contact_days=thresholds.lost_contact_days,
+        record_fresh_days=thresholds.record_fresh_days,
     )
     if not members.empty:
         render_reveal(view, members)

@@ -451,6 +451,21 @@ def _build_demands(spec, rng, members, stations, start, end) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def _verification_days(rng, members, member_lags, end) -> np.ndarray:
+    """Each member's 核实日期: most records checked in the last 90 days, some stale, some never (NaT); more of both
+    in the communities that lag on contacts. Never before registration nor after `end`."""
+    n = len(members)
+    registered = members["registered_on"].to_numpy(dtype="datetime64[D]")
+    since = (_days(end) - registered).astype(np.int64)  # days from registration to the data's end
+    draw = rng.random(n)
+    never = draw < np.where(member_lags, 0.25, 0.08)
+    stale = ~never & (draw < np.where(member_lags, 0.55, 0.2)) & (since > 90)
+    fresh_age = np.minimum(rng.integers(0, 90, n), since)
+    stale_age = 91 + (rng.random(n) * np.maximum(since - 91, 0)).astype(np.int64)
+    verified = _days(end) - np.where(stale, stale_age, fresh_age).astype("timedelta64[D]")
+    return np.where(never, np.datetime64("NaT"), verified).astype("datetime64[D]")
+
+
 def generate(seed: int, *, until: date, size: str = "demo") -> dict[str, pd.DataFrame]:
     """The synthetic city's tables, keyed by table name, with data up to the Sunday on or before `until`."""
     spec = SIZES[size]
@@ -460,7 +475,7 @@ def generate(seed: int, *, until: date, size: str = "demo") -> dict[str, pd.Data
     areas, polygons = _build_areas(spec, rng)
     members, member_lags = _build_members(spec, rng, areas, polygons, start, end)
     stations = _build_stations(spec, rng, areas, polygons, members, start)
-    return {
+    tables = {
         "areas": areas,
         "members": members,
         "contacts": _build_contacts(spec, rng, members, member_lags, start, end),
@@ -469,3 +484,5 @@ def generate(seed: int, *, until: date, size: str = "demo") -> dict[str, pd.Data
         "volunteer_records": _build_volunteer(spec, rng, members, areas, start, end),
         "demands": _build_demands(spec, rng, members, stations, start, end),
     }
+    # Drawn last, so that the records above are those of the seed before there were 核实日期
+    return tables | {"members": members.assign(verified_on=_verification_days(rng, members, member_lags, end))}

@@ -31,8 +31,11 @@ def tiny_url(sqlite_url: str) -> str:
 def test_report_json_prints_every_indicator(tiny_url, capsys):
     assert cli.main(["report", "--db", tiny_url, "--week", "2026-W46", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert len(report) == len(REPORT_KEYS)
+    assert list(report) == [*REPORT_KEYS, "funnel"]  # the indicators, then the registration funnel
     assert report["active_members"] == {"value": 7, "previous": 7}
+    # October, the latest month over by 11-15: nobody of the tiny city registered then
+    assert report["funnel"]["month"] == "2026-10"
+    assert report["funnel"]["steps"] == {"registered": 0, "contacted": 0, "three_way": 0}
 
 
 def test_report_table_is_chinese(tiny_url, capsys):

@@ -87,3 +87,24 @@ def test_missing_columns_are_named():
         compute_member_list(
             member_rows([]).drop(columns="last_contact_on"), end=END, overdue_days=30, lost_contact_days=90
         )
+
+
+def test_the_stale_record_list_is_the_rate_s_complement_oldest_first():
+    # The 90 days ending 11-15 are 08-18..11-15: verified 08-18 is fresh, 08-17 待更新 (90 days); never verified
+    # counts from 报到日期; a 核实日期 after E is not a check by E
+    frame = member_rows(
+        [
+            (1, date(2026, 1, 1), None),
+            (2, date(2026, 1, 1), None),
+            (3, date(2026, 8, 18), None),
+            (4, date(2026, 1, 5), None),
+            (5, date(2026, 1, 1), None),
+        ]
+    ).assign(verified_on=[date(2026, 8, 18), date(2026, 8, 17), None, date(2026, 11, 20), pd.NaT])
+    members = compute_member_list(frame, end=END, overdue_days=30, lost_contact_days=90, record_fresh_days=90)
+    stale = select_member_list(members, "stale_record")
+    assert stale["member_id"].tolist() == [5, 4, 2]
+    assert stale["days_since_verified"].tolist() == [318, 314, 90]
+    assert stale["last_verified_on"].tolist() == [date(2026, 1, 1), date(2026, 1, 5), date(2026, 8, 17)]
+    without = compute_member_list(frame.drop(columns="verified_on"), end=END, overdue_days=30, lost_contact_days=90)
+    assert select_member_list(without, "stale_record")["member_id"].tolist() == [1, 2, 5, 4]

@@ -85,7 +85,7 @@ def test_contacts_shows_a_district_account_no_follow_up(monkeypatch, url):
 def test_areas_offers_the_full_list_once_a_purpose_is_chosen(monkeypatch, url):
     app = run(monkeypatch, url, "pages/areas.py", "street")
     assert not app.exception
-    assert [label for label, _ in download_links(app)].count(labels.AREAS_DOWNLOAD) == 3  # masked, each tab
+    assert [label for label, _ in download_links(app)].count(labels.AREAS_DOWNLOAD) == 4  # masked, each tab
     assert not any(label.startswith("导出完整名单") for label, _ in download_links(app))
     app.selectbox(key="full_purpose_overdue").select("home_visit").run()
     assert not app.exception
@@ -99,6 +99,31 @@ def test_areas_offers_the_full_list_once_a_purpose_is_chosen(monkeypatch, url):
     with get_engine(url).connect() as conn:
         audit = fetch_audit(conn).iloc[0]
     assert audit[["action", "area", "detail"]].tolist() == ["export_full", STREET, "overdue:home_visit"]
+
+
+def test_the_stale_record_list_exports_masked_and_audited_but_is_no_follow_up_list(monkeypatch, url):
+    from data_access.follow_up import fetch_follow_up_lists
+
+    app = run(monkeypatch, url, "pages/areas.py", "street")
+    assert not app.exception
+    stale = app.tabs[3]
+    # W47 (E = 11-22): nobody of the tiny city has a 核实日期; registered 90 days or more before: 1, 2, 3, 8, 9
+    # (01-01), then 4 (08-07)
+    assert stale.label == labels.AREAS_LIST_TAB.format(title=labels.AREAS_LIST_TITLES["stale_record"], count=6)
+    days = stale.dataframe[0].value[labels.STALE_LIST_COLUMNS["days_since_verified"]].tolist()
+    assert days == [(WEEK.end - date(2026, 1, 1)).days] * 5 + [(WEEK.end - date(2026, 8, 7)).days]
+    links = [path for label, path in download_links(app) if label == labels.AREAS_DOWNLOAD]
+    offer = downloads.claim(links[3].removeprefix(downloads.ROUTE), app.session_state["session_token"])
+    assert offer.file_name == labels.AREAS_EXPORT_FILE.format(area="北湖街道", title="一人一档待更新", week=WEEK)
+    with get_engine(url).connect() as conn:
+        kept = len(fetch_follow_up_lists(conn))
+    rows = [row for row in load_workbook(io.BytesIO(offer.build(app.session_state["account"]))).active.values]
+    assert tuple(labels.STALE_LIST_COLUMNS.values()) in rows
+    assert not any("测试1" in str(cell) or "13800000001" in str(cell) for row in rows for cell in row)
+    with get_engine(url).connect() as conn:
+        audit = fetch_audit(conn).iloc[0]
+        assert len(fetch_follow_up_lists(conn)) == kept  # not a to-do list of contacts
+    assert audit[["action", "area", "detail", "rows"]].tolist() == ["export", STREET, "stale_record", 6]
 
 
 def test_the_audit_page_words_a_full_export_with_its_purpose():

@@ -77,3 +77,38 @@ def test_a_street_account_ranks_its_communities_without_a_picker(monkeypatch, de
     assert not app.exception
     assert not [w for w in app.get("button_group") if w.proto.id.endswith("overview_behind_level")]
     assert set(titles("community")) <= set(plotly_charts(app))
+
+
+def funnel_title(month: str) -> str:
+    year, number = month.split("-")
+    name = labels.FUNNEL_MONTH_OPTION.format(year=int(year), month=int(number))
+    return labels.FUNNEL_TITLE.format(month=name, first=30, three_way=90)
+
+
+def test_the_funnel_follows_the_latest_complete_month_and_another_picked(monkeypatch, demo_url):
+    from data_access.areas import CITY_SCOPE, AreaPath
+    from metrics.funnel import Month
+    from metrics.periods import Week
+    from metrics.thresholds import Thresholds
+    from services.funnel import registration_funnel
+
+    def expected(month: str, area: str) -> list[int]:
+        view = {"scope": CITY_SCOPE, "area": AreaPath.parse(area), "as_of": Week.parse(WEEK).end}
+        funnel = registration_funnel(get_engine(demo_url), **view, month=Month.parse(month), thresholds=Thresholds())
+        return funnel["count"].tolist()
+
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    area = ""  # the city: a district's month is a few members in the demo
+    app = open_page("pages/overview.py", week=WEEK)
+    assert not app.exception
+    assert app.selectbox(key="overview_funnel_month").value == "2026-10"  # W46 ends 11-15: October is over
+    chart = plotly_charts(app)[funnel_title("2026-10")]["data"][0]
+    counts = plotly_values(chart["x"])
+    assert counts == expected("2026-10", area) and counts[0] > counts[1] >= counts[2]
+    assert chart["text"][1].startswith(f"{counts[1]:,} 人（上一步的 ")
+    assert any("尚未都满 90 天" in caption.value for caption in app.caption)  # October's 90 days are not over
+
+    app.selectbox(key="overview_funnel_month").set_value("2026-06").run()
+    assert not app.exception
+    assert plotly_values(plotly_charts(app)[funnel_title("2026-06")]["data"][0]["x"]) == expected("2026-06", area)
+    assert not any("尚未都满 90 天" in caption.value for caption in app.caption)  # June's cohort is complete

@@ -206,3 +206,17 @@ def test_wishes_are_fulfilled_in_a_wave_at_the_end_of_june(demo_tables):
     weekly = pd.to_datetime(wishes["resolved_on"]).dt.to_period("W").value_counts()
     late_june = weekly[[p for p in weekly.index if p.end_time.month == 6 and p.end_time.day >= 20]]
     assert late_june.min() > 5 * weekly.median()
+
+
+def test_most_records_are_verified_in_the_last_90_days_some_are_stale_and_some_never(demo_tables, demo_engine):
+    members = demo_tables["members"]
+    end = pd.Timestamp(UNTIL)
+    verified = pd.to_datetime(members["verified_on"])
+    assert 0.05 < verified.isna().mean() < 0.2
+    assert 0.6 < ((end - verified).dt.days < 90).mean() < 0.9
+    assert 0.05 < ((end - verified).dt.days >= 90).mean() < 0.3
+    assert not (verified < pd.to_datetime(members["registered_on"])).any() and not (verified > end).any()
+    report = weekly_report(
+        demo_engine, scope=CITY_SCOPE, week=Week.parse("2026-W46"), area=AreaPath(), thresholds=Thresholds()
+    )
+    assert 0.5 < report["record_freshness_rate"]["value"] < 0.95

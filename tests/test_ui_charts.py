@@ -75,3 +75,14 @@ def test_a_name_with_tags_is_shown_as_text(build):
     strings = strings_in(figure.to_plotly_json()["data"])
     assert not [s for s in strings if "<a" in s or "<b>" in s]
     assert any(SHOWN in s for s in strings)
+
+
+def test_the_funnel_writes_each_step_s_count_and_share_of_the_one_before():
+    from ui.charts import FONT_FAMILY, build_funnel_figure
+
+    steps = ["当月报到", "30 天内首次联系", "90 天内三联齐全"]
+    figure = build_funnel_figure(steps, [1200, 875, 0], [None, 875 / 1200, 0.0], title="10月报到的党员")
+    funnel = figure.data[0]
+    assert list(funnel.x) == [1200, 875, 0] and list(funnel.y)[0] == "当月报到"
+    assert list(funnel.text) == ["1,200 人", "875 人（上一步的 72.9%）", "0 人（上一步的 0.0%）"]
+    assert figure.layout.font.family == FONT_FAMILY and figure.layout.title.text == "10月报到的党员"

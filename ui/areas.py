@@ -32,7 +32,7 @@ from ui.widgets import View, friendly_errors, set_area
 LAGGING_STYLE = "background-color: #FBE3E1; color: #8B1A1A; font-weight: 600"
 PREVIOUS_STYLE = "color: #7B8794"  # last week's figures, quieter than this week's
 TABLE_MAX_HEIGHT = 640  # px: more rows than fit scroll inside the table
-# The child table's column groups: the registry's (metrics.registry.GROUPS) and every indicator at once; 21
+# The child table's column groups: the registry's (metrics.registry.GROUPS) and every indicator at once; 22
 # columns scroll sideways even at 1920 px, so one group is shown first, the headline contact figures.
 ALL_GROUPS = "all"
 DEFAULT_GROUP = "contact"
@@ -149,16 +149,22 @@ def render_children_table(children: pd.DataFrame, level: str, *, key: str) -> Ar
     return AreaPath.parse(children[c.PATH].iloc[rows[0]]) if rows else None
 
 
-def build_member_table(members: pd.DataFrame) -> pd.DataFrame:
+def _list_columns(kind: str) -> dict[str, str]:
+    """A list's columns and their headers: the 待更新 list shows the record's last check instead of contact."""
+    return labels.STALE_LIST_COLUMNS if kind == ml.STALE_RECORD else labels.MEMBER_LIST_COLUMNS
+
+
+def build_member_table(members: pd.DataFrame, kind: str = "all") -> pd.DataFrame:
     """A member list (already masked) for display and export: Chinese headers, flow types in words."""
-    columns = list(labels.MEMBER_LIST_COLUMNS)
+    names = _list_columns(kind)
+    columns = list(names)
     table = members[columns].assign(
         **{
             ml.FLOW_TYPE: members[ml.FLOW_TYPE].map(MEMBERS.words[ml.FLOW_TYPE]).fillna(members[ml.FLOW_TYPE]),
             c.LIAISON: members[c.LIAISON].fillna(labels.AREAS_NO_LIAISON),
         }
     )
-    return table.rename(columns=labels.MEMBER_LIST_COLUMNS).reset_index(drop=True)
+    return table.rename(columns=names).reset_index(drop=True)
 
 
 CARD_LIMIT = 200  # a phone's list stays short; the export holds every row
@@ -195,20 +201,27 @@ def cards_html(cards: list[tuple[str, str, str]], total: int) -> str:
     return f'<ul class="member-cards">{"".join(items)}</ul>{more}'
 
 
-def member_cards_html(members: pd.DataFrame) -> str:
+def member_cards_html(members: pd.DataFrame, kind: str = "all") -> str:
     """One card per member (already masked), the longest without contact first: name and phone, days since
-    contact, liaison and last contact."""
-    shown = members.sort_values(ml.DAYS_SINCE_CONTACT, ascending=False, kind="stable").head(CARD_LIMIT)
+    contact, liaison and last contact; for the 待更新 list the longest unverified first, with days since the record
+    was verified and its last check."""
+    stale = kind == ml.STALE_RECORD
+    days_column, last_column = (
+        (ml.DAYS_SINCE_VERIFIED, ml.LAST_VERIFIED_ON) if stale else (ml.DAYS_SINCE_CONTACT, ml.LAST_CONTACT_ON)
+    )
+    days_text = labels.AREAS_CARD_DAYS_VERIFIED if stale else labels.AREAS_CARD_DAYS
+    detail_text = labels.AREAS_CARD_DETAIL_VERIFIED if stale else labels.AREAS_CARD_DETAIL
+    shown = members.sort_values(days_column, ascending=False, kind="stable").head(CARD_LIMIT)
     cards = []
     for member in shown.to_dict("records"):
         liaison = member[c.LIAISON] if isinstance(member[c.LIAISON], str) else labels.AREAS_NO_LIAISON
-        last = member[ml.LAST_CONTACT_ON]
+        last = member[last_column]
         last = f"{pd.Timestamp(last):%Y-%m-%d}" if pd.notna(last) else labels.AREAS_CARD_NEVER
         cards.append(
             (
                 f"{member[c.NAME]} {member[ml.PHONE]}",
-                labels.AREAS_CARD_DAYS.format(days=member[ml.DAYS_SINCE_CONTACT]),
-                labels.AREAS_CARD_DETAIL.format(liaison=liaison, last=last),
+                days_text.format(days=member[days_column]),
+                detail_text.format(liaison=liaison, last=last),
             )
         )
     return cards_html(cards, len(members))
@@ -228,7 +241,7 @@ def build_list_workbook(view: View, kind: str, members: pd.DataFrame, *, now: da
     ]
     if view.synthetic:
         heading.insert(1, labels.SYNTHETIC_BANNER)
-    return list_xlsx_bytes(heading, build_member_table(members), sheet=title)
+    return list_xlsx_bytes(heading, build_member_table(members, kind), sheet=title)
 
 
 def _audited_workbook(view: View, kind: str, rows: pd.DataFrame, account: Account) -> bytes:
@@ -292,17 +305,21 @@ def render_reveal(view: View, members: pd.DataFrame) -> None:
             st.dataframe(build_member_history(changes, read_community_paths()), hide_index=True, width="stretch")
 
 
-def _member_column_config() -> dict[str, object]:
-    names = labels.MEMBER_LIST_COLUMNS
+def _member_column_config(kind: str) -> dict[str, object]:
+    names = _list_columns(kind)
+    dates = (c.REGISTERED_ON, ml.LAST_CONTACT_ON, ml.LAST_VERIFIED_ON)
+    days = (ml.DAYS_SINCE_CONTACT, ml.DAYS_SINCE_VERIFIED)
     return {
-        names[c.REGISTERED_ON]: st.column_config.DateColumn(format="YYYY-MM-DD"),
-        names[ml.LAST_CONTACT_ON]: st.column_config.DateColumn(format="YYYY-MM-DD"),
-        names[ml.DAYS_SINCE_CONTACT]: st.column_config.NumberColumn(format="localized"),
+        **{names[name]: st.column_config.DateColumn(format="YYYY-MM-DD") for name in dates if name in names},
+        **{names[name]: st.column_config.NumberColumn(format="localized") for name in days if name in names},
     }
 
 
-def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int, lost_contact_days: int) -> None:
-    """Tabs 超期未联系 / 失联风险 / 全部在册, each a masked table with its Excel export; empty lists say so."""
+def render_member_lists(
+    view: View, members: pd.DataFrame, *, overdue_days: int, lost_contact_days: int, record_fresh_days: int = 90
+) -> None:
+    """Tabs 超期未联系 / 失联风险 / 全部在册 / 一人一档待更新, each a masked table with its Excel export (audited);
+    empty lists say so."""
     st.header(labels.AREAS_MEMBERS)
     if members.empty:
         st.info(labels.AREAS_NO_MEMBERS.format(area=escape_markdown(view.area_name), end=view.week.end))
@@ -315,7 +332,7 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
             for kind, rows in lists.items()
         ]
     )
-    days = {"overdue": overdue_days, "lost_contact": lost_contact_days, "all": None}
+    days = {"overdue": overdue_days, "lost_contact": lost_contact_days, "all": None, ml.STALE_RECORD: record_fresh_days}
     st.html(NARROW_CSS)
     for tab, (kind, rows) in zip(tabs, lists.items(), strict=True):
         with tab:
@@ -325,13 +342,13 @@ def render_member_lists(view: View, members: pd.DataFrame, *, overdue_days: int,
             st.caption(labels.AREAS_LIST_RULES[kind].format(end=view.week.end, days=days[kind]))
             with st.container(key=f"member_table_{kind}"):
                 st.dataframe(
-                    build_member_table(rows),
-                    column_config=_member_column_config(),
+                    build_member_table(rows, kind),
+                    column_config=_member_column_config(kind),
                     hide_index=True,
                     height=min(TABLE_MAX_HEIGHT, (len(rows) + 1) * 35 + 3),
                 )
             with st.container(key=f"member_cards_{kind}"):
-                st.html(member_cards_html(rows))
+                st.html(member_cards_html(rows, kind))
             downloads.offer_download(
                 labels.AREAS_DOWNLOAD,
                 lambda account, kind=kind, rows=rows: _audited_workbook(view, kind, rows, account),

@@ -121,6 +121,31 @@ def build_bar_figure(
 _TICK_FORMAT = ",~f"  # axis ticks: 2,500 and 12.5, no trailing zeros
 
 
+def build_funnel_figure(steps: list[str], counts: list[int], shares: list[float | None], *, title: str) -> go.Figure:
+    """A funnel, one bar per step (its Chinese name), each with its count and, where there is one, its share of
+    the step before (87.5%)."""
+    text = [
+        labels.FUNNEL_TEXT.format(count=count)
+        if share is None
+        else labels.FUNNEL_TEXT_SHARE.format(count=count, share=f"{share:.1%}")
+        for count, share in zip(counts, shares, strict=True)
+    ]
+    figure = go.Figure(
+        go.Funnel(
+            y=steps,
+            x=counts,
+            text=text,
+            textinfo="text",
+            textposition="inside",
+            marker={"color": [PRIMARY if i == len(steps) - 1 else NEUTRAL for i in range(len(steps))]},
+            connector={"line": {"color": "#CBD2D9"}},
+            hovertemplate="%{y}：%{x:,}<extra></extra>",
+        )
+    )
+    figure.update_yaxes(title=None)
+    return apply_theme(figure, title, height=120 + 60 * len(steps))
+
+
 def build_histogram_figure(
     histogram: pd.DataFrame, *, x: str, y: str, share: str, title: str, x_title: str, y_title: str
 ) -> go.Figure:

@@ -31,6 +31,7 @@ from ledgers.sandbox import Vetted, vet
 from metrics import columns as c
 from metrics.density import MEMBERS, compute_density_grid, compute_open_station_points
 from metrics.follow_up import WINDOWS, Closure, compute_closure, compute_follow_up_members
+from metrics.funnel import Month
 from metrics.member_lists import compute_member_list
 from metrics.ordering import sort_by_pinyin
 from metrics.periods import Week
@@ -40,6 +41,7 @@ from metrics.report import Figure
 from metrics.stations import VisitPatterns, compute_visit_patterns
 from services.figures import area_table, trend_table
 from services.follow_up import fetch_follow_up
+from services.funnel import registration_funnel
 from services.movers import WhatMoved, member_flows, what_moved
 from services.reconcile import fetch_queue
 from services.report import weekly_report
@@ -158,6 +160,20 @@ def _area_table(week: str, area: AreaPath, scope: str, level: str) -> pd.DataFra
 def load_registrations_by_channel(week: str, area: str, data_version: str, scope: str) -> pd.DataFrame:
     """New registrations of the week per channel code. Columns: channel, registrations."""
     return _fetch_week(fetch_registrations_by_channel, week, area, scope)
+
+
+@_cached
+def load_funnel(week: str, area: str, data_version: str, scope: str, month: str) -> pd.DataFrame:
+    """The registration funnel of `month`'s cohort in the area, with the contacts known by the week's end
+    (services.funnel). Columns: step, count, share_of_previous, share_of_registered."""
+    return registration_funnel(
+        engine(),
+        scope=Scope.parse(scope),
+        area=AreaPath.parse(area),
+        month=Month.parse(month),
+        as_of=Week.parse(week).end,
+        thresholds=SETTINGS.thresholds,
+    )
 
 
 # 联系情况 and 志愿服务
@@ -299,7 +315,11 @@ def load_member_list(week: str, area: str, data_version: str, scope: str) -> pd.
     masked = mask_member_frame(fetched, liaison_roles=labels.LIAISON_ROLES)
     thresholds = SETTINGS.thresholds
     return compute_member_list(
-        masked, end=end, overdue_days=thresholds.overdue_days, lost_contact_days=thresholds.lost_contact_days
+        masked,
+        end=end,
+        overdue_days=thresholds.overdue_days,
+        lost_contact_days=thresholds.lost_contact_days,
+        record_fresh_days=thresholds.record_fresh_days,
     )
 
 

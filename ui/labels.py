@@ -28,6 +28,7 @@ INDICATOR_LABELS = {
     "demands_overdue_open": "超期未办结诉求",
     "wishes_fulfilled": "圆梦微心愿",
     "demand_satisfaction_rate": "诉求满意率",
+    "record_freshness_rate": "一人一档更新率",
 }
 
 # Command line
@@ -38,6 +39,7 @@ CLI_MOVERS_LINE = "{indicator} {change}：{areas}"
 CLI_EMPTY_DATABASE = "提示：数据库中还没有数据。运行 python cli.py sample --size demo 可生成示例数据。"
 CLI_SYNTHETIC_NOTE = "注意：以上为合成的示例数据。"
 CLI_BAD_WEEK = "周次格式不正确：{value}。请写成 2026-W46 这样的 ISO 周（年-W周数）。"
+CLI_BAD_MONTH = "月份格式不正确：{value}。请写成 2026-10 这样的年-月。"
 CLI_BAD_DATE = "日期格式不正确：{value}。请写成 2026-11-22。"
 CLI_BAD_AREA = "区域写法不正确：{value}。请写成 区/街道/社区，例如 江汉区/北湖街道/环保社区。"
 CLI_UNKNOWN_AREA = "找不到区域：{value}。"
@@ -141,6 +143,7 @@ INDICATOR_GROUP_LABELS = {
     "service": "服务",
     "volunteer": "志愿",
     "demand": "诉求与微心愿",
+    "record": "一人一档",
 }
 
 # What moved this week (metrics/movers.py): the member flows, by their key in metrics.registry.FLOWS
@@ -459,6 +462,26 @@ OVERVIEW_BEHIND_FLAGS = "排名靠后"
 OVERVIEW_BEHIND_FLAG_SEPARATOR = "、"
 OVERVIEW_CHANNELS = "本周新增报到从哪些渠道来"
 OVERVIEW_NO_REGISTRATIONS = "本周没有新增报到。"
+# The registration funnel (metrics.funnel): a month's new members, contacted in time, then 三联齐全 in time
+OVERVIEW_FUNNEL = "新报到的党员是否及时联系上"
+FUNNEL_MONTH_PICK = "报到月份"
+FUNNEL_MONTH_OPTION = "{year}年{month}月"
+FUNNEL_TITLE = "{month}报到的党员：{first} 天内首次联系、{three_way} 天内三联齐全"
+FUNNEL_STEPS = {
+    "found": "名单核实发现",
+    "found_registered": "其中已报到",
+    "registered": "当月报到",
+    "contacted": "{first} 天内首次联系",
+    "three_way": "{three_way} 天内三联齐全",
+}
+FUNNEL_TEXT = "{count:,} 人"
+FUNNEL_TEXT_SHARE = "{count:,} 人（上一步的 {share}）"
+FUNNEL_NOTE = (
+    "按 {as_of} 及以前的联系记录计；后一步包含在前一步中（{first} 天内联系上、且三方都在 {three_way} 天内联系过）。"
+    "报到前的联系不计。"
+)
+FUNNEL_FILLING = "{month}报到的党员到 {as_of} 尚未都满 {three_way} 天，后面的步骤还会增加。"
+FUNNEL_EMPTY = "{area}{month}没有新报到的党员。"
 TREND_TITLE = "{indicator}：近 12 周"
 LEVEL_NAMES = {"district": "区", "street": "街道", "community": "社区"}
 CHANNEL_LABELS = {
@@ -645,20 +668,31 @@ AREAS_SHORT_HEADERS = INDICATOR_LABELS | {
     "volunteer_participants": "志愿参与人数",
     "volunteer_participation_rate": "志愿参与率",
     "demands_overdue_open": "超期诉求",
+    "record_freshness_rate": "档案更新率",
 }
 AREAS_MEMBERS = "流动党员名单"
 AREAS_MEMBERS_NOTE = "姓名、手机号和联系人已脱敏显示。最近联系日期：{end} 及以前的最近一次联系，从未联系的为报到日期。"
-AREAS_LIST_TITLES = {"overdue": "超期未联系", "lost_contact": "失联风险", "all": "全部在册"}
+AREAS_LIST_TITLES = {
+    "overdue": "超期未联系",
+    "lost_contact": "失联风险",
+    "all": "全部在册",
+    "stale_record": "一人一档待更新",
+}
 AREAS_LIST_TAB = "{title}（{count:,}）"
 AREAS_LIST_RULES = {
     "overdue": "最近联系距 {end} 超过 {days} 天的在册党员，未联系最久的在前。",
     "lost_contact": "最近联系距 {end} 超过 {days} 天的在册党员，未联系最久的在前。",
     "all": "{end} 在册的全部流动党员，未联系最久的在前。",
+    "stale_record": (
+        "最近核实日期（{end} 及以前的核实日期，从未核实的为报到日期）距 {end} 已满 {days} 天的在册党员，"
+        "未核实最久的在前。"
+    ),
 }
 AREAS_LIST_EMPTY = {
     "overdue": "{area}没有超期未联系的党员。",
     "lost_contact": "{area}没有失联风险的党员。",
     "all": "{area}暂无在册流动党员。",
+    "stale_record": "{area}的一人一档都在期限内核实过。",
 }
 AREAS_NO_MEMBERS = "{area}在 {end} 暂无在册流动党员。"
 AREAS_DOWNLOAD = "导出名单（Excel，导出将记入审计日志）"
@@ -698,10 +732,23 @@ MEMBER_LIST_COLUMNS = {
     "last_contact_on": "最近联系日期",
     "days_since_contact": "未联系天数",
 }
+# The 待更新 list's columns (metrics.member_lists): the same people, their record's last check instead of contact
+STALE_LIST_COLUMNS = {
+    "name": "姓名",
+    "phone": "手机号",
+    "community": "所在社区",
+    "flow_type": "流动类型",
+    "liaison": "联系人",
+    "registered_on": "报到日期",
+    "last_verified_on": "最近核实日期",
+    "days_since_verified": "未核实天数",
+}
 AREAS_NO_LIAISON = "未指定"
 AREAS_CARD_DAYS = "{days} 天未联系"
 AREAS_CARD_DETAIL = "联系人 {liaison} · 最近联系 {last}"
 AREAS_CARD_NEVER = "从未联系"
+AREAS_CARD_DAYS_VERIFIED = "{days} 天未核实"
+AREAS_CARD_DETAIL_VERIFIED = "联系人 {liaison} · 最近核实 {last}"
 AREAS_CARDS_MORE = "仅显示未联系最久的 {shown} 名（共 {total} 名），完整名单请导出。"
 # The grid worker's list: full phone numbers, for a purpose, as a 联系记录 ledger to fill in and import back
 FOLLOW_UP_PURPOSES = {"home_visit": "入户走访", "phone_call": "电话联系"}  # services.follow_up.PURPOSES
@@ -787,6 +834,10 @@ INDICATOR_DEFINITIONS = {
     "wishes_fulfilled": "办结日期在本周内的微心愿个数。",
     "demand_satisfaction_rate": (
         "截至本周末 {demand_window_days} 天内办结且有评价的诉求中，评价为满意或基本满意的比例。"
+    ),
+    "record_freshness_rate": (
+        "在册流动党员中，一人一档截至本周末 {record_fresh_days} 天内核实过（核实日期或名单核对办结）的比例；"
+        "从未核实的按报到日期计。"
     ),
 }
 REVIEW_NOTES_DEFINITION = "口径：{definition}"

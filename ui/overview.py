@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
 from metrics import columns as c
+from metrics import funnel as fn
 from metrics.ordering import sort_by_pinyin
 from metrics.registry import DECIMALS, GROUPS
 from metrics.report import Figure
 from metrics.tables import DERIVED_RATES, LAGGING, RANKING_KEYS, compute_ranking_table, compute_worst_first
 from ui import labels
 from ui.areas import LAGGING_STYLE, TABLE_MAX_HEIGHT
-from ui.charts import build_bar_figure, build_ranking_figure
+from ui.charts import build_bar_figure, build_funnel_figure, build_ranking_figure
+from ui.text import escape_markdown
 from ui.widgets import render_indicator
 
 PER_ROW = 3
@@ -142,3 +146,45 @@ def render_channels(channels: pd.DataFrame) -> None:
         y_title=labels.AXIS_REGISTRATIONS,
     )
     st.plotly_chart(figure, config={"displayModeBar": False})
+
+
+FUNNEL_MONTHS = 12  # cohorts offered: the latest complete month and the eleven before it
+
+
+def month_name(month: fn.Month) -> str:
+    return labels.FUNNEL_MONTH_OPTION.format(year=month.start.year, month=month.start.month)
+
+
+def pick_cohort_month(end: date) -> fn.Month:
+    """Which month's registrations to follow: by default the latest month over by the week's end."""
+    months = [fn.latest_complete_month(end)]
+    while len(months) < FUNNEL_MONTHS:
+        months.append(months[-1].previous)
+    options = [str(month) for month in months]
+    picked = st.selectbox(
+        labels.FUNNEL_MONTH_PICK,
+        options,
+        index=0,
+        format_func=lambda text: month_name(fn.Month.parse(text)),
+        key="overview_funnel_month",
+    )
+    return fn.Month.parse(picked if picked in options else options[0])
+
+
+def render_funnel(
+    funnel: pd.DataFrame, *, month: fn.Month, as_of: date, area_name: str, first: int, three_way: int
+) -> None:
+    """The month's cohort as a funnel with the count and the share of the step before at each step; a note on how
+    it is counted, and that it is still filling when its members' days are not all over by `as_of`."""
+    counts = dict(zip(funnel[fn.STEP], funnel[fn.COUNT], strict=True))
+    if counts[fn.REGISTERED] == 0:
+        st.info(labels.FUNNEL_EMPTY.format(area=escape_markdown(area_name), month=month_name(month)))
+        return
+    steps = [labels.FUNNEL_STEPS[step].format(first=first, three_way=three_way) for step in funnel[fn.STEP]]
+    shares = [None if pd.isna(share) else float(share) for share in funnel[fn.SHARE_OF_PREVIOUS]]
+    title = labels.FUNNEL_TITLE.format(month=month_name(month), first=first, three_way=three_way)
+    figure = build_funnel_figure(steps, [int(v) for v in funnel[fn.COUNT]], shares, title=title)
+    st.plotly_chart(figure, config={"displayModeBar": False})
+    st.caption(labels.FUNNEL_NOTE.format(as_of=as_of, first=first, three_way=three_way))
+    if as_of < month.end + timedelta(days=three_way):
+        st.caption(labels.FUNNEL_FILLING.format(month=month_name(month), as_of=as_of, three_way=three_way))
