@@ -9,6 +9,7 @@ import pandas as pd
 from data_access.areas import AreaPath, Scope
 from data_access.cohorts import fetch_cohort_contacts, fetch_cohort_members
 from data_access.engine import Engine
+from data_access.reconcile import count_found_registered
 from metrics import funnel as fn
 from metrics.thresholds import Thresholds
 
@@ -21,25 +22,24 @@ def registration_funnel(
     month: fn.Month,
     as_of: date,
     thresholds: Thresholds,
-    found: int | None = None,
-    found_registered: int | None = None,
 ) -> pd.DataFrame:
     """metrics.funnel.compute_registration_funnel for the members of `area` registered in `month`, with their
     contacts known by `as_of`: first contact within overdue_days (a member not contacted by then is overdue), all
-    three sides within three_way_window_days. The outside-list counts (found, and of them registered), when given,
-    are shown first."""
+    three sides within three_way_window_days. When outside lists found people in the month (items only a list had,
+    resolved 核实无误 in it), those found and how many of them are members now come first."""
     until = min(as_of, month.end + timedelta(days=max(thresholds.overdue_days, thresholds.three_way_window_days)))
     with engine.connect() as conn:
         members = fetch_cohort_members(conn, scope=scope, area=area, start=month.start, end=month.end)
         contacts = fetch_cohort_contacts(conn, scope=scope, area=area, start=month.start, end=month.end, until=until)
+        found, found_registered = count_found_registered(conn, area, month.start, min(month.end, as_of), scope=scope)
     return fn.compute_registration_funnel(
         members,
         contacts,
         as_of=as_of,
         first_contact_days=thresholds.overdue_days,
         three_way_days=thresholds.three_way_window_days,
-        found=found,
-        found_registered=found_registered,
+        found=found or None,  # no outside list found anyone: no such steps
+        found_registered=found_registered if found else None,
     )
 
 

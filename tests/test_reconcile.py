@@ -12,14 +12,17 @@ from sqlalchemy import select
 
 import tiny_city
 from data_access.accounts import fetch_audit
-from data_access.areas import AreaPath, OutOfScopeError, Scope
+from data_access.areas import CITY_SCOPE, AreaPath, OutOfScopeError, Scope
 from data_access.engine import get_engine
 from data_access.loading import replace_all_data
 from data_access.reconcile import count_found_registered, fetch_external_lists
 from data_access.schema import members_table
+from metrics import funnel as fn
 from metrics import reconcile as rc
+from metrics.funnel import Month
 from metrics.thresholds import Thresholds
 from services.accounts import Account
+from services.funnel import registration_funnel
 from services.importing import import_files
 from services.reconcile import fetch_queue, registration_rows, resolve
 from services.refresh import refresh_from_tables
@@ -198,6 +201,22 @@ def test_found_and_registered_for_the_funnel(engine):
     assert registration_rows(engine, account, area=STREET, now=RESOLVED_AT).empty
     with pytest.raises(OutOfScopeError):
         registration_rows(engine, street_account(AreaPath.parse("江汉区"), "district"), area=STREET, now=RESOLVED_AT)
+
+
+def test_the_registration_funnel_starts_with_those_an_outside_list_found(engine):
+    month, as_of = Month.parse("2026-11"), date(2026, 11, 29)
+    funnel = registration_funnel(engine, scope=CITY_SCOPE, area=STREET, month=month, as_of=as_of, thresholds=THRESHOLDS)
+    assert fn.FOUND not in set(funnel[fn.STEP])  # nobody found yet: no outside steps
+    load(engine, POLICE)
+    resolve(engine, street_account(), item_id=int(by_phone(engine)["13900000001"].item_id), resolution="confirmed",
+            note="", now=RESOLVED_AT)  # fmt: skip
+    header = ["姓名", "手机号", "流动类型", "所在社区", "报到日期"]
+    registered = [header, ["新人", "13900000001", "流入", "环保社区", "2026-11-24"]]
+    import_files(engine, [("登记.csv", lf.csv_bytes(registered))], thresholds=THRESHOLDS, at=datetime(2026, 11, 25, 9))
+    funnel = registration_funnel(engine, scope=CITY_SCOPE, area=STREET, month=month, as_of=as_of, thresholds=THRESHOLDS)
+    steps = dict(zip(funnel[fn.STEP], funnel[fn.COUNT], strict=True))
+    assert list(steps)[:3] == [fn.FOUND, fn.FOUND_REGISTERED, fn.REGISTERED]
+    assert (steps[fn.FOUND], steps[fn.FOUND_REGISTERED]) == (1, 1) and steps[fn.REGISTERED] >= 1
 
 
 def test_compute_reconcile_summary_counts_states_and_the_oldest_open_item():
