@@ -169,7 +169,7 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     7: add_weekly_parts(*FLOW_PARTS),
     8: _add_follow_up_lists,
     9: _add_import_history_and_reconciling,
-    10: add_weekly_parts("verified_in_window"),
+    10: add_weekly_parts("verified_in_window", "left_active"),
 }
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, select
 from data_access.areas import AreaPath, OutOfScopeError, Scope
 from data_access.engine import timed
 from data_access.lookups import filter_by_area
-from data_access.records import query_frame
+from data_access.records import fetch_member_events, query_frame
 from data_access.schema import areas_table, contacts_table, members_table
 from metrics import columns as c
 from metrics import member_lists as ml
@@ -28,8 +28,9 @@ def fetch_member_list(conn: Connection, *, scope: Scope, area: AreaPath, end: da
     Only for scopes that see personal data (street and community accounts); OutOfScopeError otherwise.
 
     Columns: member_id, name, phone, flow_type, community_path, community, liaison, registered_on,
-    last_contact_on (the latest contact dated on or before `end`; None when there is none), verified_on (核实日期,
-    None when never verified; it may be after `end`: metrics.member_lists takes it only when by then).
+    last_contact_on (the latest contact dated on or before `end`; None when there is none), verified_on (the latest
+    verification on or before `end`, kept changes included: metrics.member_lists.latest_verification_by; None when
+    none by then).
     Sorted by member_id. One statement: the last contacts are a grouped subquery over the
     area's active members, joined LEFT so that members never contacted stay in the list.
     """
@@ -67,7 +68,9 @@ def fetch_member_list(conn: Connection, *, scope: Scope, area: AreaPath, end: da
         area,
         scope,
     ).order_by(m.id)
-    return query_frame(conn, statement, "fetch_member_list")
+    members = query_frame(conn, statement, "fetch_member_list")
+    events = fetch_member_events(conn, scope=scope, area=area)
+    return members.assign(**{c.VERIFIED_ON: ml.latest_verification_by(members, events, end=end)})
 
 
 def fetch_member_record(conn: Connection, *, scope: Scope, member_id: int) -> dict | None:

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from data_access.areas import CITY_SCOPE, AreaPath, OutOfScopeError, Scope
 from data_access.engine import timed
+from data_access.history import insert_member_changes
 from data_access.importing import Written
 from data_access.lookups import filter_by_area
 from data_access.records import query_frame
@@ -184,9 +185,15 @@ def resolve_item(
             .values(resolution=resolution, note=(note or "").strip()[:200] or None, resolved_by=account, resolved_at=at)
         )
         if resolution in rc.VERIFYING and row.member_id is not None:
-            conn.execute(
-                members_table.update().where(members_table.c.id == row.member_id).values(verified_on=at.date())
-            )
+            m = members_table.c
+            before = conn.execute(select(m.verified_on).where(m.id == row.member_id)).scalar_one()
+            conn.execute(members_table.update().where(m.id == row.member_id).values(verified_on=at.date()))
+            # Kept as a member change, as an import's 核实日期 is: the figures of an earlier week keep counting the
+            # verification this one replaces
+            old = None if before is None else str(before)[:10]
+            change = pd.DataFrame([{"member_id": row.member_id, "field": c.VERIFIED_ON, "old": old,
+                                    "new": at.date().isoformat()}])  # fmt: skip
+            insert_member_changes(conn, change, import_id=None, changed_on=at.date())
     return row.path
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Select, select
+from sqlalchemy import Connection, Engine, Select, literal_column, select
 
 from data_access.areas import AreaPath, Scope
 from data_access.arrow import read_frames
@@ -17,6 +17,7 @@ from data_access.schema import (
     areas_table,
     contacts_table,
     demands_table,
+    member_changes_table,
     members_table,
     station_visits_table,
     stations_table,
@@ -25,6 +26,8 @@ from data_access.schema import (
 from metrics import columns as c
 
 log = logging.getLogger(__name__)
+
+EVENT_FIELDS = (c.VERIFIED_ON, "status")  # the member changes the figures read
 
 
 def frame_from_rows(columns: list[str], rows: Sequence[Sequence[object]]) -> pd.DataFrame:
@@ -172,6 +175,24 @@ def _demands(scope: Scope, area: AreaPath) -> Select:
     return filter_by_area(statement, area, scope).order_by(demands_table.c.id)
 
 
+def _member_events() -> Select:
+    """The kept member changes the figures read (metrics.indicators.MEMBER_EVENT_COLUMNS)."""
+    h = member_changes_table.c
+    # Our own constant names, as SQL text: the city's refresh reads through ADBC, which takes no bound values
+    fields = [literal_column(f"'{name}'") for name in EVENT_FIELDS]
+    return select(h.member_id, h.field, h.old, h.new, h.changed_on).where(h.field.in_(fields))
+
+
+def fetch_member_events(conn: Connection, *, scope: Scope, area: AreaPath) -> pd.DataFrame:
+    """The kept changes of the area's members' 核实日期 and status. Columns: member_id, field, old, new, changed_on."""
+    statement = _member_events().select_from(
+        member_changes_table.join(members_table, members_table.c.id == member_changes_table.c.member_id).join(
+            areas_table, areas_table.c.id == members_table.c.community_id
+        )
+    )
+    return query_frame(conn, filter_by_area(statement, area, scope), "fetch_member_events")
+
+
 def fetch_city_records(engine: Engine) -> dict[str, pd.DataFrame]:
     """Every member, contact, station, visit, volunteer record and demand, with the columns the fetch_ functions above
     return, read as Arrow columns: for the refresh after a load, seconds instead of a minute.
@@ -189,5 +210,6 @@ def fetch_city_records(engine: Engine) -> dict[str, pd.DataFrame]:
         "visits": select(v.station_id, v.visited_at, v.service, v.member_id),
         "volunteer": select(w.member_id, w.activity_on, w.hours, w.category),
         "demands": select(*_demands_columns()),
+        "member_events": _member_events(),
     }
     return read_frames(engine, statements)

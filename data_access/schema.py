@@ -33,7 +33,7 @@ SCHEMA_VERSION = 11  # 2: accounts and audit_log; 3: unique natural keys of acti
 # 5: sessions, and sign-in failures per name and source; 6: demands and wishes; 7: the demand indicators' weekly parts;
 # 8: the week's member flows (what moved); 9: follow-up lists (the members of each exported overdue or lost-contact
 # list); 10: the import history, member changes, when a record was verified, and outside lists to reconcile with;
-# 11: the weekly part of record_freshness_rate (verified_in_window)
+# 11: the weekly parts of record_freshness_rate (verified_in_window) and of those who left 在册 (left_active)
 
 # PostgreSQL's own names for foreign keys, named so that a bulk load can lift and restore them.
 metadata = MetaData(naming_convention={"fk": "%(table_name)s_%(column_0_name)s_fkey"})

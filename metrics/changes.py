@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-# The fields whose changes are kept, as a member's history shows them; CREATED marks a member's first import
-TRACKED_FIELDS = ("status", "community_id", "liaison", "flow_type")
+# The fields whose changes are kept, as a member's history shows them (a 核实日期 too: each is a verification that
+# the figures of its week count); CREATED marks a member's first import
+TRACKED_FIELDS = ("status", "community_id", "liaison", "flow_type", "verified_on")
 CREATED = "created"
 CHANGE_COLUMNS = ("member_id", "field", "old", "new")
 
@@ -29,8 +30,3 @@ def status_flows(status_changes: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["old", "new", "members"])
     counts = status_changes.groupby(["old", "new"], dropna=False).size().rename("members").reset_index()
     return counts.sort_values(["members", "old", "new"], ascending=[False, True, True], ignore_index=True)
-
-
-def left_active(changes: pd.DataFrame, active: str) -> pd.DataFrame:
-    """The changes that took a member out of `active` (the status 在册)."""
-    return changes[(changes["field"] == "status") & (changes["old"] == active) & (changes["new"] != active)]

@@ -9,10 +9,11 @@ weeks for the whole city. Definitions, to the day:
 - overdue: E - last contact > overdue_days; lost contact: > lost_contact_days;
 - records "in the period" are dated S..E inclusive;
 - the demand indicators' parts are metrics.demands' (the 诉求台账 is prepared with the rest);
-- a record's last verification by E: its 核实日期 when on or before E, else (never verified, or verified only after
-  E) its 报到日期; the later of the two when both are by E. Only the latest 核实日期 is stored, so for a week before
-  it the record counts from registration. It is fresh when that day is in the record_fresh_days ending at E, and
-  待更新 (stale) otherwise: the stale are exactly the active members record_freshness_rate does not count.
+- a record's last verification by E: the latest of its verifications (its 核实日期, and the earlier ones the member
+  changes kept) on or before E, else (never verified by E) its 报到日期; the later of the two when both are by E, so a
+  later verification never changes an earlier week. It is fresh when that day is in the record_fresh_days ending at
+  E, and 待更新 (stale) otherwise: the stale are exactly the active members record_freshness_rate does not count;
+- left 在册 in a period: a kept status change from 在册 to another status dated in it, the member not 在册 at its end.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ _DAY_SPAN = 1 << 20
 
 MEMBER_COLUMNS = (c.MEMBER_ID, c.COMMUNITY_ID, c.STATUS, c.REGISTERED_ON, c.LIAISON, c.LON, c.LAT)
 # and optionally c.VERIFIED_ON (absent: no record verified)
+# The kept member changes the figures read (metrics.changes): earlier verifications, and leaving 在册
+MEMBER_EVENT_COLUMNS = (c.MEMBER_ID, "field", "old", "new", "changed_on")
 CONTACT_COLUMNS = (c.MEMBER_ID, c.CONTACTED_ON, c.SIDE)
 STATION_COLUMNS = (c.STATION_ID, c.COMMUNITY_ID, c.OPENED_ON, c.LON, c.LAT)
 VISIT_COLUMNS = (c.STATION_ID, c.VISITED_AT)
@@ -110,7 +113,8 @@ class CityArrays:
     member_community: np.ndarray  # position in community_ids
     member_active_status: np.ndarray  # bool: status is active
     member_registered: np.ndarray  # day numbers
-    member_verified: np.ndarray  # day numbers of 核实日期, NO_DAY when never verified
+    verification_keys: np.ndarray  # every verification kept, sorted position * _DAY_SPAN + day
+    member_left_active: np.ndarray  # the day of the last change from 在册 to another status, NO_DAY when none
     member_has_liaison: np.ndarray
     member_located: np.ndarray
     member_station_day: np.ndarray  # earliest open day of a station in reach
@@ -137,9 +141,11 @@ def prepare_city(
     station_radius_m: float,
     community_ids: Sequence[int] | None = None,
     demands: pd.DataFrame | None = None,
+    member_events: pd.DataFrame | None = None,
 ) -> CityArrays:
     """Index the frames once. Records of members or stations not in the frames are ignored; so are demands of
-    other communities (no ledger: none)."""
+    other communities (no ledger: none), and changes of members not given (`member_events`, MEMBER_EVENT_COLUMNS:
+    none given, none kept)."""
     require_columns(members, MEMBER_COLUMNS, "members")
     require_columns(contacts, CONTACT_COLUMNS, "contacts")
     require_columns(stations, STATION_COLUMNS, "stations")
@@ -163,6 +169,8 @@ def prepare_city(
     keep = contact_pos >= 0
     keys = contact_pos * _DAY_SPAN + (contact_day - _DAY_BASE)
 
+    events = _member_events(member_events)
+
     visit_pos = station_index.get_indexer(visits[c.STATION_ID].to_numpy(dtype=np.int64))
     visit_day = to_day_numbers(visits[c.VISITED_AT])
     visit_order = np.argsort(visit_day, kind="stable")
@@ -179,11 +187,8 @@ def prepare_city(
         member_community=communities.get_indexer(members[c.COMMUNITY_ID].to_numpy(dtype=np.int64)),
         member_active_status=(members[c.STATUS] == c.STATUS_ACTIVE).to_numpy(dtype=bool),
         member_registered=to_day_numbers(members[c.REGISTERED_ON]),
-        member_verified=(
-            to_day_numbers(members[c.VERIFIED_ON])
-            if c.VERIFIED_ON in members.columns
-            else np.full(len(members), NO_DAY, dtype=np.int64)
-        ),
+        verification_keys=_verification_keys(members, events, member_index),
+        member_left_active=_left_active_days(events, member_index),
         member_has_liaison=(liaison.fillna("") != "").to_numpy(dtype=bool),
         member_located=~(np.isnan(member_lon) | np.isnan(member_lat)),
         member_station_day=compute_station_open_day_nearby(
@@ -241,10 +246,43 @@ def _last_day(keys: np.ndarray, positions: np.ndarray, upto_day: int) -> np.ndar
     return np.where(mine, found % _DAY_SPAN + _DAY_BASE, NO_DAY)
 
 
+def _member_events(events: pd.DataFrame | None) -> pd.DataFrame:
+    if events is None:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in MEMBER_EVENT_COLUMNS})
+    require_columns(events, MEMBER_EVENT_COLUMNS, "member events")
+    return events
+
+
+def _verification_keys(members: pd.DataFrame, events: pd.DataFrame, member_index: pd.Index) -> np.ndarray:
+    """Every verification day of every member, as sorted (position, day) keys: each 核实日期, the current and the
+    ones a change replaced (a verification happened on each)."""
+    changes = events[events["field"] == c.VERIFIED_ON]
+    current = members[c.VERIFIED_ON] if c.VERIFIED_ON in members.columns else pd.Series(None, index=members.index)
+    changed = changes[c.MEMBER_ID].to_numpy(dtype=np.int64)
+    ids = np.concatenate([members[c.MEMBER_ID].to_numpy(dtype=np.int64), changed, changed])
+    days = np.concatenate([to_day_numbers(values) for values in (current, changes["old"], changes["new"])])
+    positions = member_index.get_indexer(ids)
+    keep = (positions >= 0) & (days != NO_DAY)
+    return np.unique(positions[keep] * _DAY_SPAN + (days[keep] - _DAY_BASE))
+
+
+def _left_active_days(events: pd.DataFrame, member_index: pd.Index) -> np.ndarray:
+    """Per member, the day of the latest kept change from 在册 to another status (NO_DAY: none)."""
+    status = events[events["field"] == "status"]
+    left = status[(status["old"] == c.STATUS_ACTIVE) & (status["new"] != c.STATUS_ACTIVE)]
+    positions = member_index.get_indexer(left[c.MEMBER_ID].to_numpy(dtype=np.int64))
+    days = to_day_numbers(left["changed_on"])
+    latest = np.full(len(member_index), NO_DAY, dtype=np.int64)
+    keep = positions >= 0
+    np.maximum.at(latest, positions[keep], days[keep])
+    return latest
+
+
 def compute_last_verified(city: CityArrays, *, end_day: int) -> np.ndarray:
-    """Each member's last verification day by `end_day` (module docstring): 核实日期 when by then, else 报到日期."""
-    verified_by_end = (city.member_verified != NO_DAY) & (city.member_verified <= end_day)
-    return np.where(verified_by_end, np.maximum(city.member_verified, city.member_registered), city.member_registered)
+    """Each member's last verification day by `end_day` (module docstring): the latest by then, else 报到日期."""
+    positions = np.arange(len(city.member_ids), dtype=np.int64)
+    verified = _last_day(city.verification_keys, positions, end_day)
+    return np.where(verified != NO_DAY, np.maximum(verified, city.member_registered), city.member_registered)
 
 
 def compute_member_states(city: CityArrays, *, end: date, thresholds: Thresholds) -> pd.DataFrame:
@@ -290,7 +328,8 @@ def compute_member_flows(
     - newly_overdue: are overdue at `end` and were not at B;
     - recontacted: were overdue at B and have a contact dated B+1..end;
     - newly_lost_contact: are at risk of lost contact at `end` and were not at B;
-    - newly_three_way_complete: have 三联齐全 at `end` and had not at B.
+    - newly_three_way_complete: have 三联齐全 at `end` and had not at B;
+    and left_active, those not active at `end` whose status left 在册 on B+1..end (as the member changes kept it).
     A member registered after B was neither overdue nor at risk at B (nobody is overdue on joining). Status is as
     recorded (no history is kept), so "active at B" is not asked."""
     end_day = day_number(end)
@@ -314,6 +353,7 @@ def compute_member_flows(
         "recontacted": active & overdue_before & contacted_since,
         "newly_lost_contact": active & states["lost_contact"].to_numpy() & ~lost_before,
         "newly_three_way_complete": active & states["three_way_complete"].to_numpy() & ~three_way_before,
+        "left_active": (city.member_left_active > before_day) & (city.member_left_active <= end_day) & ~active,
     }
 
 

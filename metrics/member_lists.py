@@ -47,6 +47,25 @@ OPTIONAL_LIST_COLUMNS = (c.VERIFIED_ON,)  # absent: no record verified
 LIST_KINDS = ("overdue", "lost_contact", "all", STALE_RECORD)
 
 
+def latest_verification_by(members: pd.DataFrame, events: pd.DataFrame, *, end: date) -> pd.Series:
+    """Each member's latest verification on or before `end`: its 核实日期 or one a later change replaced (`events`:
+    member_id, field, old, new as the member changes keep them); None when none by then. As the figures count it
+    (metrics.indicators), so a list of a past week matches that week's rate."""
+    changes = events[events["field"] == c.VERIFIED_ON]
+    days = pd.concat(
+        [
+            pd.DataFrame({c.MEMBER_ID: members[c.MEMBER_ID], "day": as_dates(members[c.VERIFIED_ON])}),
+            *(
+                pd.DataFrame({c.MEMBER_ID: changes[c.MEMBER_ID], "day": as_dates(changes[side])})
+                for side in ("old", "new")
+            ),
+        ],
+        ignore_index=True,
+    ).dropna()
+    latest = days[days["day"] <= end].groupby(c.MEMBER_ID)["day"].max()
+    return members[c.MEMBER_ID].map(latest).astype(object).where(lambda v: v.notna(), None)
+
+
 def compute_member_list(
     frame: pd.DataFrame, *, end: date, overdue_days: int, lost_contact_days: int, record_fresh_days: int = 90
 ) -> pd.DataFrame:

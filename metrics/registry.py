@@ -113,6 +113,7 @@ FLOWS = {
     "recontacted": "recontacted",
     "newly_lost_contact": "newly_lost_contact",
     "newly_three_way_complete": "newly_three_way_complete",
+    "left_active": "left_active",
 }
 
 # The weekly_stats columns the report sums: every part once, each indicator's denominator before its numerator

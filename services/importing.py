@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
-from sqlalchemy import Connection
 
 from data_access.engine import Engine
 from data_access.history import (
@@ -192,7 +191,7 @@ def _import_one(
 
     written = Written()
 
-    def record(conn: Connection) -> None:
+    def record(conn) -> None:  # a connection in a transaction
         """The file's counts, and its row in the history (in the file's own transaction where there is one)."""
         report.new, report.updated = written.new, written.updated
         report.import_id = record_import(conn, report.history_row(account=importer.account, at=importer.at))

@@ -20,6 +20,7 @@ from data_access.records import (
     fetch_community_ids,
     fetch_contacts,
     fetch_demands,
+    fetch_member_events,
     fetch_members,
     fetch_stations,
     fetch_visits,
@@ -47,6 +48,7 @@ def city_from_tables(tables: Mapping[str, pd.DataFrame], thresholds: Thresholds)
         station_radius_m=thresholds.station_radius_m,
         community_ids=areas.loc[areas["level"] == "community", "id"].to_numpy(),
         demands=tables.get("demands"),
+        member_events=tables.get("member_changes"),
     )
 
 
@@ -145,6 +147,7 @@ def refresh_from_database(engine: Engine, *, thresholds: Thresholds, progress: P
         station_radius_m=thresholds.station_radius_m,
         community_ids=community_ids,
         demands=records.pop("demands"),
+        member_events=records.pop("member_events"),
     )
     until = last_complete_week(today_in_china()).end
     return _store_summary(
@@ -175,6 +178,7 @@ def load_area_city(
             station_radius_m=thresholds.station_radius_m,
             community_ids=fetch_community_ids(conn, scope=scope, area=area),
             demands=fetch_demands(conn, scope=scope, area=area),
+            member_events=fetch_member_events(conn, scope=scope, area=area),
         )
 
 

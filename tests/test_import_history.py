@@ -11,13 +11,15 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, text
 
-from data_access.areas import AreaPath, OutOfScopeError, Scope
+from data_access.areas import CITY_SCOPE, AreaPath, OutOfScopeError, Scope
 from data_access.engine import dispose_engine, get_engine
 from data_access.history import fetch_imports, fetch_member_history
 from data_access.schema import SCHEMA_VERSION, members_table
-from metrics.changes import left_active
+from metrics.periods import Week
 from metrics.thresholds import Thresholds
 from services.importing import import_changes, import_files, mark_not_listed
+from services.movers import member_flows, what_moved
+from services.report import weekly_report
 
 MONDAY = datetime.combine(date(2026, 11, 23), time(9))
 TUESDAY = datetime.combine(date(2026, 11, 24), time(10, 30))
@@ -74,7 +76,6 @@ def test_changes_are_kept_with_the_import_that_made_them(engine):
     assert fields[0] == "created" and sorted(fields[1:]) == ["community_id", "flow_type", "liaison", "status"]
     assert set(history["file"]) == {"台账.csv", "台账更新.csv"}
     assert set(history["changed_on"].iloc[1:]) == {TUESDAY.date()}
-    assert len(left_active(import_changes(engine, report.import_id).status_changed, "active")) == 1
 
 
 def test_a_member_history_is_for_scopes_that_see_members(engine):
@@ -180,3 +181,41 @@ def test_the_command_line_lists_marks_on_confirmation_and_prints_the_history(eng
     assert cli.main(["imports", "--db", url, "--json", "--limit", "1"]) == 0
     [latest] = __import__("json").loads(capsys.readouterr().out)["imports"]
     assert latest["complete"] and latest["file"] == "完整名单.csv" and latest["account"] is None
+
+
+def test_a_later_verification_leaves_the_weeks_before_it_as_they_were(engine):
+    header = [*HEADER, "核实日期"]
+    load(engine, {"台账.csv": [header, [*ZHANG, "2026-10-01"]]}, at=TUESDAY)
+    w46, w48 = Week.parse("2026-W46"), Week.parse("2026-W48")
+
+    def freshness(week: Week) -> float:
+        report = weekly_report(engine, scope=CITY_SCOPE, week=week, area=AreaPath(), thresholds=Thresholds())
+        return report["record_freshness_rate"]["value"]
+
+    # 张三, 李四 and 赵六 are active, registered in January and February; only 张三 was verified within 90 days
+    assert freshness(w46) == pytest.approx(1 / 3)
+    (report,) = load(engine, {"台账.csv": [header, [*ZHANG, "2026-11-24"]]}, at=TUESDAY)
+    assert freshness(w46) == pytest.approx(1 / 3)  # the October verification still counts for W46
+    assert freshness(w48) == pytest.approx(1 / 3)
+    assert import_changes(engine, report.import_id).status_changed.empty  # a 核实日期 is no status change
+    with engine.connect() as conn:
+        zhang = conn.execute(select(members_table.c.id).where(members_table.c.phone == "13800000001")).scalar_one()
+        history = fetch_member_history(conn, scope=STREET, member_id=zhang)
+    verifications = history[history["field"] == "verified_on"]
+    assert list(verifications["new"]) == ["2026-10-01", "2026-11-24"]
+
+
+def test_a_member_who_leaves_the_roll_is_a_flow_of_that_week(engine):
+    left = ["赵六", "13800000004", "流入", "环保社区", "2026-02-01", "", "已转出"]
+    load(engine, {"台账.csv": [HEADER, left]}, at=TUESDAY)  # W48: 23-29 November
+
+    def flows(week: str) -> dict[str, int]:
+        moved = what_moved(engine, scope=CITY_SCOPE, week=Week.parse(week), area=AreaPath(), thresholds=Thresholds())
+        return moved.flows
+
+    assert flows("2026-W48")["left_active"] == 1 and flows("2026-W47")["left_active"] == 0
+    listed = member_flows(engine, scope=STREET, area=AreaPath.parse("江汉区/北湖街道"), week=Week.parse("2026-W48"),
+                          thresholds=Thresholds())  # fmt: skip
+    with engine.connect() as conn:
+        zhao = conn.execute(select(members_table.c.id).where(members_table.c.phone == "13800000004")).scalar_one()
+    assert list(listed.loc[listed["left_active"], "member_id"]) == [zhao]

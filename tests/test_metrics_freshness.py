@@ -3,7 +3,7 @@ ledger's 核实日期 through the import to the report, on both engines."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import ledger_files as lf
 import pandas as pd
@@ -119,7 +119,7 @@ MEMBERS = [
 
 def _import(engine, rows) -> list:
     sources = [("区划.csv", lf.csv_bytes(lf.AREAS)), ("台账.csv", lf.csv_bytes(rows))]
-    return import_files(engine, sources, thresholds=Thresholds(), today=date(2026, 11, 25))
+    return import_files(engine, sources, thresholds=Thresholds(), at=datetime(2026, 11, 25, 9))
 
 
 def _verified(engine) -> dict[str, date | None]:

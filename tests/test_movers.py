@@ -112,6 +112,7 @@ def test_the_tiny_city_s_flows(tiny_engine):
         "recontacted": 1,
         "newly_lost_contact": 0,
         "newly_three_way_complete": 1,
+        "left_active": 0,  # the tiny city is loaded whole: no member change is kept
     }
     shicai = AreaPath(("江汉区", "北湖街道", "世彩社区"))
     community = what_moved(tiny_engine, scope=CITY_SCOPE, week=WEEK, area=shicai, thresholds=Thresholds())

@@ -153,6 +153,7 @@ FLOW_LABELS = {
     "recontacted": "超期后已联系",
     "newly_lost_contact": "新增失联风险",
     "newly_three_way_complete": "新实现三联齐全",
+    "left_active": "不再在册",
 }
 
 OVERVIEW_MOVED = "本周变化"
@@ -386,6 +387,7 @@ CHANGE_FIELDS = {
     "community_id": "所在社区",
     "liaison": "联系人",
     "flow_type": "流动类型",
+    "verified_on": "核实日期",
 }
 MEMBER_HISTORY = "变更记录"
 MEMBER_HISTORY_EMPTY = "没有变更记录（这条记录在建立变更记录之前导入，此后未变）。"
