@@ -167,7 +167,7 @@ _OVERFLOW = """() => {
     const wide = [...document.querySelectorAll('[data-testid="stMain"] *')]
         .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.getClientRects().length
                      && getComputedStyle(e).visibility !== 'hidden' && !e.ownerSVGElement
-                     && !e.closest('[data-testid="stDataFrame"]'))
+                     && !e.closest('[data-testid="stDataFrame"]') && !e.closest('[role="tablist"]'))
         .map(e => (e.getAttribute('class') || e.tagName).slice(0, 60));
     return {page: document.documentElement.scrollWidth - window.innerWidth,
             main: main.scrollWidth - main.clientWidth, wide: wide.slice(0, 5)};
@@ -175,7 +175,8 @@ _OVERFLOW = """() => {
 
 
 def assert_fits_the_screen(page, where: str) -> None:
-    """Nothing to swipe sideways for (data grids scroll inside themselves), and no exception shown."""
+    """Nothing to swipe sideways for (data grids scroll inside themselves, and a row of tabs too: Streamlit gives it
+    an arrow to the tabs past the edge), and no exception shown."""
     measured = page.evaluate(_OVERFLOW)
     assert measured["page"] <= 0 and measured["main"] <= 0 and not measured["wide"], f"{where}: {measured}"
     assert not exception_texts(page), where
