@@ -218,6 +218,18 @@ def test_a_clerk_marks_who_a_complete_roster_leaves_out(clerk_app):
         _assert_clean(page, "history", allowed=UPLOADED)
         screenshot_whole(page, ARTIFACTS / "roster_import_history.png")
 
+        # A bad file: 李四's phone a digit short. His row is rejected, and so he is "not on" the complete roster
+        page.reload()
+        page.get_by_text("导入记录").first.wait_for(timeout=60_000)
+        wait_until_settled(page)
+        typo = [row[:] for row in SHORTER]
+        typo[2][1] = "1380000000"
+        text = _import(page, [("台账_11月_改.csv", typo)], complete=True)
+        assert "拒绝 1 行" in text and "手机号格式不对" in _grid_text(page)
+        assert "不在本次台账：1 人" in text and "李*" in _grid_text(page)
+        _assert_clean(page, "bad file", allowed=UPLOADED)
+        screenshot_whole(page, ARTIFACTS / "roster_import_bad_file.png")
+
 
 def test_a_street_secretary_works_the_reconcile_queue(street_app):
     with chromium() as browser:
