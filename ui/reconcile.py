@@ -70,6 +70,9 @@ def build_queue_table(items: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
         }
     ).assign(_open=open_)
     table = table.sort_values(["_open", "days", "item_id"], ascending=[False, False, True], kind="stable")
+    # A blank cell stays blank: the grid draws a missing text value as "None"
+    texts = ["source", "name", "member_name", "resolution", "note"]
+    table[texts] = table[texts].astype(object).where(table[texts].notna(), "")
     return table.drop(columns="_open").rename(columns=_COLUMNS).reset_index(drop=True)
 
 
