@@ -48,9 +48,9 @@ if view.area.levels_below:
         render_behind(behind, level)
 render_channels(channels)
 st.header(labels.OVERVIEW_FUNNEL)
-thresholds = SETTINGS.thresholds
-month = pick_cohort_month(view.week.end, settled_days=thresholds.three_way_window_days)
+month = pick_cohort_month(view.week.end)
 with friendly_errors():
     funnel = load_funnel(*view.args, str(month))
+thresholds = SETTINGS.thresholds
 render_funnel(funnel, month=month, as_of=view.week.end, area_name=view.area_name,
               first=thresholds.overdue_days, three_way=thresholds.three_way_window_days)  # fmt: skip

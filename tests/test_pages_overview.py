@@ -85,7 +85,7 @@ def funnel_title(month: str) -> str:
     return labels.FUNNEL_TITLE.format(month=name, first=30, three_way=90)
 
 
-def test_the_funnel_opens_on_the_latest_settled_month_and_another_picked(monkeypatch, demo_url):
+def test_the_funnel_follows_the_latest_complete_month_and_another_picked(monkeypatch, demo_url):
     from data_access.areas import CITY_SCOPE, AreaPath
     from metrics.funnel import Month
     from metrics.periods import Week
@@ -101,15 +101,14 @@ def test_the_funnel_opens_on_the_latest_settled_month_and_another_picked(monkeyp
     area = ""  # the city: a district's month is a few members in the demo
     app = open_page("pages/overview.py", week=WEEK)
     assert not app.exception
-    # W46 ends 11-15: July is the latest month whose members have all had their 90 days (07-31 + 90 = 10-29)
-    assert app.selectbox(key="overview_funnel_month").value == "2026-07"
-    chart = plotly_charts(app)[funnel_title("2026-07")]["data"][0]
+    assert app.selectbox(key="overview_funnel_month").value == "2026-10"  # W46 ends 11-15: October is over
+    chart = plotly_charts(app)[funnel_title("2026-10")]["data"][0]
     counts = plotly_values(chart["x"])
-    assert counts == expected("2026-07", area) and counts[0] > counts[1] >= counts[2]
+    assert counts == expected("2026-10", area) and counts[0] > counts[1] >= counts[2]
     assert chart["text"][1].startswith(f"{counts[1]:,} 人（上一步的 ")
-    assert not any("尚未都满 90 天" in caption.value for caption in app.caption)
+    assert any("尚未都满 90 天" in caption.value for caption in app.caption)  # October's 90 days are not over
 
-    app.selectbox(key="overview_funnel_month").set_value("2026-10").run()  # October: over, its 90 days not
+    app.selectbox(key="overview_funnel_month").set_value("2026-06").run()
     assert not app.exception
-    assert plotly_values(plotly_charts(app)[funnel_title("2026-10")]["data"][0]["x"]) == expected("2026-10", area)
-    assert any("尚未都满 90 天" in caption.value for caption in app.caption)
+    assert plotly_values(plotly_charts(app)[funnel_title("2026-06")]["data"][0]["x"]) == expected("2026-06", area)
+    assert not any("尚未都满 90 天" in caption.value for caption in app.caption)  # June's cohort is complete

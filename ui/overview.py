@@ -155,19 +155,16 @@ def month_name(month: fn.Month) -> str:
     return labels.FUNNEL_MONTH_OPTION.format(year=month.start.year, month=month.start.month)
 
 
-def pick_cohort_month(end: date, *, settled_days: int) -> fn.Month:
-    """Which month's registrations to follow: any of the twelve months over by the week's end; by default the
-    latest whose members have all had their `settled_days` (三联齐全's window) by then, so that the meeting reads
-    a finished funnel and not one still filling."""
+def pick_cohort_month(end: date) -> fn.Month:
+    """Which month's registrations to follow: by default the latest month over by the week's end."""
     months = [fn.latest_complete_month(end)]
     while len(months) < FUNNEL_MONTHS:
         months.append(months[-1].previous)
     options = [str(month) for month in months]
-    settled = next((i for i, month in enumerate(months) if month.end + timedelta(days=settled_days) <= end), 0)
     picked = st.selectbox(
         labels.FUNNEL_MONTH_PICK,
         options,
-        index=settled,
+        index=0,
         format_func=lambda text: month_name(fn.Month.parse(text)),
         key="overview_funnel_month",
     )
