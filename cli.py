@@ -361,6 +361,8 @@ def _not_listed(engine, settings, report, status: str | None, args: argparse.Nam
         print(labels.IMPORT_NOT_LISTED_ROW.format(**row), file=out)
     if missing.empty:
         return
+    if report.rejected:
+        print("  " + labels.IMPORT_NOT_LISTED_REJECTED.format(count=report.rejected), file=out)
     if status is None:
         print(labels.IMPORT_NOT_LISTED_HOW, file=out)
         return

@@ -78,7 +78,7 @@ def fetch_member_record(conn: Connection, *, scope: Scope, member_id: int) -> di
     data; None when there is no such member in the scope (so ids outside it tell nothing).
 
     Keys: name, phone, flow_type, community_path, gender, birth_date, home_org, employer, occupation, channel,
-    liaison, status, registered_on.
+    liaison, status, registered_on, verified_on.
     """
     if not scope.sees_personal_data:
         raise OutOfScopeError("member records are for street and community accounts")
@@ -98,6 +98,7 @@ def fetch_member_record(conn: Connection, *, scope: Scope, member_id: int) -> di
             m.liaison,
             m.status,
             m.registered_on,
+            m.verified_on,
         )  # fmt: skip
         .select_from(members_table.join(areas_table, a.id == m.community_id))
         .where(m.id == member_id),

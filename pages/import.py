@@ -33,8 +33,6 @@ st.write(labels.IMPORT_INTRO)
 render_limits()
 st.write(labels.IMPORT_TEMPLATES)
 render_templates()
-with friendly_errors():
-    render_history()
 if synthetic and not may_replace_sample(current_account()):
     st.warning(labels.IMPORT_SYNTHETIC_WARNING)
     st.info(labels.IMPORT_REPLACE_CITY_ONLY)
@@ -47,6 +45,8 @@ uploads = st.file_uploader(
 )
 if not uploads:
     st.info(labels.IMPORT_HINT)
+    with friendly_errors():
+        render_history()
     st.stop()
 
 files = []
@@ -72,3 +72,5 @@ if reports := kept_reports():
     render_report(reports)
     with friendly_errors():
         render_member_changes(reports)
+with friendly_errors():
+    render_history()  # last: it lists the import just run

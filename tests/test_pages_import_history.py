@@ -75,3 +75,14 @@ def test_a_complete_roster_marks_the_members_it_leaves_out_only_when_confirmed(m
     assert list(history[columns["account"]]) == ["test-clerk"] * 3
     assert list(history[columns["complete"]]) == [labels.YES, "", ""]
     assert list(history[columns["ledger"]]) == ["流动党员台账", "流动党员台账", "区划"]
+
+
+def test_a_complete_roster_with_rejected_rows_warns_before_anyone_is_marked(monkeypatch, sqlite_url):
+    app = load(page(monkeypatch, sqlite_url), {"区划.csv": lf.AREAS, "台账.csv": [HEADER, ZHANG, ZHAO]})
+    mistyped = ["赵六", "1380000004", "流入", "环保社区", "2026-02-01", "", ""]  # a digit short: rejected
+    app = load(app, {"台账.csv": [HEADER, ZHANG, mistyped]}, complete=True)
+    assert not app.exception
+    assert [w.value for w in app.warning] == [labels.IMPORT_NOT_LISTED.format(count=1)]  # 赵六, behind the typo
+    assert labels.IMPORT_NOT_LISTED_REJECTED.format(count=1) in [e.value for e in app.error]
+    history = next(t.value for t in app.dataframe if labels.IMPORT_HISTORY_COLUMNS["at"] in t.value.columns)
+    assert len(history) == 3  # listed after the import it just ran, this one included

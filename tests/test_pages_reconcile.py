@@ -68,7 +68,7 @@ def test_a_street_account_sees_counts_and_its_queue_masked(monkeypatch, url):
     # 环保社区: 1 agreed, 别人 differs by name, 新来的 only in the list; 测试3, 4, 5, 7 only ours (6 has returned)
     shown = [*labels.RECONCILE_STATES.values(), labels.RECONCILE_OPEN]
     assert summary.loc["环保社区", shown].tolist() == [1, 1, 4, 1, 5]
-    assert summary.loc["环保社区", labels.RECONCILE_OLDEST] == 0  # loaded today (the frozen clock's 2026-11-25)
+    assert summary.loc["环保社区", labels.RECONCILE_OLDEST] == "0"  # loaded today (the frozen clock's 2026-11-25)
     queue = app.dataframe[1].value
     assert len(queue) == 6 and queue[labels.RECONCILE_COLUMNS["resolution"]].iloc[-1] == "核实无误"
     text, cells = page_strings(app)

@@ -136,7 +136,7 @@ def build_funnel_figure(steps: list[str], counts: list[int], shares: list[float 
             x=counts,
             text=text,
             textinfo="text",
-            textposition="inside",
+            textposition=["inside" if count else "outside" for count in counts],  # a bar of 0 has no inside
             marker={"color": [PRIMARY if i == len(steps) - 1 else NEUTRAL for i in range(len(steps))]},
             connector={"line": {"color": "#CBD2D9"}},
             hovertemplate="%{y}：%{x:,}<extra></extra>",

@@ -116,6 +116,8 @@ def render_not_listed(report: FileReport, on_marked: Callable[[int, str], None])
     paths = read_community_paths()
     table = masked_list(missing, paths, with_values=False)
     st.warning(labels.IMPORT_NOT_LISTED.format(count=len(missing)))
+    if report.rejected:  # a row rejected for a mistyped phone names no one: its member is listed here too
+        st.error(labels.IMPORT_NOT_LISTED_REJECTED.format(count=report.rejected))
     st.dataframe(table, hide_index=True, width="stretch")
     _offer_list(report, NOT_LISTED, missing, table)
     form = f"not_listed_{report.import_id}"

@@ -345,7 +345,11 @@ IMPORT_CHANGE_COLUMNS = {
     "new": "新值",
 }
 IMPORT_NOT_LISTED = "不在本次台账：{count:,} 人（所列社区中在册，但这份完整名单里没有）。"
-IMPORT_NOT_LISTED_NONE = "所列社区的在册党员都在这份完整名单里。"
+IMPORT_NOT_LISTED_NONE = "所列社区中没有不在这份完整名单里的在册党员。"
+IMPORT_NOT_LISTED_REJECTED = (
+    "注意：这份名单有 {count:,} 行被拒绝。被拒绝行里的党员（例如手机号写错的）也会列在这里，"
+    "请先下载被拒绝的行核对、改正后重新导入，再标记。"
+)
 IMPORT_NOT_LISTED_STATUS = "核实后，把他们标记为"
 IMPORT_NOT_LISTED_CONFIRM = "我已逐一核实，以上 {count:,} 人确实应改为所选状态"
 IMPORT_NOT_LISTED_BUTTON = "确认标记"
@@ -468,7 +472,7 @@ OVERVIEW_NO_REGISTRATIONS = "本周没有新增报到。"
 OVERVIEW_FUNNEL = "新报到的党员是否及时联系上"
 FUNNEL_MONTH_PICK = "报到月份"
 FUNNEL_MONTH_OPTION = "{year}年{month}月"
-FUNNEL_TITLE = "{month}报到的党员：{first} 天内首次联系、{three_way} 天内三联齐全"
+FUNNEL_TITLE = "{month}报到的党员"  # the steps name their days; a longer title runs past a phone's edge
 FUNNEL_STEPS = {
     "found": "名单核实发现",
     "found_registered": "其中已报到",
@@ -717,6 +721,8 @@ AREAS_REVEAL_FIELDS = {
     "occupation": "职业类别",
     "liaison": "联系人",
     "registered_on": "报到日期",
+    "status": "状态",
+    "verified_on": "核实日期",
 }
 AREAS_EXPORT_TITLE = "{title}名单"
 AREAS_EXPORT_AREA = "区域：{area}"
@@ -742,7 +748,7 @@ STALE_LIST_COLUMNS = {
     "flow_type": "流动类型",
     "liaison": "联系人",
     "registered_on": "报到日期",
-    "last_verified_on": "最近核实日期",
+    "last_verified_on": "最近核实日期（未核实的为报到日期）",
     "days_since_verified": "未核实天数",
 }
 AREAS_NO_LIAISON = "未指定"

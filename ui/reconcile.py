@@ -38,6 +38,8 @@ def build_summary_table(items: pd.DataFrame, view: View, *, as_of: date) -> pd.D
     """Per child area: the items by state, the open ones and the oldest open one's age, in Chinese headers."""
     level = summary_level(view)
     summary = rc.compute_reconcile_summary(items, by=level, as_of=as_of)
+    oldest = summary[rc.OLDEST_OPEN_DAYS]  # none open: a blank, never "None"
+    summary[rc.OLDEST_OPEN_DAYS] = [f"{int(d):,}" if pd.notna(d) else "" for d in oldest]
     headers = {level: labels.RECONCILE_LEVELS[level], rc.OPEN: labels.RECONCILE_OPEN,
                rc.OLDEST_OPEN_DAYS: labels.RECONCILE_OLDEST} | labels.RECONCILE_STATES  # fmt: skip
     return summary.rename(columns=headers)
@@ -73,6 +75,8 @@ def build_queue_table(items: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
     # A blank cell stays blank: the grid draws a missing text value as "None"
     texts = ["source", "name", "member_name", "resolution", "note"]
     table[texts] = table[texts].astype(object).where(table[texts].notna(), "")
+    # and a closed item's age (only an open item waits) as a blank, never "None"
+    table["days"] = [f"{int(d):,}" if pd.notna(d) else "" for d in table["days"]]
     return table.drop(columns="_open").rename(columns=_COLUMNS).reset_index(drop=True)
 
 
