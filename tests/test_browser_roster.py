@@ -227,6 +227,7 @@ def test_a_clerk_marks_who_a_complete_roster_leaves_out(clerk_app):
         text = _import(page, [("台账_11月_改.csv", typo)], complete=True)
         assert "拒绝 1 行" in text and "手机号格式不对" in _grid_text(page)
         assert "不在本次台账：1 人" in text and "李*" in _grid_text(page)
+        assert "注意：这份名单有 1 行被拒绝" in text  # the clerk is told before marking anyone
         _assert_clean(page, "bad file", allowed=UPLOADED)
         screenshot_whole(page, ARTIFACTS / "roster_import_bad_file.png")
 

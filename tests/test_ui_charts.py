@@ -84,5 +84,5 @@ def test_the_funnel_writes_each_step_s_count_and_share_of_the_one_before():
     figure = build_funnel_figure(steps, [1200, 875, 0], [None, 875 / 1200, 0.0], title="10月报到的党员")
     funnel = figure.data[0]
     assert list(funnel.x) == [1200, 875, 0] and list(funnel.y)[0] == "当月报到"
-    assert list(funnel.text) == ["1,200 人", "875 人（上一步的 72.9%）", "0 人（上一步的 0.0%）"]
+    assert list(funnel.text) == ["1,200 人", "875 人（上一步的 72.9%）", "0 人"]
     assert figure.layout.font.family == FONT_FAMILY and figure.layout.title.text == "10月报到的党员"

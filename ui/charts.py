@@ -126,7 +126,7 @@ def build_funnel_figure(steps: list[str], counts: list[int], shares: list[float 
     the step before (87.5%)."""
     text = [
         labels.FUNNEL_TEXT.format(count=count)
-        if share is None
+        if share is None or not count  # a step of 0: its count alone, beside a bar of no width
         else labels.FUNNEL_TEXT_SHARE.format(count=count, share=f"{share:.1%}")
         for count, share in zip(counts, shares, strict=True)
     ]
@@ -142,8 +142,9 @@ def build_funnel_figure(steps: list[str], counts: list[int], shares: list[float 
             hovertemplate="%{y}：%{x:,}<extra></extra>",
         )
     )
-    figure.update_yaxes(title=None)
-    return apply_theme(figure, title, height=120 + 60 * len(steps))
+    figure = apply_theme(figure, title, height=120 + 60 * len(steps))
+    figure.update_yaxes(title=None, tickfont={"size": 15, "color": "#1F2933"})  # the steps read from the back row
+    return figure
 
 
 def build_histogram_figure(
