@@ -86,7 +86,7 @@ def test_import_page_offers_templates_and_states_the_limit(monkeypatch, sqlite_u
     app.run()
     assert not app.exception
     assert any("200 MB" in c.value for c in app.caption)
-    assert [i.value for i in app.info] == [labels.IMPORT_HINT]
+    assert [i.value for i in app.info] == [labels.IMPORT_HINT, labels.IMPORT_HISTORY_EMPTY]  # nothing imported yet
 
 
 def test_overview_follows_the_url_week_and_area(monkeypatch, demo_url):
