@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Date, String, cast, insert, literal, null, select, update
 
 from data_access.areas import OutOfScopeError, Scope
 from data_access.engine import timed
@@ -20,7 +20,7 @@ from data_access.records import frame_from_rows, query_frame
 from data_access.schema import areas_table, imports_table, member_changes_table, members_table
 from metrics import columns as c
 from metrics import member_lists as ml
-from metrics.changes import CHANGE_COLUMNS
+from metrics.changes import CHANGE_COLUMNS, CREATED
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,18 @@ def insert_member_changes(conn: Connection, changes: pd.DataFrame, *, import_id:
         return
     with timed("insert_member_changes"):
         bulk_insert(conn, member_changes_table, changes.assign(import_id=import_id, changed_on=changed_on))
+
+
+def insert_created_members(conn: Connection, *, created_after: int, import_id: int, changed_on: date) -> None:
+    """A "created" change, with the community it was listed in, for each member above id `created_after` (those one
+    import just created): one statement, however many."""
+    m = members_table.c
+    rows = select(
+        m.id, literal(CREATED), null(), cast(m.community_id, String), literal(import_id), literal(changed_on, Date)
+    ).where(m.id > created_after)
+    columns = ["member_id", "field", "old", "new", "import_id", "changed_on"]
+    with timed("insert_created_members"):
+        conn.execute(insert(member_changes_table).from_select(columns, rows))
 
 
 def fetch_imports(conn: Connection, *, limit: int = 200) -> pd.DataFrame:

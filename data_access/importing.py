@@ -52,7 +52,7 @@ from data_access.schema import (
     members_table,
     stations_table,
 )
-from metrics.changes import CHANGE_COLUMNS, CREATED, TRACKED_FIELDS
+from metrics.changes import TRACKED_FIELDS
 
 log = logging.getLogger(__name__)
 
@@ -80,16 +80,19 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 @dataclass
 class Written:
     """Of the rows written: how many were new, and how many changed a known record (the rest were as stored); for
-    members, the changes to keep (data_access.history.CHANGE_COLUMNS), new members as "created"."""
+    members, the changes to keep (data_access.history.CHANGE_COLUMNS) and where the new ones' ids start."""
 
     new: int = 0
     updated: int = 0
     changes: list[pd.DataFrame] = field(default_factory=list)
+    created_after: int | None = None  # members: every id above it is a member this file created
 
     def __iadd__(self, other: Written) -> Written:
         self.new += other.new
         self.updated += other.updated
         self.changes += other.changes
+        if other.created_after is not None:
+            self.created_after = min(x for x in (self.created_after, other.created_after) if x is not None)
         return self
 
 
@@ -164,11 +167,8 @@ def _upsert(
     if tracked:
         old = stored.loc[changed.index]
         written.changes = [_changes(table, changed, old, name) for name in tracked if name in columns]
-        last_id = int(stored["id"].max()) if len(stored) else 0  # ids grow: the rows just inserted are above it
-        created = conn.execute(select(table.c.id, table.c.community_id).where(table.c.id > last_id)).all()
-        written.changes.append(
-            frame_from_rows(list(CHANGE_COLUMNS), [(row.id, CREATED, None, str(row.community_id)) for row in created])
-        )
+        if len(inserted):  # ids grow: the rows just inserted are above the highest before them
+            written.created_after = int(stored["id"].max()) if len(stored) else 0
     return written
 
 

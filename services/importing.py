@@ -15,6 +15,7 @@ from data_access.engine import Engine
 from data_access.history import (
     fetch_import_changes,
     fetch_roster_missing,
+    insert_created_members,
     insert_member_changes,
     mark_members,
     record_import,
@@ -220,6 +221,9 @@ def _import_one(
             if written.changes:
                 changes = pd.concat(written.changes, ignore_index=True)
                 insert_member_changes(conn, changes, import_id=report.import_id, changed_on=today)
+            if written.created_after is not None:
+                insert_created_members(conn, created_after=written.created_after, import_id=report.import_id,
+                                       changed_on=today)  # fmt: skip
             if report.complete:
                 report.missing = fetch_roster_missing(conn, community_ids=roster_communities, phones=roster_phones)
             if written.new or written.updated:
