@@ -2,7 +2,7 @@
 changed (status, community, liaison), as a clerk's weekly ledger is: the path that keeps the import history and
 member changes. Each import is a fresh `cli.py import` process into the same fresh SQLite database; median of runs.
 
-    python bench/bench_members_import.py --members 200000 --runs 3
+    python bench/bench_members_import.py --members 200000 --runs 3 [--checkout ../before --checkout .]
 """
 
 from __future__ import annotations
@@ -60,20 +60,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--checkout", type=Path, default=ROOT, help="the code to time (another worktree: before)")
+    parser.add_argument("--checkout", type=Path, action="append",
+                        help="the code to time (default: this one); give it twice, e.g. a worktree of an older commit "
+                        "and this, to compare them run by run, alternately, under the same load")  # fmt: skip
     args = parser.parse_args()
+    checkouts = args.checkout or [ROOT]
+    times: dict[Path, tuple[list[float], list[float]]] = {checkout: ([], []) for checkout in checkouts}
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         areas, first, later = write_ledgers(folder, args.members, seed=1)
-        firsts, laters = [], []
         for run in range(args.runs):
-            url = f"sqlite:///{folder / f'run{run}.sqlite'}"
-            timed_import(args.checkout, url, areas)
-            firsts.append(timed_import(args.checkout, url, first))
-            laters.append(timed_import(args.checkout, url, later))
-    print(f"{args.checkout}: {args.members:,} members, median of {args.runs}")
-    print(f"  first import (all new):        {statistics.median(firsts):6.1f} s  {firsts}")
-    print(f"  a week later (5% changed):     {statistics.median(laters):6.1f} s  {laters}")
+            for number, checkout in enumerate(checkouts):
+                url = f"sqlite:///{folder / f'run{run}_{number}.sqlite'}"
+                timed_import(checkout, url, areas)
+                times[checkout][0].append(timed_import(checkout, url, first))
+                times[checkout][1].append(timed_import(checkout, url, later))
+    for checkout, (firsts, laters) in times.items():
+        print(f"{checkout}: {args.members:,} members, median of {args.runs}")
+        print(f"  first import (all new):        {statistics.median(firsts):6.1f} s  {[round(t, 1) for t in firsts]}")
+        print(f"  a week later (5% changed):     {statistics.median(laters):6.1f} s  {[round(t, 1) for t in laters]}")
 
 
 if __name__ == "__main__":
