@@ -237,12 +237,12 @@ def _print_what_moved(moved, report: dict) -> None:
             ))  # fmt: skip
 
 
-def _confirmed(args: argparse.Namespace) -> bool:
+def _confirmed(args: argparse.Namespace, prompt: str = labels.IMPORT_CONFIRM_REPLACE) -> bool:
     if args.yes:
         return True
     if not sys.stdin.isatty():
         return False
-    return input(labels.IMPORT_CONFIRM_REPLACE).strip().lower() == "yes"
+    return input(prompt).strip().lower() == "yes"
 
 
 def _first_admin(engine, args: argparse.Namespace):
@@ -366,8 +366,7 @@ def _not_listed(engine, settings, report, status: str | None, args: argparse.Nam
     if status is None:
         print(labels.IMPORT_NOT_LISTED_HOW, file=out)
         return
-    if not (args.yes or (sys.stdin.isatty() and input(labels.IMPORT_MARK_CONFIRM.format(
-            count=len(missing), status=args.mark_missing)).strip().lower() == "yes")):  # fmt: skip
+    if not _confirmed(args, labels.IMPORT_MARK_CONFIRM.format(count=len(missing), status=args.mark_missing)):
         raise UsageError(labels.IMPORT_NOT_CONFIRMED)
     ids = [int(i) for i in missing["member_id"]]
     marked = mark_not_listed(engine, report, ids, status, thresholds=settings.thresholds, at=_now())

@@ -183,7 +183,7 @@ def _changes(table: Table, new: pd.DataFrame, old: pd.DataFrame, name: str) -> p
             "field": name,
             "old": before[differs].to_numpy(),
             "new": after[differs].to_numpy(),
-        }  # fmt: skip
+        }
     )
 
 

@@ -31,8 +31,8 @@ def fetch_member_list(conn: Connection, *, scope: Scope, area: AreaPath, end: da
     last_contact_on (the latest contact dated on or before `end`; None when there is none), verified_on (the latest
     verification on or before `end`, kept changes included: metrics.member_lists.latest_verification_by; None when
     none by then).
-    Sorted by member_id. One statement: the last contacts are a grouped subquery over the
-    area's active members, joined LEFT so that members never contacted stay in the list.
+    Sorted by member_id. The last contacts are a grouped subquery over the area's active members, joined LEFT so
+    that members never contacted stay in the list; the kept verifications are a second read.
     """
     if not scope.sees_personal_data:
         raise OutOfScopeError("member lists are for street and community accounts")

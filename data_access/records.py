@@ -53,10 +53,8 @@ def fetch_community_ids(conn: Connection, *, scope: Scope, area: AreaPath) -> li
 
 def _member_columns() -> list:
     m = members_table.c
-    return [
-        *(m.id.label(c.MEMBER_ID), m.community_id, m.status, m.registered_on, m.channel, m.liaison, m.lon, m.lat),
-        m.verified_on,
-    ]
+    return [m.id.label(c.MEMBER_ID), m.community_id, m.status, m.registered_on, m.channel, m.liaison, m.lon, m.lat,
+            m.verified_on]  # fmt: skip
 
 
 def _members(scope: Scope, area: AreaPath) -> Select:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics import columns as c
+from metrics.days import as_dates
+
 # The fields whose changes are kept, as a member's history shows them (a 核实日期 too: each is a verification that
 # the figures of its week count); CREATED marks a member's first import
 TRACKED_FIELDS = ("status", "community_id", "liaison", "flow_type", "verified_on")
@@ -30,3 +33,14 @@ def status_flows(status_changes: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["old", "new", "members"])
     counts = status_changes.groupby(["old", "new"], dropna=False).size().rename("members").reset_index()
     return counts.sort_values(["members", "old", "new"], ascending=[False, True, True], ignore_index=True)
+
+
+def verification_days(members: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Every verification of every member: its current 核实日期 (members' verified_on, if the column is there) and
+    each one a kept change replaced or set (a verification happened on each). Columns: member_id, day (dates)."""
+    changes = events[events["field"] == c.VERIFIED_ON]
+    parts = [(changes[c.MEMBER_ID], changes[side]) for side in ("old", "new")]
+    if c.VERIFIED_ON in members.columns:
+        parts.append((members[c.MEMBER_ID], members[c.VERIFIED_ON]))
+    days = [pd.DataFrame({c.MEMBER_ID: ids.to_numpy(), "day": as_dates(values).to_numpy()}) for ids, values in parts]
+    return pd.concat(days, ignore_index=True).dropna()

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from metrics import columns as c
+from metrics.changes import verification_days
 from metrics.days import NO_DAY, day_number, from_day_number, require_columns, to_day_numbers
 from metrics.demands import DEMAND_COLUMNS, DemandArrays, compute_demand_period, prepare_demands
 from metrics.registry import FLOW_PARTS, FRACTIONAL_PARTS
@@ -256,12 +257,9 @@ def _member_events(events: pd.DataFrame | None) -> pd.DataFrame:
 def _verification_keys(members: pd.DataFrame, events: pd.DataFrame, member_index: pd.Index) -> np.ndarray:
     """Every verification day of every member, as sorted (position, day) keys: each 核实日期, the current and the
     ones a change replaced (a verification happened on each)."""
-    changes = events[events["field"] == c.VERIFIED_ON]
-    current = members[c.VERIFIED_ON] if c.VERIFIED_ON in members.columns else pd.Series(None, index=members.index)
-    changed = changes[c.MEMBER_ID].to_numpy(dtype=np.int64)
-    ids = np.concatenate([members[c.MEMBER_ID].to_numpy(dtype=np.int64), changed, changed])
-    days = np.concatenate([to_day_numbers(values) for values in (current, changes["old"], changes["new"])])
-    positions = member_index.get_indexer(ids)
+    days_of = verification_days(members, events)
+    positions = member_index.get_indexer(days_of[c.MEMBER_ID].to_numpy(dtype=np.int64))
+    days = to_day_numbers(days_of["day"])
     keep = (positions >= 0) & (days != NO_DAY)
     return np.unique(positions[keep] * _DAY_SPAN + (days[keep] - _DAY_BASE))
 
@@ -331,7 +329,7 @@ def compute_member_flows(
     - newly_three_way_complete: have 三联齐全 at `end` and had not at B;
     and left_active, those not active at `end` whose status left 在册 on B+1..end (as the member changes kept it).
     A member registered after B was neither overdue nor at risk at B (nobody is overdue on joining). Status is as
-    recorded (no history is kept), so "active at B" is not asked."""
+    recorded (only its kept changes are dated), so "active at B" is not asked."""
     end_day = day_number(end)
     before_day = end_day - days
     positions = np.arange(len(city.member_ids), dtype=np.int64)

@@ -4,8 +4,8 @@ Same definitions as metrics.indicators (PRODUCT.md "Precisely"), so a list's len
 report's count for the same week and area: last contact is the latest contact on or before E, or
 the registration day where there is none; overdue when E - last contact > overdue_days, lost
 contact when > lost_contact_days (both strict). A record is 待更新 (stale_record) when its last verification by E
-(its 核实日期 when on or before E, else its 报到日期; metrics.indicators) is not in the record_fresh_days ending at
-E: E - last verified >= record_fresh_days, the active members record_freshness_rate does not count.
+(its latest verification on or before E, else its 报到日期; metrics.indicators) is not in the record_fresh_days
+ending at E: E - last verified >= record_fresh_days, the active members record_freshness_rate does not count.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 
 from metrics import columns as c
+from metrics.changes import verification_days
 from metrics.days import as_dates, require_columns
 
 # Columns of a member list (data_access.members.fetch_member_list, then compute_member_list)
@@ -51,17 +52,7 @@ def latest_verification_by(members: pd.DataFrame, events: pd.DataFrame, *, end: 
     """Each member's latest verification on or before `end`: its 核实日期 or one a later change replaced (`events`:
     member_id, field, old, new as the member changes keep them); None when none by then. As the figures count it
     (metrics.indicators), so a list of a past week matches that week's rate."""
-    changes = events[events["field"] == c.VERIFIED_ON]
-    days = pd.concat(
-        [
-            pd.DataFrame({c.MEMBER_ID: members[c.MEMBER_ID], "day": as_dates(members[c.VERIFIED_ON])}),
-            *(
-                pd.DataFrame({c.MEMBER_ID: changes[c.MEMBER_ID], "day": as_dates(changes[side])})
-                for side in ("old", "new")
-            ),
-        ],
-        ignore_index=True,
-    ).dropna()
+    days = verification_days(members, events)
     latest = days[days["day"] <= end].groupby(c.MEMBER_ID)["day"].max()
     return members[c.MEMBER_ID].map(latest).astype(object).where(lambda v: v.notna(), None)
 
