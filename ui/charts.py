@@ -124,9 +124,19 @@ _TICK_FORMAT = ",~f"  # axis ticks: 2,500 and 12.5, no trailing zeros
 def build_funnel_figure(steps: list[str], counts: list[int], shares: list[float | None], *, title: str) -> go.Figure:
     """A funnel, one bar per step (its Chinese name), each with its count and, where there is one, its share of
     the step before (87.5%)."""
-    text = [
+    # A narrow bar (0 has none) would shrink its words to nothing inside it: its count goes beside it, alone, so
+    # that it fits a phone's width too (its share stays in the hover)
+    widest = max(counts, default=0)
+    inside = [bool(count) and count >= widest * 0.4 for count in counts]
+    shown = [
+        labels.FUNNEL_TEXT_SHARE.format(count=count, share=f"{share:.1%}")
+        if share is not None and wide
+        else labels.FUNNEL_TEXT.format(count=count)
+        for count, share, wide in zip(counts, shares, inside, strict=True)
+    ]
+    hover = [
         labels.FUNNEL_TEXT.format(count=count)
-        if share is None or not count  # a step of 0: its count alone, beside a bar of no width
+        if share is None
         else labels.FUNNEL_TEXT_SHARE.format(count=count, share=f"{share:.1%}")
         for count, share in zip(counts, shares, strict=True)
     ]
@@ -134,12 +144,13 @@ def build_funnel_figure(steps: list[str], counts: list[int], shares: list[float 
         go.Funnel(
             y=steps,
             x=counts,
-            text=text,
+            text=shown,
             textinfo="text",
-            textposition=["inside" if count else "outside" for count in counts],  # a bar of 0 has no inside
+            textposition=["inside" if wide else "outside" for wide in inside],
+            customdata=hover,
             marker={"color": [PRIMARY if i == len(steps) - 1 else NEUTRAL for i in range(len(steps))]},
             connector={"line": {"color": "#CBD2D9"}},
-            hovertemplate="%{y}：%{x:,}<extra></extra>",
+            hovertemplate="%{y}：%{customdata}<extra></extra>",
         )
     )
     figure = apply_theme(figure, title, height=120 + 60 * len(steps))

@@ -26,10 +26,16 @@ def file_error_message(error: LedgerFileError) -> str:
     return formatting.file_error_message(error.code, error.name, error.detail, separator="；")
 
 
+TEMPLATES_PER_ROW = 4  # eight in one row cut their titles short (流动党…) on a 1280-pixel screen
+
+
 def render_templates() -> None:
-    for column, ledger in zip(st.columns(len(LEDGERS)), LEDGERS, strict=True):
-        with column:
-            st.download_button(ledger.title, template_xlsx(ledger), file_name=f"{ledger.title}模板.xlsx", mime=XLSX)
+    for start in range(0, len(LEDGERS), TEMPLATES_PER_ROW):
+        row = LEDGERS[start : start + TEMPLATES_PER_ROW]
+        for column, ledger in zip(st.columns(TEMPLATES_PER_ROW), row, strict=False):
+            with column:
+                st.download_button(ledger.title, template_xlsx(ledger), file_name=f"{ledger.title}模板.xlsx",
+                                   mime=XLSX)  # fmt: skip
 
 
 def render_limits() -> None:
