@@ -4,6 +4,7 @@
     python cli.py report [--week 2026-W46] [--area 江汉区/北湖街道] [--json] [--db URL]
     python cli.py import FILE... [--json] [--replace-sample --admin NAME [--yes]] [--db URL]
     python cli.py export DIR [--db URL]
+    python cli.py refresh [--db URL]
     python cli.py digest --out DIR [--week 2026-W46] [--area 江汉区/北湖街道] [--webhook URL] [--png] [--db URL]
     python cli.py user add NAME --role city|district|street|community|clerk [--area 江汉区/北湖街道] [--db URL]
     python cli.py user list | disable NAME | passwd NAME | sessions NAME [--end] [--db URL]
@@ -27,6 +28,7 @@ from pathlib import Path
 from ui import labels
 
 EXIT_OK, EXIT_DATABASE, EXIT_USAGE, EXIT_DELIVERY = 0, 1, 2, 3
+SAMPLE_SIZES = ("demo", "city", "city-50k", "city-1m")  # sample_data.generate.SIZES, without importing numpy
 CLI_MOVERS_SHOWN = 3  # areas per indicator in the text of report --explain
 
 
@@ -426,6 +428,18 @@ def command_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_refresh(args: argparse.Namespace) -> int:
+    import time
+
+    from services.refresh import refresh_from_database
+
+    engine, settings = _engine(args)
+    started = time.perf_counter()
+    weeks = refresh_from_database(engine, thresholds=settings.thresholds, progress=_stderr_progress)
+    print(labels.CLI_REFRESH_DONE.format(weeks=weeks, seconds=time.perf_counter() - started))
+    return EXIT_OK
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         import getpass
@@ -511,7 +525,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     sample = commands.add_parser("sample", parents=[common], help="build the synthetic city")
-    sample.add_argument("--size", choices=("demo", "city"), default="demo")
+    sample.add_argument("--size", choices=SAMPLE_SIZES, default="demo")
     sample.add_argument("--seed", type=int, default=20261122)
     sample.add_argument("--until", help="last day of data (default: end of the last complete week)")
     sample.set_defaults(handler=command_sample)
@@ -555,6 +569,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common], help="write every record out as ledgers (CSV)")
     export.add_argument("folder", metavar="DIR")
     export.set_defaults(handler=command_export)
+
+    refresh = commands.add_parser("refresh", parents=[common], help="recompute the precomputed weekly figures")
+    refresh.set_defaults(handler=command_refresh)
 
     digest = commands.add_parser("digest", parents=[common], help="the Monday digest: .pptx, summary HTML and PNG")
     digest.add_argument("--week", help="ISO week such as 2026-W46 (default: the last complete week)")

@@ -42,6 +42,9 @@ class SizeSpec:
 SIZES = {
     "demo": SizeSpec(members=3_000, streets_per_district=3, communities_per_street=4, stations=60),
     "city": SizeSpec(members=200_000, streets_per_district=12, communities_per_street=10, stations=900),
+    # For bench/bench_scale.py: how the costs grow with the members (a province is several such cities)
+    "city-50k": SizeSpec(members=50_000, streets_per_district=6, communities_per_street=8, stations=250),
+    "city-1m": SizeSpec(members=1_000_000, streets_per_district=12, communities_per_street=30, stations=4_500),
 }
 
 

@@ -46,6 +46,7 @@ CLI_UNKNOWN_AREA = "找不到区域：{value}。"
 CLI_AREA_SUGGESTIONS = "您是不是要找：{names}"
 CLI_NO_SUGGESTIONS = "可用的区（部分）：{names}"
 CLI_SAMPLE_DONE = "已生成{size}示例城市（合成数据）：{rows}"
+CLI_REFRESH_DONE = "已重新计算各周指标：{weeks} 周，用时 {seconds:.1f} 秒。"
 CLI_PROGRESS = "{stage}：{done:,}/{total:,}"
 LOAD_STAGES = {
     "generate": "生成合成数据",
