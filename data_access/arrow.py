@@ -11,10 +11,12 @@ the ADBC work runs in a child process (`data_access.sqlite_child`) and Arrow str
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Engine, Float, Integer, Select, String
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
@@ -66,11 +69,33 @@ def connect_sqlite(path: str) -> Any:
 
 
 def sql_text(dialect: Dialect, statement: Any) -> str:
-    """A statement as SQL for a dialect; it must carry no values (ADBC gets no bound parameters here)."""
+    """A statement as SQL for a dialect; it must carry no values (the bulk writes' statements take none)."""
     compiled = statement.compile(dialect=dialect)
     if getattr(compiled, "params", None):
         raise ValueError("ADBC statements here take no values")
     return str(compiled)
+
+
+# ADBC binds positional values: $1, $2 … on PostgreSQL, ? on SQLite (SQLAlchemy's SQLite default)
+_POSTGRES_POSITIONAL = postgresql.psycopg.dialect(paramstyle="numeric_dollar")
+
+
+def sql_and_values(dialect: Dialect, statement: Select) -> tuple[str, list]:
+    """A query as SQL with positional placeholders, and its bound values in their order. SQLite's values go as the
+    text SQLAlchemy stores dates and times as (they cross a pipe as JSON to the child)."""
+    compiled = statement.compile(dialect=_POSTGRES_POSITIONAL if dialect.name == "postgresql" else dialect)
+    values = [compiled.params[name] for name in compiled.positiontup or ()]
+    if dialect.name == "sqlite":
+        values = [_sqlite_value(value) for value in values]
+    return str(compiled), values
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="microseconds")  # 2026-11-09 12:30:05.000000
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def sqlite_child(engine: Engine, *args: str, stdin: int | None = None) -> subprocess.Popen:
@@ -87,20 +112,30 @@ def finish_child(child: subprocess.Popen, name: str) -> None:
 
 
 def read_tables(engine: Engine, statements: dict[str, Select]) -> Iterator[tuple[str, pa.Table]]:
-    """Run queries without values; yield each result as one Arrow table, dates typed as the schema says."""
-    queries = [sql_text(engine.dialect, statement) for statement in statements.values()]
+    """Run queries (their values bound); yield each result as one Arrow table, dates typed as the schema says.
+
+    Lazily, one result at a time, in one read transaction: a caller that drops each result before asking for the
+    next holds one in memory (the SQLite child, writing to a pipe, waits for the reader)."""
+    queries = [sql_and_values(engine.dialect, statement) for statement in statements.values()]
     if engine.dialect.name == "sqlite":
-        child = sqlite_child(engine, "read", *queries)
-        for name, statement in statements.items():
-            with timed(name):
-                table = pa.ipc.open_stream(child.stdout).read_all()
-            yield name, _typed(table, statement)
+        child = sqlite_child(engine, "read", stdin=subprocess.PIPE)
+        child.stdin.write(json.dumps(queries).encode())
+        child.stdin.close()
+        try:
+            for name, statement in statements.items():
+                with timed(name):
+                    table = pa.ipc.open_stream(child.stdout).read_all()
+                yield name, _typed(table, statement)
+        except BaseException:  # a failure, or a caller that stopped early: the child would wait on the pipe
+            child.kill()
+            child.wait()
+            raise
         finish_child(child, ", ".join(statements))
         return
     with connect_postgres(engine) as conn, conn.cursor() as cursor:
-        for (name, statement), query in zip(statements.items(), queries, strict=True):
+        for (name, statement), (query, values) in zip(statements.items(), queries, strict=True):
             with timed(name):
-                cursor.execute(query)
+                cursor.execute(query, values or None)
                 table = cursor.fetch_arrow_table()
             yield name, _typed(table, statement)
 

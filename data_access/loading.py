@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from sqlalchemy import (
     delete,
     func,
     literal_column,
+    or_,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,7 +32,7 @@ from sqlalchemy.engine import Dialect
 
 from data_access.accounts import delete_demo_accounts, insert_account
 from data_access.engine import timed
-from data_access.schema import DATA_TABLES, TABLES_ABOUT_RECORDS, meta_table, weekly_stats_table
+from data_access.schema import DATA_TABLES, TABLES_ABOUT_RECORDS, areas_table, meta_table, weekly_stats_table
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +165,24 @@ def replace_weekly_stats(engine: Engine, frame: pd.DataFrame, *, meta: Mapping[s
         conn.execute(delete(weekly_stats_table))
         bulk_insert(conn, weekly_stats_table, frame)
         write_meta(conn, meta)
+
+
+def replace_districts_weekly_stats(
+    engine: Engine, frame: pd.DataFrame, *, districts: Sequence[str], week_starts: Sequence[date]
+) -> None:
+    """Replace the districts' precomputed figures of the given weeks with `frame` (their communities' rows of them)."""
+    communities = select(areas_table.c.id).where(areas_table.c.district.in_(districts))
+    w = weekly_stats_table.c
+    with engine.begin() as conn, timed("replace_districts_weekly_stats"):
+        conn.execute(delete(weekly_stats_table).where(w.community_id.in_(communities), w.week_start.in_(week_starts)))
+        bulk_insert(conn, weekly_stats_table, frame)
+
+
+def keep_weekly_stats_between(engine: Engine, first: date, last: date) -> None:
+    """Drop the precomputed figures of weeks starting before `first` or after `last` (the summary's range moved)."""
+    w = weekly_stats_table.c
+    with engine.begin() as conn, timed("keep_weekly_stats_between"):
+        conn.execute(delete(weekly_stats_table).where(or_(w.week_start < first, w.week_start > last)))
 
 
 def write_meta(conn: Connection, values: Mapping[str, str]) -> None:

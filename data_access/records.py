@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Select, literal_column, select
+from sqlalchemy import Connection, Engine, Select, func, literal_column, select
 
-from data_access.areas import AreaPath, Scope
-from data_access.arrow import read_frames
+from data_access.areas import CITY_SCOPE, AreaPath, Scope
+from data_access.arrow import read_frames, read_tables
 from data_access.engine import timed
 from data_access.lookups import filter_by_area
 from data_access.schema import (
@@ -176,38 +176,123 @@ def _demands(scope: Scope, area: AreaPath) -> Select:
 def _member_events() -> Select:
     """The kept member changes the figures read (metrics.indicators.MEMBER_EVENT_COLUMNS)."""
     h = member_changes_table.c
-    # Our own constant names, as SQL text: the city's refresh reads through ADBC, which takes no bound values
+    # Our own constant names, as SQL text: an IN list's values are spread into placeholders only when SQLAlchemy
+    # executes a statement, and the refresh's reads run the compiled text through ADBC
     fields = [literal_column(f"'{name}'") for name in EVENT_FIELDS]
     return select(h.member_id, h.field, h.old, h.new, h.changed_on).where(h.field.in_(fields))
 
 
 def fetch_member_events(conn: Connection, *, scope: Scope, area: AreaPath) -> pd.DataFrame:
     """The kept changes of the area's members' 核实日期 and status. Columns: member_id, field, old, new, changed_on."""
+    return query_frame(conn, _area_member_events(scope, area), "fetch_member_events")
+
+
+def _area_member_events(scope: Scope, area: AreaPath) -> Select:
     statement = _member_events().select_from(
         member_changes_table.join(members_table, members_table.c.id == member_changes_table.c.member_id).join(
             areas_table, areas_table.c.id == members_table.c.community_id
         )
     )
-    return query_frame(conn, filter_by_area(statement, area, scope), "fetch_member_events")
+    return filter_by_area(statement, area, scope)
 
 
-def fetch_city_records(engine: Engine) -> dict[str, pd.DataFrame]:
-    """Every member, contact, station, visit, volunteer record and demand, with the columns the fetch_ functions above
-    return, read as Arrow columns: for the refresh after a load, seconds instead of a minute.
-
-    Whole tables without joins: the indicators ignore records of members or stations they are not given.
-    """
-    m, t, s, v, w = (
-        table.c
-        for table in (members_table, contacts_table, stations_table, station_visits_table, volunteer_records_table)
-    )
-    statements = {
-        "members": select(*_member_columns()),
-        "contacts": select(t.member_id, t.contacted_on, t.side, t.method),
-        "stations": select(s.id.label(c.STATION_ID), s.name, s.community_id, s.lon, s.lat, s.kind, s.opened_on),
-        "visits": select(v.station_id, v.visited_at, v.service, v.member_id),
-        "volunteer": select(w.member_id, w.activity_on, w.hours, w.category),
-        "demands": select(*_demands_columns()),
-        "member_events": _member_events(),
+def _area_records(scope: Scope, area: AreaPath, start: date, end: date) -> dict[str, Select]:
+    """What an area's figures for the days start..end are computed from: its members, their contacts to `end` (a
+    contact long before `start` is still a last contact), the visits to its stations and its members' volunteer
+    records dated start..end, its demands, and its members' kept changes. Stations are every station (a station
+    across the boundary still serves the area's members): fetch_stations."""
+    return {
+        "members": _members(scope, area),
+        "contacts": _contacts(scope, area, None, end),
+        "visits": _visits(scope, area, start, end),
+        "volunteer": _volunteer(scope, area, start, end),
+        "demands": _demands(scope, area),
+        "member_events": _area_member_events(scope, area),
     }
-    return read_frames(engine, statements)
+
+
+def fetch_area_records(conn: Connection, *, scope: Scope, area: AreaPath, start: date, end: date) -> dict:
+    """`_area_records` as DataFrames, on the caller's connection (an area a page asks for)."""
+    return {name: query_frame(conn, statement, f"fetch_{name}")
+            for name, statement in _area_records(scope, area, start, end).items()}  # fmt: skip
+
+
+def read_areas_records(
+    engine: Engine, parts: Sequence[tuple[AreaPath, date, date]]
+) -> Iterator[tuple[AreaPath, dict[str, pd.DataFrame]]]:
+    """`_area_records` of each (area, start, end) in turn, read as Arrow columns in one read transaction, for the
+    city's refresh: one area's records in memory at a time, not the city's."""
+    statements = {
+        f"{area} {name}": statement
+        for area, start, end in parts
+        for name, statement in _area_records(CITY_SCOPE, area, start, end).items()
+    }
+    tables = read_tables(engine, statements)
+    try:
+        for area, _, _ in parts:
+            frames = {}
+            for name in _AREA_RECORD_NAMES:
+                _, table = next(tables)
+                frames[name] = table.to_pandas(date_as_object=False)
+                del table
+            yield area, frames
+    finally:
+        tables.close()
+
+
+_AREA_RECORD_NAMES = ("members", "contacts", "visits", "volunteer", "demands", "member_events")
+
+
+def fetch_record_span(conn: Connection) -> tuple[date, date] | None:
+    """(first activity day, last day of any record), as metrics.indicators.compute_date_span says it, from the whole
+    database without reading it: the first contact, visit, volunteer record or demand raised or resolved
+    (registrations when there is none), and the last of those and of registrations."""
+    t, v, w, d, m = (table.c for table in (contacts_table, station_visits_table, volunteer_records_table,
+                                            demands_table, members_table))  # fmt: skip
+    activity = (t.contacted_on, v.visited_at, w.activity_on, d.raised_on, d.resolved_on)
+    with timed("fetch_record_span"):
+        spans = [conn.execute(select(func.min(column), func.max(column))).one() for column in activity]
+        registered = conn.execute(select(func.min(m.registered_on), func.max(m.registered_on))).one()
+    days = [tuple(_day(value) for value in span) for span in spans if span[0] is not None]
+    if registered[0] is None and not days:
+        return None
+    registered = tuple(_day(value) for value in registered)
+    first = min(span[0] for span in days) if days else registered[0]
+    return first, max([span[1] for span in days] + ([registered[1]] if registered[1] is not None else []))
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def fetch_district_sizes(conn: Connection) -> dict[str, int]:
+    """Every district with communities, and how many members it has (any status), in the areas' order: the parts
+    the city's refresh reads and computes a few at a time."""
+    a, m = areas_table.c, members_table.c
+    statement = (
+        select(a.district, func.count(m.id))
+        .select_from(areas_table.outerjoin(members_table, m.community_id == a.id))
+        .where(a.level == "community")
+        .group_by(a.district)
+        .order_by(func.min(a.id))
+    )
+    with timed("fetch_district_sizes"):
+        return {district: int(count) for district, count in conn.execute(statement).all()}
+
+
+def read_record_districts(engine: Engine) -> dict[str, pd.DataFrame]:
+    """Which district each member, station and community is in (columns id, district): to tell the districts an
+    import touched."""
+    a, m, s = areas_table.c, members_table.c, stations_table.c
+    joined = {
+        "members": members_table.join(areas_table, a.id == m.community_id),
+        "stations": stations_table.join(areas_table, a.id == s.community_id),
+    }
+    return read_frames(
+        engine,
+        {
+            "members": select(m.id, a.district).select_from(joined["members"]),
+            "stations": select(s.id, a.district).select_from(joined["stations"]),
+            "communities": select(a.id, a.district).where(a.level == "community"),
+        },
+    )

@@ -1,6 +1,7 @@
 """The ADBC side of SQLite, in its own process (why: data_access.arrow). Arrow IPC in and out.
 
-python -m data_access.sqlite_child read SQL DATABASE      the result as an Arrow stream on stdout
+python -m data_access.sqlite_child read DATABASE          queries as JSON on stdin ([[SQL, [value, …]], …]), each
+                                                          result as an Arrow stream on stdout
 python -m data_access.sqlite_child write KIND DATABASE    activity rows from an Arrow stream on stdin,
                                                           committed only if the stream ends with the commit batch
 """
@@ -20,13 +21,13 @@ from data_access.importing import COMMIT, ActivityLoad
 CACHE_KIB = 128 * 1024  # page cache for building indexes after a bulk load
 
 
-def read(*queries_then_database: str) -> None:
-    *queries, database = queries_then_database
+def read(database: str) -> None:
+    queries = json.load(sys.stdin)  # [[SQL, [value, …]], …]
     with connect_sqlite(database) as conn, conn.cursor() as cursor:
         # The driver types each column by the first batch of rows: make that batch the whole result.
         cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(2**30)})
-        for query in queries:  # one read transaction: the results agree with each other
-            cursor.execute(query)
+        for query, values in queries:  # one read transaction: the results agree with each other
+            cursor.execute(query, values or None)
             table = cursor.fetch_arrow_table()
             with pa.ipc.new_stream(sys.stdout.buffer, table.schema) as stream:
                 stream.write_table(table)

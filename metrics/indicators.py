@@ -387,32 +387,33 @@ def compute_community_week(city: CityArrays, *, end: date, thresholds: Threshold
         minlength=len(city.member_ids),
     )
 
-    frame = pd.DataFrame(
-        {
-            c.COMMUNITY_ID: city.community_ids,
-            "active_members": per_community(active),
-            "new_registrations": per_community(flows["newly_registered"]),
-            "contacted_in_window": per_community(active & states["contacted_in_window"].to_numpy()),
-            "overdue": per_community(active & states["overdue"].to_numpy()),
-            "lost_contact": per_community(active & states["lost_contact"].to_numpy()),
-            "three_way_complete": per_community(active & states["three_way_complete"].to_numpy()),
-            "contacts_in_window": per_community(active, states["contacts_in_window"].to_numpy()),
-            "with_liaison": per_community(active & city.member_has_liaison),
-            "located_members": per_community(active & city.member_located),
-            "station_covered": per_community(active & states["station_covered"].to_numpy()),
-            "station_visits": np.bincount(station_group, weights=visits_per_station[station_in_area], minlength=n),
-            "idle_stations": np.bincount(station_group, weights=idle[station_in_area].astype(float), minlength=n),
-            "volunteer_hours": per_community(np.ones(len(active), dtype=bool), hours_per_member),
-            "volunteer_participants": per_community(active & (hours_per_member > 0)),
-            "verified_in_window": per_community(active & states["verified_in_window"].to_numpy()),
-        }
-    )
-    frame = frame.assign(**{name: per_community(flows[name]) for name in FLOW_PARTS})
+    parts = {
+        "active_members": per_community(active),
+        "new_registrations": per_community(flows["newly_registered"]),
+        "contacted_in_window": per_community(active & states["contacted_in_window"].to_numpy()),
+        "overdue": per_community(active & states["overdue"].to_numpy()),
+        "lost_contact": per_community(active & states["lost_contact"].to_numpy()),
+        "three_way_complete": per_community(active & states["three_way_complete"].to_numpy()),
+        "contacts_in_window": per_community(active, states["contacts_in_window"].to_numpy()),
+        "with_liaison": per_community(active & city.member_has_liaison),
+        "located_members": per_community(active & city.member_located),
+        "station_covered": per_community(active & states["station_covered"].to_numpy()),
+        "station_visits": np.bincount(station_group, weights=visits_per_station[station_in_area], minlength=n),
+        "idle_stations": np.bincount(station_group, weights=idle[station_in_area].astype(float), minlength=n),
+        "volunteer_hours": per_community(np.ones(len(active), dtype=bool), hours_per_member),
+        "volunteer_participants": per_community(active & (hours_per_member > 0)),
+        "verified_in_window": per_community(active & states["verified_in_window"].to_numpy()),
+    }
+    parts |= {name: per_community(flows[name]) for name in FLOW_PARTS}
     demand_parts = compute_demand_period(
         city.demands, start=end - timedelta(days=days - 1), end=end, thresholds=thresholds
-    ).drop(columns=c.COMMUNITY_ID)  # the same communities in the same order
-    frame = pd.concat([frame, demand_parts], axis=1)
-    return frame.astype({name: np.int64 for name in c.SUMMARY_COUNTS if name not in FRACTIONAL_PARTS})
+    )  # the same communities in the same order
+    parts |= {name: demand_parts[name].to_numpy() for name in demand_parts.columns if name != c.COMMUNITY_ID}
+    # Typed as numpy arrays, before the frame: a DataFrame.astype per week cost more than the week's counting
+    return pd.DataFrame(
+        {c.COMMUNITY_ID: city.community_ids}
+        | {name: values if name in FRACTIONAL_PARTS else values.astype(np.int64) for name, values in parts.items()}
+    )
 
 
 def compute_weekly_summary(

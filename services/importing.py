@@ -40,7 +40,7 @@ from metrics.changes import split_changes, status_flows
 from metrics.periods import now_in_china
 from metrics.thresholds import Thresholds
 from services.accounts import NewAccount
-from services.refresh import refresh_from_database
+from services.refresh import Touched, refresh_from_database
 from services.report import figures_fresh
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 Source = tuple[str, str | Path | BinaryIO | bytes]  # (file name, path or content)
 Progress = Callable[[str, int, int], None]
 NOT_LISTED_STATUSES = tuple(status for status in c.STATUSES if status != c.STATUS_ACTIVE)  # for 不在本次台账
+UNDATED_LEDGERS = ("areas", "stations", "members")  # what they change holds for every week
 PHONE_HEADER = next(column.header for column in MEMBERS.columns if column.field == "phone")
 
 
@@ -154,11 +155,16 @@ def _present_phones(frame: pd.DataFrame, rejected: pd.DataFrame) -> set[str]:
 
 
 def _import_one(
-    engine: Engine, opened: LedgerFile, progress: Progress | None, importer: Importer, complete: bool
+    engine: Engine,
+    opened: LedgerFile,
+    progress: Progress | None,
+    importer: Importer,
+    complete: bool,
+    touched: Touched | None,
 ) -> FileReport:
     """One file, one transaction with its history row: if anything fails midway, the database is as before the
     file. With `complete`, a members file is the complete roster of the communities it names: the active members
-    of those it does not list are reported (and nobody is changed)."""
+    of those it does not list are reported (and nobody is changed). An activity file's rows are added to `touched`."""
     kind = opened.ledger.kind
     today = importer.today
     report = FileReport(file=opened.name, ledger=kind, renamed=opened.renamed, ignored=list(opened.ignored),
@@ -210,6 +216,8 @@ def _import_one(
         with activity_writer(engine, kind, written) as write:
             for frame in checked_chunks(refs):
                 write(frame)
+                if touched is not None:
+                    touched.add(kind, frame)
         with engine.begin() as conn:
             record(conn)
     else:
@@ -258,8 +266,12 @@ def import_files(
     None for the command line); it never changes members.
     """
     with engine.connect() as conn:
-        synthetic = fetch_meta(conn).get("data_kind") == "synthetic"
+        meta = fetch_meta(conn)
         areas_held = has_areas(conn)
+    synthetic = meta.get("data_kind") == "synthetic"
+    # Figures fresh before the batch need computing again only where its activity records fall (Touched); a change of
+    # areas, stations or members (a status holds for every week) needs every week of every district
+    touched = Touched() if figures_fresh(meta) and not synthetic else None
     if synthetic and not replace_sample:
         raise SyntheticDataError
     if synthetic and admin is None:
@@ -283,7 +295,9 @@ def import_files(
     importer = Importer(account, at or now_in_china())
     for ledger_file in sorted(opened, key=lambda o: order.index(o.ledger.kind)):  # a stable sort: sheets in order
         try:
-            reports.append(_import_one(engine, ledger_file, progress, importer, complete))
+            reports.append(_import_one(engine, ledger_file, progress, importer, complete, touched))
+            if reports[-1].ledger in UNDATED_LEDGERS and (reports[-1].new or reports[-1].updated):
+                touched = None
         except LedgerFileError as exc:
             reports.append(FileReport(file=ledger_file.name, ledger=ledger_file.ledger.kind, error=exc))
     failed = [r for r in reports if r.error is not None]
@@ -296,7 +310,7 @@ def import_files(
             write_meta(conn, {"data_kind": "real"})
             meta = fetch_meta(conn)
         if not figures_fresh(meta):  # each file that changed anything bumped data_version with its rows
-            refresh_from_database(engine, thresholds=thresholds, progress=progress)
+            refresh_from_database(engine, thresholds=thresholds, progress=progress, touched=touched)
     return reports
 
 

@@ -7,24 +7,30 @@ import os
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from data_access.areas import CITY_SCOPE, AreaPath, Scope
 from data_access.engine import Engine
-from data_access.loading import Progress, replace_weekly_stats
+from data_access.loading import (
+    Progress,
+    keep_weekly_stats_between,
+    replace_districts_weekly_stats,
+    replace_weekly_stats,
+    write_meta,
+)
 from data_access.lookups import fetch_meta
 from data_access.records import (
-    fetch_city_records,
+    fetch_area_records,
     fetch_community_ids,
-    fetch_contacts,
-    fetch_demands,
-    fetch_member_events,
-    fetch_members,
+    fetch_district_sizes,
+    fetch_record_span,
     fetch_stations,
-    fetch_visits,
-    fetch_volunteer,
+    read_areas_records,
+    read_record_districts,
 )
 from metrics import columns as c
 from metrics.indicators import CityArrays, compute_date_span, compute_weekly_summary, prepare_city
@@ -53,12 +59,16 @@ def city_from_tables(tables: Mapping[str, pd.DataFrame], thresholds: Thresholds)
 
 
 def summary_weeks(city: CityArrays, until: date | None) -> list[Week]:
-    """The weeks to precompute: from the first activity record (at most three years back) to the latest or `until`.
+    """The weeks to precompute for the records indexed in `city` (weeks_to_precompute)."""
+    return weeks_to_precompute(compute_date_span(city), until)
+
+
+def weeks_to_precompute(span: tuple[date, date] | None, until: date | None) -> list[Week]:
+    """From the week of the first activity record (at most three years back) to that of the last record or `until`.
 
     Before the first contact, visit or volunteer record the figures say little, and a week outside
     the precomputed range is still computed on demand.
     """
-    span = compute_date_span(city)
     if span is None:
         return []
     first, last = Week.containing(span[0]), Week.containing(max(span[1], until or span[1]))
@@ -131,28 +141,142 @@ def refresh_from_tables(
     )
 
 
-def refresh_from_database(engine: Engine, *, thresholds: Thresholds, progress: Progress | None = None) -> int:
-    """Recompute and store the weekly figures from every record in the database (after an import, or when
-    they are stale)."""
+REFRESHING = "refreshing"  # stats_data_version while a refresh writes: no data_version, so readers take raw records
+
+
+@dataclass
+class Touched:
+    """What an import wrote, for a refresh of only what it changed: per member, station and community (the parts of
+    the figures' records; a contact or volunteer record is its member's, a visit its station's, a demand its
+    community's), the earliest day of a record written for it."""
+
+    earliest: dict[str, pd.Series] = field(default_factory=dict)  # "members" etc. -> day by id
+
+    def add(self, kind: str, frame: pd.DataFrame) -> None:
+        """Checked rows of an activity ledger (data_access.schema.ACTIVITY_TABLES)."""
+        part, key, day = TOUCHES[kind]
+        days = pd.to_datetime(frame[day]).dt.normalize().groupby(frame[key].to_numpy(dtype=np.int64)).min()
+        held = self.earliest.get(part)
+        self.earliest[part] = days if held is None else pd.concat([held, days]).groupby(level=0).min()
+
+    def district_days(self, districts: Mapping[str, pd.DataFrame]) -> dict[str, date]:
+        """The earliest day written per district, given each part's ids and districts
+        (data_access.records.read_record_districts)."""
+        found: dict[str, date] = {}
+        for part, days in self.earliest.items():
+            where = districts[part].set_index("id")["district"]
+            for district, day in days.groupby(where.reindex(days.index).to_numpy()).min().items():
+                found[district] = min(found.get(district, day.date()), day.date())
+        return found
+
+
+TOUCHES = {  # activity table -> (the part its rows belong to, that part's id column, the day column)
+    "contacts": ("members", c.MEMBER_ID, c.CONTACTED_ON),
+    "volunteer_records": ("members", c.MEMBER_ID, c.ACTIVITY_ON),
+    "station_visits": ("stations", c.STATION_ID, c.VISITED_AT),
+    "demands": ("communities", c.COMMUNITY_ID, "raised_on"),
+}
+
+
+def plan_refresh(
+    weeks: list[Week], districts: list[str], *, stored: tuple[date, date] | None, touched: dict[str, date] | None
+) -> dict[str, list[Week]]:
+    """Per district, the weeks to compute: all of them, unless the figures `stored` (first and last week's start)
+    were fresh before an import that `touched` districts from a day on; then the weeks new to the range, and in a
+    touched district every week ending on or after its day. Districts with nothing to compute are left out."""
+    if stored is None or touched is None:
+        return {district: weeks for district in districts} if weeks else {}
+    new = [week for week in weeks if not stored[0] <= week.start <= stored[1]]
+    plan = {}
+    for district in districts:
+        since = touched.get(district)
+        chosen = sorted({*new, *(week for week in weeks if since is not None and week.end >= since)})
+        if chosen:
+            plan[district] = chosen
+    return plan
+
+
+def _stored_range(meta: Mapping[str, str], thresholds: Thresholds) -> tuple[date, date] | None:
+    """The precomputed weeks' range, if computed with these thresholds (else everything is computed again)."""
+    if meta.get("summary_thresholds") != thresholds.as_text() or "summary_first_week" not in meta:
+        return None
+    return date.fromisoformat(meta["summary_first_week"]), date.fromisoformat(meta["summary_last_week"])
+
+
+PART_MEMBERS = 50_000  # districts are computed together up to this many members (a district larger stands alone)
+
+
+def group_districts(
+    plan: Mapping[str, list[Week]], sizes: Mapping[str, int], *, budget: int = PART_MEMBERS
+) -> list[tuple[list[str], list[Week]]]:
+    """The planned districts in parts of at most `budget` members (or one district), each with the weeks any of its
+    districts needs: each part costs a fixed time per week, so small districts are not computed one by one."""
+    parts: list[tuple[list[str], list[Week]]] = []
+    members = 0
+    for district, weeks in plan.items():
+        if parts and members + sizes.get(district, 0) <= budget:
+            names, held = parts[-1]
+            parts[-1] = ([*names, district], sorted({*held, *weeks}))
+            members += sizes.get(district, 0)
+        else:
+            parts.append(([district], weeks))
+            members = sizes.get(district, 0)
+    return parts
+
+
+def refresh_from_database(
+    engine: Engine, *, thresholds: Thresholds, progress: Progress | None = None, touched: Touched | None = None
+) -> int:
+    """Recompute and store the weekly figures from the records in the database, a part of the city at a time (a
+    district, or small districts together: group_districts): a part's records are read, its weeks computed and
+    written before the next part's are read, so memory grows with the largest part, not the city. With `touched`
+    (what an import wrote, the figures having been fresh before it), only the touched districts from the week of
+    their earliest record on, and every district for the weeks new to the range (plan_refresh). Returns the number
+    of weeks precomputed."""
     data_version = read_data_version(engine)
-    records = fetch_city_records(engine)
+    with engine.begin() as conn:
+        meta = fetch_meta(conn)
+        span = fetch_record_span(conn)
+        sizes = fetch_district_sizes(conn)
+        stations = fetch_stations(conn, scope=CITY_SCOPE)
+        write_meta(conn, {"stats_data_version": REFRESHING})
+    weeks = weeks_to_precompute(span, last_complete_week(today_in_china()).end)
+    district_days = None if touched is None else touched.district_days(read_record_districts(engine))
+    plan = plan_refresh(weeks, list(sizes), stored=_stored_range(meta, thresholds), touched=district_days)
+    parts = group_districts(plan, sizes, budget=PART_MEMBERS)
+    started = time.perf_counter()
+    reads = [
+        (AreaPath((name,)), part_weeks[0].start, part_weeks[-1].end) for names, part_weeks in parts for name in names
+    ]
+    records = read_areas_records(engine, reads)
+    for done, (names, part_weeks) in enumerate(parts, start=1):
+        frames = [next(records)[1] for _ in names]
+        joined = {name: pd.concat([f[name] for f in frames], ignore_index=True) for name in frames[0]}
+        del frames
+        city = _indexed(joined, stations, _community_ids(engine, names), thresholds)
+        del joined
+        summary = _summary_on_every_core(city, [week.end for week in part_weeks], thresholds, None)
+        del city
+        replace_districts_weekly_stats(engine, summary, districts=names, week_starts=[w.start for w in part_weeks])
+        if progress:
+            progress("weekly_stats_parts", done, len(parts))
+    records.close()
+    meta = {"summary_thresholds": thresholds.as_text(), "stats_data_version": data_version}
+    if weeks:
+        keep_weekly_stats_between(engine, weeks[0].start, weeks[-1].start)
+        meta |= {"summary_first_week": weeks[0].start.isoformat(), "summary_last_week": weeks[-1].start.isoformat()}
+    else:  # no records: no figures
+        replace_weekly_stats(engine, pd.DataFrame(columns=[c.WEEK_START, c.COMMUNITY_ID, *c.SUMMARY_COUNTS]), meta={})
+    with engine.begin() as conn:
+        write_meta(conn, meta)
+    log.info("weekly figures: %d of %d districts in %d parts in %.1f s", len(plan), len(sizes), len(parts),
+             time.perf_counter() - started)  # fmt: skip
+    return len(weeks)
+
+
+def _community_ids(engine: Engine, districts: list[str]) -> list[int]:
     with engine.connect() as conn:
-        community_ids = fetch_community_ids(conn, scope=CITY_SCOPE, area=AreaPath())
-    city = prepare_city(
-        records.pop("members"),
-        records.pop("contacts"),
-        records.pop("stations"),
-        records.pop("visits"),
-        records.pop("volunteer"),
-        station_radius_m=thresholds.station_radius_m,
-        community_ids=community_ids,
-        demands=records.pop("demands"),
-        member_events=records.pop("member_events"),
-    )
-    until = last_complete_week(today_in_china()).end
-    return _store_summary(
-        engine, city, data_version=data_version, thresholds=thresholds, until=until, progress=progress
-    )
+        return [i for name in districts for i in fetch_community_ids(conn, scope=CITY_SCOPE, area=AreaPath((name,)))]
 
 
 def compute_community_summary(
@@ -167,19 +291,28 @@ def load_area_city(
     engine: Engine, *, scope: Scope, area: AreaPath, weeks: list[Week], thresholds: Thresholds
 ) -> CityArrays:
     """The raw records of `area` that the figures of `weeks` need, indexed (metrics.indicators.prepare_city)."""
-    first, last = min(weeks), max(weeks)
     with engine.connect() as conn:
-        return prepare_city(
-            fetch_members(conn, scope=scope, area=area),
-            fetch_contacts(conn, scope=scope, area=area, end=last.end),
-            fetch_stations(conn, scope=scope),
-            fetch_visits(conn, scope=scope, area=area, start=first.start, end=last.end),
-            fetch_volunteer(conn, scope=scope, area=area, start=first.start, end=last.end),
-            station_radius_m=thresholds.station_radius_m,
-            community_ids=fetch_community_ids(conn, scope=scope, area=area),
-            demands=fetch_demands(conn, scope=scope, area=area),
-            member_events=fetch_member_events(conn, scope=scope, area=area),
-        )
+        records = fetch_area_records(conn, scope=scope, area=area, start=min(weeks).start, end=max(weeks).end)
+        stations = fetch_stations(conn, scope=scope)
+        community_ids = fetch_community_ids(conn, scope=scope, area=area)
+    return _indexed(records, stations, community_ids, thresholds)
+
+
+def _indexed(
+    records: Mapping[str, pd.DataFrame], stations: pd.DataFrame, community_ids: list[int], thresholds: Thresholds
+) -> CityArrays:
+    """An area's records (data_access.records' fetch_area_records) and every station, indexed."""
+    return prepare_city(
+        records["members"],
+        records["contacts"],
+        stations,
+        records["visits"],
+        records["volunteer"],
+        station_radius_m=thresholds.station_radius_m,
+        community_ids=community_ids,
+        demands=records["demands"],
+        member_events=records["member_events"],
+    )
 
 
 def compute_area_totals(

@@ -58,6 +58,7 @@ LOAD_STAGES = {
     "volunteer_records": "写入志愿服务记录",
     "demands": "写入诉求台账",
     "weekly_stats": "计算每周指标（周）",
+    "weekly_stats_parts": "计算每周指标（分批）",
 }
 
 # Database problems (DataAccessError codes)
