@@ -71,7 +71,21 @@ def weeks_to_precompute(span: tuple[date, date] | None, until: date | None) -> l
     """
     if span is None:
         return []
-    first, last = Week.containing(span[0]), Week.containing(max(span[1], until or span[1]))
+    return _weeks_to(Week.containing(span[0]), Week.containing(max(span[1], until or span[1])))
+
+
+def weeks_after_import(stored: tuple[date, date], written: tuple[date, date] | None, until: date) -> list[Week]:
+    """weeks_to_precompute after an import that wrote records dated `written` (first and last day) into a database
+    whose precomputed weeks were `stored` (first and last week's start), without reading every record for the span:
+    imports only add records. (A range that registrations alone made, before any activity, is kept as it was.)"""
+    first, last = Week.containing(stored[0]), max(Week.containing(stored[1]), Week.containing(until))
+    if written is not None:
+        first, last = min(first, Week.containing(written[0])), max(last, Week.containing(written[1]))
+    return _weeks_to(first, last)
+
+
+def _weeks_to(first: Week, last: Week) -> list[Week]:
+    """first..last, at most MAX_SUMMARY_WEEKS of them (the last ones)."""
     first = max(first, last.shifted(-(MAX_SUMMARY_WEEKS - 1)))
     return [first.shifted(i) for i in range((last.start - first.start).days // 7 + 1)]
 
@@ -151,13 +165,19 @@ class Touched:
     community's), the earliest day of a record written for it."""
 
     earliest: dict[str, pd.Series] = field(default_factory=dict)  # "members" etc. -> day by id
+    span: tuple[date, date] | None = None  # the first and last day written
 
     def add(self, kind: str, frame: pd.DataFrame) -> None:
         """Checked rows of an activity ledger (data_access.schema.ACTIVITY_TABLES)."""
         part, key, day = TOUCHES[kind]
-        days = pd.to_datetime(frame[day]).dt.normalize().groupby(frame[key].to_numpy(dtype=np.int64)).min()
+        if not len(frame):
+            return
+        dated = pd.to_datetime(frame[day]).dt.normalize()
+        days = dated.groupby(frame[key].to_numpy(dtype=np.int64)).min()
         held = self.earliest.get(part)
         self.earliest[part] = days if held is None else pd.concat([held, days]).groupby(level=0).min()
+        first, last = dated.min().date(), dated.max().date()
+        self.span = (first, last) if self.span is None else (min(self.span[0], first), max(self.span[1], last))
 
     def district_days(self, districts: Mapping[str, pd.DataFrame]) -> dict[str, date]:
         """The earliest day written per district, given each part's ids and districts
@@ -234,15 +254,19 @@ def refresh_from_database(
     their earliest record on, and every district for the weeks new to the range (plan_refresh). Returns the number
     of weeks precomputed."""
     data_version = read_data_version(engine)
+    until = last_complete_week(today_in_china()).end
     with engine.begin() as conn:
         meta = fetch_meta(conn)
-        span = fetch_record_span(conn)
+        stored = _stored_range(meta, thresholds)
+        if touched is not None and stored is not None:
+            weeks = weeks_after_import(stored, touched.span, until)
+        else:
+            weeks = weeks_to_precompute(fetch_record_span(conn), until)
         sizes = fetch_district_sizes(conn)
         stations = fetch_stations(conn, scope=CITY_SCOPE)
         write_meta(conn, {"stats_data_version": REFRESHING})
-    weeks = weeks_to_precompute(span, last_complete_week(today_in_china()).end)
     district_days = None if touched is None else touched.district_days(read_record_districts(engine))
-    plan = plan_refresh(weeks, list(sizes), stored=_stored_range(meta, thresholds), touched=district_days)
+    plan = plan_refresh(weeks, list(sizes), stored=stored, touched=district_days)
     parts = group_districts(plan, sizes, budget=PART_MEMBERS)
     started = time.perf_counter()
     reads = [

@@ -27,6 +27,8 @@ from services.refresh import (
     plan_refresh,
     refresh_from_database,
     refresh_from_tables,
+    weeks_after_import,
+    weeks_to_precompute,
 )
 from services.report import figures_fresh
 
@@ -201,3 +203,23 @@ def test_touched_keeps_the_earliest_day_per_district():
     assert touched.district_days(where) == {
         "甲区": date(2026, 11, 10), "乙区": date(2026, 11, 2), "丙区": date(2026, 11, 19), "丁区": date(2026, 10, 1)
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("first_activity", "written"),
+    [
+        (date(2025, 3, 4), (date(2026, 11, 17), date(2026, 11, 20))),  # a week within the range
+        (date(2025, 3, 4), (date(2026, 11, 24), date(2026, 11, 25))),  # this week, after the last complete one
+        (date(2025, 3, 4), (date(2024, 6, 3), date(2024, 6, 3))),  # older than anything held
+        (date(2022, 1, 3), (date(2026, 11, 17), date(2026, 11, 17))),  # a range cut to its last 156 weeks
+        (date(2025, 3, 4), None),  # nothing dated written: only the weeks since
+    ],
+)
+def test_weeks_after_an_import_are_those_of_all_the_records(first_activity, written):
+    """Without reading every record for their span: the range held, widened by what the import wrote."""
+    last_record, until_before, until = date(2026, 11, 14), date(2026, 11, 8), date(2026, 11, 22)
+    held = weeks_to_precompute((first_activity, last_record), until_before)
+    after = (
+        (min(first_activity, written[0]), max(last_record, written[1])) if written else (first_activity, last_record)
+    )
+    assert weeks_after_import((held[0].start, held[-1].start), written, until) == weeks_to_precompute(after, until)
