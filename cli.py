@@ -108,7 +108,6 @@ def command_report(args: argparse.Namespace) -> int:
     from data_access.areas import CITY_SCOPE
     from data_access.lookups import fetch_meta
     from services.report import UnknownAreaError, weekly_report
-    from ui.formatting import format_change, format_figure
 
     week, area = _week_and_area(args)
     month = _cohort_month(args, week)
@@ -135,6 +134,8 @@ def command_report(args: argparse.Namespace) -> int:
         extra = {"funnel": funnel_as_json(funnel, month=month, as_of=week.end, thresholds=thresholds)}
         print(json.dumps(report | extra | (moved.as_json() if moved else {}), ensure_ascii=False))
     else:
+        from ui.formatting import format_change, format_figure
+
         print(labels.CLI_REPORT_TITLE.format(area=str(area) or labels.CITY, week=week, start=week.start, end=week.end))
         rows = [labels.CLI_REPORT_HEADER] + [
             (

@@ -201,11 +201,16 @@ def _area_records(scope: Scope, area: AreaPath, start: date, end: date) -> dict[
     contact long before `start` is still a last contact), the visits to its stations and its members' volunteer
     records dated start..end, its demands, and its members' kept changes. Stations are every station (a station
     across the boundary still serves the area's members): fetch_stations."""
+    m, t, v, w = (table.c for table in (members_table, contacts_table, station_visits_table, volunteer_records_table))
+    # Only the columns the figures read: text columns they do not (method, service, category, channel) would
+    # cost more memory than the dates and ids together
     return {
-        "members": _members(scope, area),
-        "contacts": _contacts(scope, area, None, end),
-        "visits": _visits(scope, area, start, end),
-        "volunteer": _volunteer(scope, area, start, end),
+        "members": _members(scope, area).with_only_columns(
+            m.id.label(c.MEMBER_ID), m.community_id, m.status, m.registered_on, m.liaison, m.lon, m.lat, m.verified_on
+        ),
+        "contacts": _contacts(scope, area, None, end).with_only_columns(t.member_id, t.contacted_on, t.side),
+        "visits": _visits(scope, area, start, end).with_only_columns(v.station_id, v.visited_at),
+        "volunteer": _volunteer(scope, area, start, end).with_only_columns(w.member_id, w.activity_on, w.hours),
         "demands": _demands(scope, area),
         "member_events": _area_member_events(scope, area),
     }
@@ -233,7 +238,8 @@ def read_areas_records(
             frames = {}
             for name in _AREA_RECORD_NAMES:
                 _, table = next(tables)
-                frames[name] = table.to_pandas(date_as_object=False)
+                # Repeated words (状态, 联系方) as categories, and Arrow's buffers freed as pandas takes them
+                frames[name] = table.to_pandas(date_as_object=False, strings_to_categorical=True, self_destruct=True)
                 del table
             yield area, frames
     finally:

@@ -274,11 +274,7 @@ def refresh_from_database(
     ]
     records = read_areas_records(engine, reads)
     for done, (names, part_weeks) in enumerate(parts, start=1):
-        frames = [next(records)[1] for _ in names]
-        joined = {name: pd.concat([f[name] for f in frames], ignore_index=True) for name in frames[0]}
-        del frames
-        city = _indexed(joined, stations, _community_ids(engine, names), thresholds)
-        del joined
+        city = _indexed(_joined([next(records)[1] for _ in names]), stations, _community_ids(engine, names), thresholds)
         summary = _summary_on_every_core(city, [week.end for week in part_weeks], thresholds, None)
         del city
         replace_districts_weekly_stats(engine, summary, districts=names, week_starts=[w.start for w in part_weeks])
@@ -296,6 +292,16 @@ def refresh_from_database(
     log.info("weekly figures: %d of %d districts in %d parts in %.1f s", len(plan), len(sizes), len(parts),
              time.perf_counter() - started)  # fmt: skip
     return len(weeks)
+
+
+def _joined(frames: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Each table of several districts' records as one frame, each district's part let go of once joined."""
+    joined = {}
+    for name in list(frames[0]):
+        pieces = [district.pop(name) for district in frames]
+        joined[name] = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
+        del pieces
+    return joined
 
 
 def _community_ids(engine: Engine, districts: list[str]) -> list[int]:
