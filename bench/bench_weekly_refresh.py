@@ -5,10 +5,10 @@ one ISO week, in three ledgers. The city must be built first (`cli.py sample`); 
 here (imports refuse the synthetic city), so the database is changed: use a copy made for benchmarks.
 
     python bench/bench_weekly_refresh.py --db postgresql+psycopg://postgres@127.0.0.1/bench_scale_city_1m \
-        [--week 2026-W49] [--rows-per-member 1.0]
+        [--week 2026-W49] [--rows-per-member 1.0] [--fresh]
 
 It prints, each from one fresh process (one run: a second import of the same week changes nothing):
-- the full refresh first (`cli.py refresh`), so that the figures are fresh before the import;
+- the full refresh first (`cli.py refresh`), so that the figures are fresh before the import (not with --fresh);
 - the import of the week's three ledgers, whole, and within it the refresh of only what they touched;
 - the peak memory of each.
 """
@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +26,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench_scale import measure  # noqa: E402
 
 from data_access.engine import get_engine  # noqa: E402
 from data_access.importing import fetch_references  # noqa: E402
@@ -114,32 +113,23 @@ def week_ledgers(url: str, week: Week, rows_per_member: float, folder: Path) -> 
     return paths
 
 
-def timed_process(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak memory (MB, the process and its children) and standard output of one process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    if status != 0:
-        raise SystemExit(f"{' '.join(command[:3])} … failed with status {status}")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, output
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
     parser.add_argument("--week", default="2026-W49")
     parser.add_argument("--rows-per-member", type=float, default=1.0)
+    parser.add_argument("--fresh", action="store_true", help="the figures are fresh already: no full refresh first")
     args = parser.parse_args()
     week = Week.parse(args.week)
     with get_engine(args.db).begin() as conn:
         write_meta(conn, {"data_kind": "real"})  # the synthetic city taken as real data, for imports
-    seconds, peak, _ = timed_process([sys.executable, str(ROOT / "cli.py"), "refresh", "--db", args.db])
-    print(f"full refresh (cli.py refresh): {seconds:.1f} s, peak {peak:,.0f} MB", flush=True)
+    if not args.fresh:
+        seconds, peak, _ = measure([sys.executable, str(ROOT / "cli.py"), "refresh", "--db", args.db])
+        print(f"full refresh (cli.py refresh): {seconds:.1f} s, peak {peak:,.0f} MB", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         files = [str(p) for p in week_ledgers(args.db, week, args.rows_per_member, Path(folder))]
         code = CHILD.format(root=str(ROOT), url=args.db, files=files)
-        seconds, peak, output = timed_process([sys.executable, "-c", code])
+        seconds, peak, output = measure([sys.executable, "-c", code])
     timing = json.loads(output.strip().splitlines()[-1])
     print(f"import of {args.week}'s ledgers: {timing['import_s']:.1f} s (process {seconds:.1f} s), peak {peak:,.0f} MB")
     print(f"  of which the refresh of what it touched: {timing['refresh_s']:.1f} s (touched only: {timing['touched']})")

@@ -84,19 +84,24 @@ def compute_station_open_day_nearby(
         return never
     from scipy.spatial import cKDTree  # here, not at the top: it is a quarter-second import pages rarely need
 
-    tree = cKDTree(unit_vectors(station_lon, station_lat))
-    # A hair of slack on the chord; exact haversine decides the borderline pairs below.
-    reach = tree.query_ball_point(
-        unit_vectors(member_lon[located], member_lat[located]), chord_for_arc(radius_m) * (1 + 1e-9)
-    )
-    counts = np.fromiter((len(hits) for hits in reach), dtype=np.int64, count=len(reach))
-    if counts.sum() == 0:
+    stations = cKDTree(unit_vectors(station_lon, station_lat))
+    members = cKDTree(unit_vectors(member_lon[located], member_lat[located]))
+    # Every (member, station) pair in reach, as arrays built in C (a list per member cost seconds at a province's
+    # density). A hair of slack on the chord; exact haversine decides the pairs that close to the edge.
+    chord = chord_for_arc(radius_m)
+    pairs = members.sparse_distance_matrix(stations, chord * (1 + 1e-9), output_type="ndarray")
+    if len(pairs) == 0:
         return never
-    member_rows = np.repeat(np.flatnonzero(located), counts)
-    station_rows = np.concatenate([np.asarray(hits, dtype=np.int64) for hits in reach if hits])
-    within = (
+    member_rows = np.flatnonzero(located)[pairs["i"]]
+    station_rows = pairs["j"].astype(np.int64)
+    within = pairs["v"] <= chord * (1 - 1e-9)
+    edge = np.flatnonzero(~within)
+    within[edge] = (
         haversine_m(
-            member_lon[member_rows], member_lat[member_rows], station_lon[station_rows], station_lat[station_rows]
+            member_lon[member_rows[edge]],
+            member_lat[member_rows[edge]],
+            station_lon[station_rows[edge]],
+            station_lat[station_rows[edge]],
         )
         <= radius_m
     )

@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 import tiny_city
 from metrics import columns as c
-from metrics.indicators import compute_community_week, haversine_m, prepare_city
+from metrics.indicators import (
+    EARTH_RADIUS_M,
+    compute_community_week,
+    compute_station_open_day_nearby,
+    haversine_m,
+    prepare_city,
+)
 from metrics.periods import Week, last_complete_week
 from metrics.report import compute_indicators
 from metrics.thresholds import Thresholds
@@ -37,6 +43,26 @@ def test_iso_weeks():
         Week.parse("2025-W53")  # 2025 has 52 ISO weeks
     assert last_complete_week(date(2026, 11, 22)) == Week.parse("2026-W46")  # a Sunday: its week is not over
     assert last_complete_week(date(2026, 11, 23)) == Week.parse("2026-W47")
+
+
+def test_station_coverage_is_every_pair_s_haversine_distance_to_the_centimetre():
+    """The k-d tree's pairs, and the chord that spares most of them the haversine, decide as the haversine of
+    every member and station pair would: members 1 cm inside and outside the radius included."""
+    rng = np.random.default_rng(18)
+    station_lon, station_lat = 114.2 + rng.random(300) * 0.1, 30.5 + rng.random(300) * 0.1
+    opened = rng.integers(19_000, 20_000, 300)
+    near = rng.integers(0, 300, 200)
+    offset = np.degrees(np.where(np.arange(200) % 2, 1000.01, 999.99) / EARTH_RADIUS_M)  # due north of a station
+    member_lon = np.concatenate([114.2 + rng.random(2_000) * 0.1, station_lon[near], [np.nan]])
+    member_lat = np.concatenate([30.5 + rng.random(2_000) * 0.1, station_lat[near] + offset, [30.55]])
+    found = compute_station_open_day_nearby(member_lon, member_lat, station_lon, station_lat, opened, radius_m=1000)
+    distance = haversine_m(member_lon[:, None], member_lat[:, None], station_lon[None, :], station_lat[None, :])
+    never = np.iinfo(np.int64).max
+    expected = np.where(distance <= 1000, opened[None, :], never).min(axis=1)
+    assert (found == expected).all()
+    assert (haversine_m(member_lon[2_000:2_200], member_lat[2_000:2_200], station_lon[near], station_lat[near])
+            <= 1000).sum() == 100  # fmt: skip
+    assert found[-1] == never  # no coordinates, never covered
 
 
 def test_haversine_matches_a_known_distance():
