@@ -55,6 +55,7 @@ QUERIES = {
     "fetch_member_locations": lambda conn, s, a: maps.fetch_member_locations(conn, scope=s, area=a, end=END),
     "fetch_member_list": lambda conn, s, a: members.fetch_member_list(conn, scope=s, area=a, end=END),
     "fetch_member_events": lambda conn, s, a: records.fetch_member_events(conn, scope=s, area=a),
+    "fetch_area_records": lambda conn, s, a: records.fetch_area_records(conn, scope=s, area=a, start=START, end=END),
     "fetch_station_visit_counts": lambda conn, s, a: stations.fetch_station_visit_counts(
         conn, scope=s, area=a, start=START, end=END
     ),
