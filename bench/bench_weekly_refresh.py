@@ -5,7 +5,7 @@ one ISO week, in three ledgers. The city must be built first (`cli.py sample`); 
 here (imports refuse the synthetic city), so the database is changed: use a copy made for benchmarks.
 
     python bench/bench_weekly_refresh.py --db postgresql+psycopg://postgres@127.0.0.1/bench_scale_city_1m \
-        [--week 2026-W49] [--rows-per-member 1.0] [--fresh]
+        [--week 2026-W49] [--rows-per-member 1.0] [--seed N] [--fresh]
 
 It prints, each from one fresh process (one run: a second import of the same week changes nothing):
 - the full refresh first (`cli.py refresh`), so that the figures are fresh before the import (not with --fresh);
@@ -68,11 +68,11 @@ print(json.dumps(timing))
 """
 
 
-def week_ledgers(url: str, week: Week, rows_per_member: float, folder: Path) -> list[Path]:
+def week_ledgers(url: str, week: Week, rows_per_member: float, seed: int, folder: Path) -> list[Path]:
     """The week's three ledgers as CSV files, drawn over the city's members and stations."""
     with get_engine(url).connect() as conn:
         _, stations, members = fetch_references(conn)
-    rng = np.random.default_rng(20261207)
+    rng = np.random.default_rng(seed)
     phones, station_names = np.asarray(list(members), dtype=object), np.asarray(list(stations), dtype=object)
     total = int(len(phones) * rows_per_member)
     days = pd.to_datetime(week.start) + pd.to_timedelta(rng.integers(0, 7, total), unit="D")
@@ -118,6 +118,7 @@ def main() -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument("--week", default="2026-W49")
     parser.add_argument("--rows-per-member", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=20261207, help="another seed, other rows: the same week again")
     parser.add_argument("--fresh", action="store_true", help="the figures are fresh already: no full refresh first")
     args = parser.parse_args()
     week = Week.parse(args.week)
@@ -127,7 +128,7 @@ def main() -> None:
         seconds, peak, _ = measure([sys.executable, str(ROOT / "cli.py"), "refresh", "--db", args.db])
         print(f"full refresh (cli.py refresh): {seconds:.1f} s, peak {peak:,.0f} MB", flush=True)
     with tempfile.TemporaryDirectory() as folder:
-        files = [str(p) for p in week_ledgers(args.db, week, args.rows_per_member, Path(folder))]
+        files = [str(p) for p in week_ledgers(args.db, week, args.rows_per_member, args.seed, Path(folder))]
         code = CHILD.format(root=str(ROOT), url=args.db, files=files)
         seconds, peak, output = measure([sys.executable, "-c", code])
     timing = json.loads(output.strip().splitlines()[-1])
