@@ -227,16 +227,14 @@ def read_areas_records(
 ) -> Iterator[tuple[AreaPath, dict[str, pd.DataFrame]]]:
     """`_area_records` of each (area, start, end) in turn, read as Arrow columns in one read transaction, for the
     city's refresh: one area's records in memory at a time, not the city's."""
-    statements = {
-        f"{area} {name}": statement
-        for area, start, end in parts
-        for name, statement in _area_records(CITY_SCOPE, area, start, end).items()
-    }
-    tables = read_tables(engine, statements)
+    per_area = [(area, _area_records(CITY_SCOPE, area, start, end)) for area, start, end in parts]
+    tables = read_tables(
+        engine, {f"{area} {name}": query for area, queries in per_area for name, query in queries.items()}
+    )
     try:
-        for area, _, _ in parts:
+        for area, queries in per_area:
             frames = {}
-            for name in _AREA_RECORD_NAMES:
+            for name in queries:
                 _, table = next(tables)
                 # Repeated words (状态, 联系方) as categories, and Arrow's buffers freed as pandas takes them
                 frames[name] = table.to_pandas(date_as_object=False, strings_to_categorical=True, self_destruct=True)
@@ -244,9 +242,6 @@ def read_areas_records(
             yield area, frames
     finally:
         tables.close()
-
-
-_AREA_RECORD_NAMES = ("members", "contacts", "visits", "volunteer", "demands", "member_events")
 
 
 def fetch_record_span(conn: Connection) -> tuple[date, date] | None:

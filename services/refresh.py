@@ -36,6 +36,7 @@ from metrics import columns as c
 from metrics.indicators import CityArrays, compute_date_span, compute_weekly_summary, prepare_city
 from metrics.periods import Week, last_complete_week, today_in_china
 from metrics.thresholds import Thresholds
+from services.report import summary_range
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,14 @@ def read_data_version(engine: Engine) -> str:
         return fetch_meta(conn).get("data_version", "0")
 
 
+def _summary_meta(weeks: list[Week], thresholds: Thresholds, data_version: str) -> dict[str, str]:
+    """What the precomputed figures were computed with and from, as services.report reads it."""
+    meta = {"summary_thresholds": thresholds.as_text(), "stats_data_version": data_version}
+    if weeks:
+        meta |= {"summary_first_week": weeks[0].start.isoformat(), "summary_last_week": weeks[-1].start.isoformat()}
+    return meta
+
+
 def _store_summary(
     engine: Engine,
     city: CityArrays,
@@ -130,10 +139,7 @@ def _store_summary(
     started = time.perf_counter()
     weeks = summary_weeks(city, until)
     summary = _summary_on_every_core(city, [w.end for w in weeks], thresholds, progress)
-    meta = {"summary_thresholds": thresholds.as_text(), "stats_data_version": data_version}
-    if weeks:
-        meta |= {"summary_first_week": weeks[0].start.isoformat(), "summary_last_week": weeks[-1].start.isoformat()}
-    replace_weekly_stats(engine, summary, meta=meta)
+    replace_weekly_stats(engine, summary, meta=_summary_meta(weeks, thresholds, data_version))
     log.info("weekly figures for %d weeks in %.1f s", len(weeks), time.perf_counter() - started)
     return len(weeks)
 
@@ -216,13 +222,6 @@ def plan_refresh(
     return plan
 
 
-def _stored_range(meta: Mapping[str, str], thresholds: Thresholds) -> tuple[date, date] | None:
-    """The precomputed weeks' range, if computed with these thresholds (else everything is computed again)."""
-    if meta.get("summary_thresholds") != thresholds.as_text() or "summary_first_week" not in meta:
-        return None
-    return date.fromisoformat(meta["summary_first_week"]), date.fromisoformat(meta["summary_last_week"])
-
-
 PART_MEMBERS = 50_000  # districts are computed together up to this many members (a district larger stands alone)
 
 
@@ -257,7 +256,7 @@ def refresh_from_database(
     until = last_complete_week(today_in_china()).end
     with engine.begin() as conn:
         meta = fetch_meta(conn)
-        stored = _stored_range(meta, thresholds)
+        stored = summary_range(meta, thresholds)
         if touched is not None and stored is not None:
             weeks = weeks_after_import(stored, touched.span, until)
         else:
@@ -281,14 +280,12 @@ def refresh_from_database(
         if progress:
             progress("weekly_stats_parts", done, len(parts))
     records.close()
-    meta = {"summary_thresholds": thresholds.as_text(), "stats_data_version": data_version}
     if weeks:
         keep_weekly_stats_between(engine, weeks[0].start, weeks[-1].start)
-        meta |= {"summary_first_week": weeks[0].start.isoformat(), "summary_last_week": weeks[-1].start.isoformat()}
     else:  # no records: no figures
         replace_weekly_stats(engine, pd.DataFrame(columns=[c.WEEK_START, c.COMMUNITY_ID, *c.SUMMARY_COUNTS]), meta={})
     with engine.begin() as conn:
-        write_meta(conn, meta)
+        write_meta(conn, _summary_meta(weeks, thresholds, data_version))
     log.info("weekly figures: %d of %d districts in %d parts in %.1f s", len(plan), len(sizes), len(parts),
              time.perf_counter() - started)  # fmt: skip
     return len(weeks)

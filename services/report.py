@@ -50,12 +50,17 @@ def figures_fresh(meta: dict[str, str]) -> bool:
 def summary_covers(meta: dict[str, str], weeks: list[Week], thresholds: Thresholds) -> bool:
     """Whether the precomputed weekly figures hold these weeks, computed with these thresholds from the data
     as it is now: the one place that chooses between precomputed figures and the raw records."""
-    if not figures_fresh(meta):
+    held = summary_range(meta, thresholds)
+    if not figures_fresh(meta) or held is None:
         return False
+    return all(held[0] <= week.start <= held[1] for week in weeks)
+
+
+def summary_range(meta: dict[str, str], thresholds: Thresholds) -> tuple[date, date] | None:
+    """The precomputed weeks (the first and last one's start), if computed with these thresholds."""
     if meta.get("summary_thresholds") != thresholds.as_text() or "summary_first_week" not in meta:
-        return False
-    first, last = date.fromisoformat(meta["summary_first_week"]), date.fromisoformat(meta["summary_last_week"])
-    return all(first <= week.start <= last for week in weeks)
+        return None
+    return date.fromisoformat(meta["summary_first_week"]), date.fromisoformat(meta["summary_last_week"])
 
 
 def weekly_report(
